@@ -1,0 +1,1 @@
+//! The native library (C API and uniffi scaffolding) lands with the bindings issues.

@@ -1,0 +1,36 @@
+use crate::client::Call;
+use crate::{Campaign, CampaignDraft, Client, PageOptions, Pager};
+
+/// Filters of `GET /campaigns` and `GET /campaign-drafts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CampaignFilter {
+    /// Only campaigns that use this destination data template (`ptg-…`).
+    pub destination_data_template_id: Option<String>,
+}
+
+impl CampaignFilter {
+    fn apply(self, call: Call) -> Call {
+        call.param(
+            "destination_data_template_id",
+            self.destination_data_template_id.filter(|s| !s.is_empty()),
+        )
+    }
+}
+
+impl Client {
+    /// `GET /campaigns`.
+    pub fn list_campaigns(&self, filter: CampaignFilter, page: PageOptions) -> Pager<Campaign> {
+        let call = filter.apply(Call::get("list-campaign", "/campaigns"));
+        Pager::new(self.inner.clone(), call, page)
+    }
+
+    /// `GET /campaign-drafts`; Amperity serves it only with `api_version("unstable")`.
+    pub fn list_campaign_drafts(
+        &self,
+        filter: CampaignFilter,
+        page: PageOptions,
+    ) -> Pager<CampaignDraft> {
+        let call = filter.apply(Call::get("list-campaign-draft", "/campaign-drafts"));
+        Pager::new(self.inner.clone(), call, page)
+    }
+}

@@ -1,0 +1,131 @@
+use crate::client::{path_with_id, Call};
+use crate::error::{Error, Result};
+use crate::retry::RetryClass;
+use crate::{Client, PageOptions, Pager, Timestamp, Workflow, WorkflowRunRequest, WorkflowView};
+use std::time::{Duration, Instant};
+
+/// Filters of `GET /workflow/runs`; every `_from` is inclusive and every `_to` exclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkflowRunFilter {
+    /// Created at or after.
+    pub created_from: Option<Timestamp>,
+    /// Created before.
+    pub created_to: Option<Timestamp>,
+    /// Ended at or after.
+    pub ended_from: Option<Timestamp>,
+    /// Ended before.
+    pub ended_to: Option<Timestamp>,
+    /// Only runs in this state (wire value such as `succeeded`).
+    pub state: Option<String>,
+    /// Only runs of this type, e.g. `courier.group/run`.
+    pub workflow_type: Option<String>,
+}
+
+/// How [`Client::wait_for_workflow_run`] polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Time between polls (default 5 s; mind the 10 requests/s budget).
+    pub poll_interval: Duration,
+    /// Give up after this long (default 1 hour) with [`Error::WaitTimeout`].
+    pub timeout: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            poll_interval: Duration::from_secs(5),
+            timeout: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Client {
+    /// `GET /workflow/runs`.
+    pub fn list_workflow_runs(
+        &self,
+        filter: WorkflowRunFilter,
+        page: PageOptions,
+    ) -> Pager<Workflow> {
+        let call = Call::get("list-workflows", "/workflow/runs")
+            .param("created_from", filter.created_from)
+            .param("created_to", filter.created_to)
+            .param("ended_from", filter.ended_from)
+            .param("ended_to", filter.ended_to)
+            .param("state", filter.state.filter(|s| !s.is_empty()))
+            .param("type", filter.workflow_type.filter(|s| !s.is_empty()));
+        Pager::new(self.inner.clone(), call, page).accepting_bare_object()
+    }
+
+    /// `POST /workflow/runs`: starts a run and returns it (state `scheduled` or later).
+    ///
+    /// Not idempotent: retried only on 429 or when no connection could be opened, never after a
+    /// timeout or a 5xx. After such an error the run may or may not exist; look for it with
+    /// [`list_workflow_runs`](Self::list_workflow_runs) and `created_from`.
+    pub fn run_workflow(&self, request: &WorkflowRunRequest) -> Result<Workflow> {
+        if request.config_id.trim().is_empty() {
+            return Err(Error::invalid_argument("config_id is empty"));
+        }
+        if request.range_to.is_some() && request.range_from.is_none() {
+            return Err(Error::invalid_argument(
+                "range_to is only valid together with range_from",
+            ));
+        }
+        if let (Some(from), Some(to)) = (request.range_from, request.range_to) {
+            if to <= from {
+                return Err(Error::invalid_argument("range_to must be after range_from"));
+            }
+        }
+        let mut call = Call::post(
+            "run-workflow",
+            "/workflow/runs",
+            RetryClass::OnlyWhenRefused,
+        );
+        call.body =
+            Some(serde_json::to_vec(request).map_err(|e| Error::invalid_argument(e.to_string()))?);
+        self.inner.execute_json(&call)
+    }
+
+    /// `GET /workflow/runs/{workflow-id}`.
+    pub fn get_workflow_run(&self, workflow_id: &str, view: WorkflowView) -> Result<Workflow> {
+        let path = path_with_id("/workflow/runs", workflow_id, "", "workflow id")?;
+        let call = Call::get("get-workflow", path).param("view", Some(view.as_str()));
+        self.inner.execute_json(&call)
+    }
+
+    /// `POST /workflow/runs/{workflow-id}/stop`: cancels a run and returns it.
+    pub fn stop_workflow_run(&self, workflow_id: &str) -> Result<Workflow> {
+        let path = path_with_id("/workflow/runs", workflow_id, "/stop", "workflow id")?;
+        self.inner
+            .execute_json(&Call::post("stop-workflow", path, RetryClass::Idempotent))
+    }
+
+    /// Polls a run until it reaches a terminal state (or has an end time) and returns its
+    /// verbose view; [`Error::WaitTimeout`] when `options.timeout` passes first.
+    pub fn wait_for_workflow_run(
+        &self,
+        workflow_id: &str,
+        options: &WaitOptions,
+    ) -> Result<Workflow> {
+        if options.poll_interval.is_zero() {
+            return Err(Error::invalid_argument(
+                "poll_interval must be greater than zero",
+            ));
+        }
+        let start = Instant::now();
+        loop {
+            let run = self.get_workflow_run(workflow_id, WorkflowView::Overview)?;
+            if run.is_finished() {
+                return self.get_workflow_run(workflow_id, WorkflowView::Verbose);
+            }
+            let waited = start.elapsed();
+            if waited >= options.timeout {
+                return Err(Error::WaitTimeout {
+                    workflow_id: workflow_id.to_owned(),
+                    last_state: run.state.to_string(),
+                    waited_ms: waited.as_millis() as u64,
+                });
+            }
+            std::thread::sleep(options.poll_interval.min(options.timeout - waited));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The client: shared state and the one request path every operation goes through.
+
+use crate::auth::Auth;
+use crate::config::{ClientBuilder, Config};
+use crate::error::{Error, Result};
+use crate::rate_limit::RateLimiter;
+use crate::retry::RetryClass;
+use crate::transport::{
+    encode_component, DeprecationNotice, HttpRequest, HttpResponse, Method, Transport,
+};
+use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A client for one Amperity tenant.
+///
+/// Cheap to clone (clones share the connection pool, token cache and rate limiter) and safe to
+/// use from many threads at once. Every call blocks until it has an answer.
+///
+/// ```no_run
+/// let client = amperity::Client::builder("acme")
+///     .token(std::env::var("AMPERITY_TOKEN")?)
+///     .build()?;
+/// for segment in client.list_segments(amperity::PageOptions::limit(100)).items() {
+///     let segment = segment?;
+///     println!("{} {}", segment.id, segment.name);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    config: Config,
+    transport: Transport,
+    auth: Auth,
+    limiter: Option<RateLimiter>,
+}
+
+/// One API call before the shared headers and the base URL are added.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub operation: Cow<'static, str>,
+    pub method: Method,
+    /// Path below the base URL, already percent-encoded, starting with `/`.
+    pub path: String,
+    pub query: Vec<(Cow<'static, str>, String)>,
+    /// A JSON body (POST only).
+    pub body: Option<Vec<u8>>,
+    pub retry: RetryClass,
+}
+
+impl Call {
+    pub(crate) fn get(operation: &'static str, path: impl Into<String>) -> Self {
+        Call {
+            operation: Cow::Borrowed(operation),
+            method: Method::Get,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            retry: RetryClass::Idempotent,
+        }
+    }
+
+    pub(crate) fn post(
+        operation: &'static str,
+        path: impl Into<String>,
+        retry: RetryClass,
+    ) -> Self {
+        Call {
+            method: Method::Post,
+            retry,
+            ..Call::get(operation, path)
+        }
+    }
+
+    /// Adds a query parameter when `value` is set.
+    pub(crate) fn param(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.query.push((Cow::Borrowed(name), value.to_string()));
+        }
+        self
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = &self.inner.config;
+        f.debug_struct("Client")
+            .field("tenant", &c.tenant)
+            .field("base_url", &c.base_url)
+            .field("api_version", &c.api_version)
+            .field("credentials", &c.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for `tenant` (a sandbox is just another tenant id).
+    pub fn builder(tenant: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(tenant)
+    }
+
+    pub(crate) fn from_config(config: Config) -> Result<Self> {
+        let transport = Transport::new(&config)?;
+        let auth = Auth::new(&config.credentials, &config.tenant, &config.token_url);
+        let limiter = config.rate_limit.map(RateLimiter::new);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                auth,
+                limiter,
+            }),
+        })
+    }
+
+    /// The tenant id this client sends.
+    pub fn tenant(&self) -> &str {
+        &self.inner.config.tenant
+    }
+
+    /// The API base URL, e.g. `https://app.amperity.com/api`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.config.base_url
+    }
+
+    /// The `api-version` header value.
+    pub fn api_version(&self) -> &str {
+        &self.inner.config.api_version
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.config.user_agent
+    }
+
+    /// `Deprecation`/`Sunset` headers seen so far, one entry per operation (latest values).
+    pub fn deprecation_notices(&self) -> Vec<DeprecationNotice> {
+        self.inner.transport.deprecations()
+    }
+}
+
+impl Inner {
+    /// Sends `call` with auth, the shared headers, rate limiting, retries and one token refresh
+    /// on 401 (client credentials only).
+    pub(crate) fn execute(&self, call: &Call) -> Result<HttpResponse> {
+        let url = self.url(call);
+        let mut refreshed = false;
+        self.transport.retrying(call.retry, || {
+            let token = self.auth.bearer(&self.transport)?;
+            match self.send(call, &url, token.expose()) {
+                Err(Error::Api(e)) if e.status == 401 && self.auth.can_refresh() && !refreshed => {
+                    refreshed = true;
+                    log::debug!("{}: 401, refreshing the access token once", call.operation);
+                    self.auth.invalidate(&token);
+                    let token = self.auth.bearer(&self.transport)?;
+                    self.send(call, &url, token.expose())
+                }
+                other => other,
+            }
+        })
+    }
+
+    /// Sends `call` and decodes the JSON answer.
+    pub(crate) fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
+        let response = self.execute(call)?;
+        serde_json::from_slice(&response.body).map_err(|e| Error::decode(&call.operation, e))
+    }
+
+    fn send(&self, call: &Call, url: &str, token: &str) -> Result<HttpResponse> {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire();
+        }
+        let config = &self.config;
+        let request = HttpRequest {
+            operation: &call.operation,
+            method: call.method,
+            url: url.to_owned(),
+            headers: vec![
+                ("Authorization", format!("Bearer {token}")),
+                ("Amperity-Tenant", config.tenant.clone()),
+                ("api-version", config.api_version.clone()),
+            ],
+            body: call.body.clone().map(|body| ("application/json", body)),
+        };
+        self.transport.send_once(&request)
+    }
+
+    fn url(&self, call: &Call) -> String {
+        let mut url = format!("{}{}", self.config.base_url, call.path);
+        for (i, (name, value)) in call.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode_component(name));
+            url.push('=');
+            url.push_str(&encode_component(value));
+        }
+        url
+    }
+}
+
+/// `/prefix/{id}` with the id percent-encoded; refuses an empty id.
+pub(crate) fn path_with_id(prefix: &str, id: &str, suffix: &str, what: &str) -> Result<String> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid_argument(format!("{what} is empty")));
+    }
+    Ok(format!("{prefix}/{}{suffix}", encode_component(id)))
+}

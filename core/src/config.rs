@@ -1,0 +1,421 @@
+//! Client configuration: a builder validated when it is built.
+
+use crate::auth::Secret;
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use std::time::Duration;
+
+/// The default `api-version` header value.
+pub const DEFAULT_API_VERSION: &str = "2024-04-01";
+
+/// Where a tenant is hosted; decides the default base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Region {
+    /// AWS: `https://app.amperity.com/api` (the default).
+    #[default]
+    Aws,
+    /// Azure: `https://{tenant}.amperity.com/api`.
+    Azure,
+    /// Australia: `https://app-aws-apse2.amperity.com/api`.
+    Australia,
+}
+
+impl Region {
+    /// The API base URL for `tenant` in this region.
+    pub fn base_url(self, tenant: &str) -> String {
+        match self {
+            Region::Aws => "https://app.amperity.com/api".to_owned(),
+            Region::Azure => format!("https://{tenant}.amperity.com/api"),
+            Region::Australia => "https://app-aws-apse2.amperity.com/api".to_owned(),
+        }
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A bearer token generated in the Amperity UI (Settings → Security → API keys → Get token).
+    Token(Secret),
+    /// OAuth2 client credentials; tokens are fetched, cached and refreshed automatically.
+    ClientCredentials {
+        /// The OAuth client id.
+        client_id: String,
+        /// The OAuth client secret.
+        client_secret: Secret,
+        /// The token endpoint; defaults to `https://{tenant}.amperity.com/api/v0/oauth2/token`,
+        /// or `{base_url}/v0/oauth2/token` when an explicit base URL is configured.
+        token_url: Option<String>,
+    },
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::Token(_) => f.write_str("Token(***)"),
+            Credentials::ClientCredentials {
+                client_id,
+                token_url,
+                ..
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", client_id)
+                .field("client_secret", &"***")
+                .field("token_url", token_url)
+                .finish(),
+        }
+    }
+}
+
+/// Builds a [`Client`](crate::Client); every setting is checked by [`build`](Self::build).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    tenant: String,
+    region: Region,
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    api_version: String,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    retry: RetryPolicy,
+    rate_limit: Option<f64>,
+    extra_root_certs_pem: Vec<String>,
+    proxy: Option<String>,
+    max_response_bytes: u64,
+}
+
+/// The validated configuration a client runs with.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub tenant: String,
+    pub base_url: String,
+    pub token_url: String,
+    pub credentials: Credentials,
+    pub api_version: String,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub user_agent: String,
+    pub retry: RetryPolicy,
+    pub rate_limit: Option<f64>,
+    pub extra_root_certs_pem: Vec<String>,
+    pub proxy: Option<String>,
+    pub max_response_bytes: u64,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(tenant: impl Into<String>) -> Self {
+        ClientBuilder {
+            tenant: tenant.into(),
+            region: Region::Aws,
+            base_url: None,
+            credentials: None,
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            user_agent_suffix: None,
+            retry: RetryPolicy::default(),
+            rate_limit: Some(10.0),
+            extra_root_certs_pem: Vec::new(),
+            proxy: None,
+            max_response_bytes: 64 * 1024 * 1024,
+        }
+    }
+
+    /// Authenticates with a static access token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Token(Secret::new(token)));
+        self
+    }
+
+    /// Authenticates with OAuth2 client credentials (token URL from the region or base URL).
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials = Some(Credentials::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            token_url: None,
+        });
+        self
+    }
+
+    /// Sets the credentials directly.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Overrides the OAuth2 token endpoint (only meaningful with client credentials).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        if let Some(Credentials::ClientCredentials { token_url, .. }) = &mut self.credentials {
+            *token_url = Some(url.into());
+        }
+        self
+    }
+
+    /// Chooses the hosting region (ignored when [`base_url`](Self::base_url) is set).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Uses an explicit API base URL such as `https://acme.amperity.com/api`.
+    ///
+    /// `http://` is accepted only for loopback hosts (tests and the bundled mock server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The `api-version` header (default `2024-04-01`; `unstable` reaches campaign drafts).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = version.into();
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt of a request, body included (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Appends a product token to the `User-Agent` (bindings add `amperity-python/…` and the like).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The retry policy (default: 3 attempts, full jitter, 20 s cap).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Client-side rate limit in requests per second shared by all threads using the client
+    /// (default 10, the documented limit); `None` turns it off.
+    pub fn rate_limit(mut self, requests_per_second: Option<f64>) -> Self {
+        self.rate_limit = requests_per_second;
+        self
+    }
+
+    /// Trusts one more root certificate (PEM), on top of the bundled Mozilla roots, for example
+    /// the one a TLS-intercepting corporate proxy signs with. May hold several certificates.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<String>) -> Self {
+        self.extra_root_certs_pem.push(pem.into());
+        self
+    }
+
+    /// Sends requests through this proxy (`http://user:pass@host:port`, `socks5://…`). Without
+    /// it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment apply.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Largest response body accepted, in bytes (default 64 MiB).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Validates the configuration and creates the client.
+    pub fn build(self) -> Result<crate::Client> {
+        crate::Client::from_config(self.validate()?)
+    }
+
+    fn validate(self) -> Result<Config> {
+        validate_tenant(&self.tenant)?;
+        let base_url = match &self.base_url {
+            Some(url) => normalize_url(url, "base URL")?,
+            None => self.region.base_url(&self.tenant),
+        };
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::config("no credentials: set a token or client credentials"))?;
+        let default_token_url = match &self.base_url {
+            Some(_) => format!("{base_url}/v0/oauth2/token"),
+            None => format!("https://{}.amperity.com/api/v0/oauth2/token", self.tenant),
+        };
+        let token_url = match &credentials {
+            Credentials::Token(secret) => {
+                if secret.expose().trim().is_empty() {
+                    return Err(Error::config("the access token is empty"));
+                }
+                check_header_value(secret.expose(), "access token", false)?;
+                default_token_url
+            }
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                token_url,
+            } => {
+                if client_id.trim().is_empty() {
+                    return Err(Error::config("the OAuth client id is empty"));
+                }
+                if client_secret.expose().is_empty() {
+                    return Err(Error::config("the OAuth client secret is empty"));
+                }
+                match token_url {
+                    Some(url) => normalize_url(url, "token URL")?,
+                    None => default_token_url,
+                }
+            }
+        };
+        check_header_value(&self.api_version, "api-version", true)?;
+        if self.api_version.is_empty() {
+            return Err(Error::config("api-version is empty"));
+        }
+        let mut user_agent = format!("amperity-rust/{}", crate::VERSION);
+        if let Some(suffix) = &self.user_agent_suffix {
+            check_header_value(suffix, "user agent suffix", false)?;
+            if !suffix.is_empty() {
+                user_agent.push(' ');
+                user_agent.push_str(suffix);
+            }
+        }
+        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
+            return Err(Error::config("timeouts must be greater than zero"));
+        }
+        self.retry.validate()?;
+        if let Some(rate) = self.rate_limit {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(Error::config(format!(
+                    "rate limit must be a positive number of requests per second, got {rate}"
+                )));
+            }
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config(
+                "max_response_bytes must be greater than zero",
+            ));
+        }
+        Ok(Config {
+            tenant: self.tenant,
+            base_url,
+            token_url,
+            credentials,
+            api_version: self.api_version,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            user_agent,
+            retry: self.retry,
+            rate_limit: self.rate_limit,
+            extra_root_certs_pem: self.extra_root_certs_pem,
+            proxy: self.proxy,
+            max_response_bytes: self.max_response_bytes,
+        })
+    }
+}
+
+fn validate_tenant(tenant: &str) -> Result<()> {
+    if tenant.is_empty() {
+        return Err(Error::config("tenant id is empty"));
+    }
+    if tenant.len() > 128 {
+        return Err(Error::config("tenant id is longer than 128 characters"));
+    }
+    if let Some(bad) = tenant
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(Error::config(format!(
+            "tenant id {tenant:?} contains {bad:?}; only letters, digits, '-', '_' and '.' are allowed"
+        )));
+    }
+    Ok(())
+}
+
+fn check_header_value(value: &str, what: &str, no_spaces: bool) -> Result<()> {
+    let ok = value
+        .bytes()
+        .all(|b| (b.is_ascii_graphic() || (b == b' ' && !no_spaces)) && b != 0x7f);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "{what} contains characters not allowed in an HTTP header"
+        )))
+    }
+}
+
+/// Checks scheme and host and strips trailing slashes; refuses `http://` to non-loopback hosts.
+fn normalize_url(url: &str, what: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::config(format!("{what} {url:?} is not an absolute http(s) URL")))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if rest.contains(['?', '#']) {
+        return Err(Error::config(format!(
+            "{what} {url:?} must not have a query or fragment"
+        )));
+    }
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.contains('@') {
+        return Err(Error::config(format!("{what} must not carry credentials")));
+    }
+    let host = if let Some(stripped) = host_port.strip_prefix('[') {
+        stripped.split(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::config(format!("{what} {url:?} has no valid host")));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_owned()),
+        "http" if is_loopback(host) => Ok(url.to_owned()),
+        "http" => Err(Error::config(format!(
+            "{what} {url:?} uses plain http:// to a non-loopback host; a bearer token never travels in clear text, use https://"
+        ))),
+        _ => Err(Error::config(format!("{what} {url:?} must use https://"))),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            normalize_url("https://acme.amperity.com/api/", "u").unwrap(),
+            "https://acme.amperity.com/api"
+        );
+        assert!(normalize_url("http://127.0.0.1:8080/api", "u").is_ok());
+        assert!(normalize_url("http://[::1]:8080/api", "u").is_ok());
+        assert!(normalize_url("http://localhost/api", "u").is_ok());
+        assert!(normalize_url("http://app.amperity.com/api", "u").is_err());
+        assert!(normalize_url("http://127.0.0.1.evil.com/api", "u").is_err());
+        assert!(normalize_url("ftp://x/api", "u").is_err());
+        assert!(normalize_url("app.amperity.com", "u").is_err());
+        assert!(normalize_url("https://u:p@host/api", "u").is_err());
+    }
+
+    #[test]
+    fn tenants() {
+        assert!(validate_tenant("acme-sb-12345").is_ok());
+        assert!(validate_tenant("a.b_c").is_ok());
+        for bad in ["", "acme\r\nX-Evil: 1", "ac me", "acme/..", "é"] {
+            assert!(validate_tenant(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! A client for the [Amperity](https://amperity.com) API.
+//!
+//! Every control-plane operation, typed, with the parts a hand-written HTTP call gets wrong done
+//! once: configuration checked up front, static or OAuth2 client-credential tokens (cached,
+//! refreshed once on 401), the required headers, typed errors carrying `request_id`/`trace_id`,
+//! lazy cursor pagination that never loops, retries with capped exponential backoff and full
+//! jitter (never blind retries of `POST /workflow/runs`), and a client-side rate limiter.
+//!
+//! The client is blocking and thread-safe; share one per tenant.
+//!
+//! ```no_run
+//! use amperity::{Client, PageOptions, WaitOptions, WorkflowRunRequest};
+//!
+//! let client = Client::builder("acme")
+//!     .client_credentials("my-client-id", std::env::var("AMPERITY_CLIENT_SECRET")?)
+//!     .build()?;
+//!
+//! // Every segment, 100 per request, one page in memory at a time.
+//! for segment in client.list_segments(PageOptions::limit(100)).items() {
+//!     println!("{}", segment?.name);
+//! }
+//!
+//! // Start a courier group and wait for it.
+//! let run = client.run_workflow(&WorkflowRunRequest::new("cg-123"))?;
+//! let done = client.wait_for_workflow_run(&run.id, &WaitOptions::default())?;
+//! println!("{} ended {}", done.id, done.state);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod auth;
+mod client;
+mod config;
+mod error;
+mod models;
+mod pagination;
+mod rate_limit;
+mod retry;
+mod time;
+mod transport;
+
+pub use api::{
+    AuditEventFilter, CampaignFilter, IngestJobQuery, RawMethod, RawRequest, RawResponse,
+    WaitOptions, WorkflowRunFilter,
+};
+pub use auth::Secret;
+pub use client::Client;
+pub use config::{ClientBuilder, Credentials, Region, DEFAULT_API_VERSION};
+pub use error::{ApiError, ApiErrorKind, Error, Result, TransportKind};
+pub use models::*;
+pub use pagination::{Items, Page, PageOptions, Pager, Pages};
+pub use retry::RetryPolicy;
+pub use time::{Timestamp, TimestampError};
+pub use transport::DeprecationNotice;
+
+/// The version of this crate, sent in the `User-Agent` header.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

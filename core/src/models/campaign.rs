@@ -1,0 +1,18 @@
+use crate::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A campaign (`GET /campaigns`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Campaign {
+    /// Campaign id, e.g. `cc-21HCWon6Y`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Past or scheduled delivery time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_at: Option<Timestamp>,
+}
+
+/// A campaign draft (`GET /campaign-drafts`, api-version `unstable`); same shape as [`Campaign`].
+pub type CampaignDraft = Campaign;

@@ -1,0 +1,14 @@
+use serde::{Deserialize, Serialize};
+
+/// A segment (`GET /segments`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Segment {
+    /// Segment id, e.g. `seg-35GMWpn6Y`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Status such as `active`; optional because the docs omit it although the spec requires it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}

@@ -1,0 +1,353 @@
+//! Cursor pagination: pages, a pager that walks them lazily, and an item iterator over it.
+
+use crate::client::{Call, Inner};
+use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// How to page through a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Records per page (`limit`); the server's default when `None`. Must be at least 1.
+    pub limit: Option<u32>,
+    /// Ask for `total` (costly on large lists; requested on the first page only).
+    pub with_total: bool,
+    /// Start from this cursor (a `next_token` seen earlier) instead of the first page.
+    pub cursor: Option<String>,
+}
+
+impl PageOptions {
+    /// Options with this page size.
+    pub fn limit(limit: u32) -> Self {
+        PageOptions {
+            limit: Some(limit),
+            ..Self::default()
+        }
+    }
+
+    /// Also asks for the total count.
+    pub fn with_total(mut self) -> Self {
+        self.with_total = true;
+        self
+    }
+
+    /// Resumes from a cursor.
+    pub fn starting_at(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The records of this page.
+    pub items: Vec<T>,
+    /// Cursor of the next page; `None` on the last page.
+    pub next_token: Option<String>,
+    /// Total number of records, when requested with `with_total`.
+    pub total: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    next_token: Option<String>,
+    #[serde(default)]
+    total: Option<i64>,
+}
+
+/// Decodes `{data, next_token?, total?}`; an absent, null or empty cursor ends the list. With
+/// `accept_bare_object`, an object without the envelope that decodes as `T` is a one-item page
+/// (the list-workflows docs example has that shape).
+pub(crate) fn decode_page<T: DeserializeOwned>(
+    operation: &str,
+    body: &[u8],
+    accept_bare_object: bool,
+) -> Result<Page<T>> {
+    let envelope = match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            let bare_object =
+                accept_bare_object && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+            match bare_object.then(|| serde_json::from_slice::<T>(body)) {
+                Some(Ok(item)) => Envelope {
+                    data: vec![item],
+                    next_token: None,
+                    total: None,
+                },
+                _ => return Err(Error::decode(operation, error)),
+            }
+        }
+    };
+    Ok(Page {
+        items: envelope.data,
+        next_token: envelope.next_token.filter(|t| !t.is_empty()),
+        total: envelope.total,
+    })
+}
+
+/// Walks a paginated list one page at a time; holds no page itself.
+///
+/// Created by the `list_*` methods of [`Client`](crate::Client) without any I/O. Call
+/// [`next_page`](Self::next_page) for pages, or iterate [`items`](Self::items) /
+/// [`pages`](Self::pages). After an error the pager stays where it was: calling `next_page`
+/// again retries the same page, and [`resume_cursor`](Self::resume_cursor) tells where to start a
+/// new walk later. A cursor the server already returned ends the walk with
+/// [`Error::RepeatedCursor`].
+pub struct Pager<T> {
+    inner: Arc<Inner>,
+    call: Call,
+    limit: Option<u32>,
+    with_total: bool,
+    cursor: Option<String>,
+    seen: HashSet<String>,
+    started: bool,
+    done: bool,
+    total: Option<i64>,
+    invalid: Option<Error>,
+    accept_bare_object: bool,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("operation", &self.call.operation)
+            .field("cursor", &self.cursor)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> Pager<T> {
+    pub(crate) fn new(inner: Arc<Inner>, call: Call, options: PageOptions) -> Self {
+        let invalid =
+            (options.limit == Some(0)).then(|| Error::invalid_argument("limit must be at least 1"));
+        Pager {
+            inner,
+            call,
+            limit: options.limit,
+            with_total: options.with_total,
+            cursor: options.cursor.filter(|c| !c.is_empty()),
+            seen: HashSet::new(),
+            started: false,
+            done: false,
+            total: None,
+            invalid,
+            accept_bare_object: false,
+            _items: PhantomData,
+        }
+    }
+
+    /// A pager whose first page is `error` (an argument refused before any request).
+    pub(crate) fn failed(inner: Arc<Inner>, error: Error) -> Self {
+        let mut pager = Pager::new(
+            inner,
+            Call::get("invalid-request", "/"),
+            PageOptions::default(),
+        );
+        pager.invalid = Some(error);
+        pager
+    }
+
+    /// Also accepts a bare record instead of the `{data: …}` envelope (see [`decode_page`]).
+    pub(crate) fn accepting_bare_object(mut self) -> Self {
+        self.accept_bare_object = true;
+        self
+    }
+
+    /// Fetches the next page, or `Ok(None)` when the list is exhausted.
+    pub fn next_page(&mut self) -> Result<Option<Page<T>>> {
+        if let Some(error) = self.invalid.take() {
+            self.done = true;
+            return Err(error);
+        }
+        if self.done {
+            return Ok(None);
+        }
+        let mut call = self.call.clone();
+        if let Some(limit) = self.limit {
+            call.query.push(("limit".into(), limit.to_string()));
+        }
+        if self.with_total && !self.started {
+            call.query.push(("with_total".into(), "true".into()));
+        }
+        if let Some(cursor) = &self.cursor {
+            call.query.push(("next_token".into(), cursor.clone()));
+        }
+        let response = self.inner.execute(&call)?;
+        let page = decode_page::<T>(&call.operation, &response.body, self.accept_bare_object)?;
+        if let Some(next) = &page.next_token {
+            if self.cursor.as_ref() == Some(next) || self.seen.contains(next) {
+                return Err(Error::RepeatedCursor {
+                    operation: call.operation.to_string(),
+                    cursor: next.clone(),
+                });
+            }
+        }
+        self.started = true;
+        if page.total.is_some() {
+            self.total = page.total;
+        }
+        if let Some(previous) = self.cursor.take() {
+            self.seen.insert(previous);
+        }
+        self.cursor = page.next_token.clone();
+        self.done = self.cursor.is_none();
+        Ok(Some(page))
+    }
+
+    /// The cursor of the next page to fetch: pass it as [`PageOptions::cursor`] to resume this
+    /// walk later (after an error too). `None` at the very start or once the list is exhausted.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        if self.done {
+            None
+        } else {
+            self.cursor.as_deref()
+        }
+    }
+
+    /// True once the last page has been returned.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The `total` reported by the server (when requested with `with_total`).
+    pub fn total(&self) -> Option<i64> {
+        self.total
+    }
+
+    /// An iterator over the records, fetching one page at a time.
+    pub fn items(self) -> Items<T> {
+        Items {
+            pager: self,
+            buffer: Vec::new().into_iter(),
+            failed: false,
+        }
+    }
+
+    /// An iterator over the pages.
+    pub fn pages(self) -> Pages<T> {
+        Pages {
+            pager: self,
+            failed: false,
+        }
+    }
+}
+
+/// Iterator over the pages of a [`Pager`]; ends after the first error (see
+/// [`resume_cursor`](Self::resume_cursor) to continue).
+pub struct Pages<T> {
+    pager: Pager<T>,
+    failed: bool,
+}
+
+impl<T: DeserializeOwned> Pages<T> {
+    /// Where to resume after an error; see [`Pager::resume_cursor`].
+    pub fn resume_cursor(&self) -> Option<&str> {
+        self.pager.resume_cursor()
+    }
+
+    /// The pager underneath (for example to retry after an error).
+    pub fn into_pager(self) -> Pager<T> {
+        self.pager
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let result = self.pager.next_page().transpose();
+        self.failed = matches!(result, Some(Err(_)));
+        result
+    }
+}
+
+/// Iterator over the records of a [`Pager`], holding one page in memory; ends after the first
+/// error (see [`resume_cursor`](Self::resume_cursor) to continue).
+pub struct Items<T> {
+    pager: Pager<T>,
+    buffer: std::vec::IntoIter<T>,
+    failed: bool,
+}
+
+impl<T: DeserializeOwned> Items<T> {
+    /// Where to resume after an error: the page that failed. See [`Pager::resume_cursor`].
+    pub fn resume_cursor(&self) -> Option<&str> {
+        self.pager.resume_cursor()
+    }
+
+    /// The `total` reported by the server, once the first page has been fetched.
+    pub fn total(&self) -> Option<i64> {
+        self.pager.total()
+    }
+
+    /// The pager underneath (the rest of the current page is dropped).
+    pub fn into_pager(self) -> Pager<T> {
+        self.pager
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for Items<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Some(Ok(item));
+            }
+            if self.failed {
+                return None;
+            }
+            match self.pager.next_page() {
+                Ok(Some(page)) => self.buffer = page.items.into_iter(),
+                Ok(None) => return None,
+                Err(error) => {
+                    self.failed = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelopes() {
+        let p: Page<serde_json::Value> =
+            decode_page("op", br#"{"data":[1,2],"next_token":"a","total":5}"#, false).unwrap();
+        assert_eq!(
+            (p.items.len(), p.next_token.as_deref(), p.total),
+            (2, Some("a"), Some(5))
+        );
+        let p: Page<serde_json::Value> =
+            decode_page("op", br#"{"data":[],"next_token":""}"#, false).unwrap();
+        assert_eq!(p.next_token, None);
+        let p: Page<serde_json::Value> =
+            decode_page("op", br#"{"data":[],"next_token":null}"#, false).unwrap();
+        assert_eq!(p.next_token, None);
+        assert!(matches!(
+            decode_page::<serde_json::Value>("op", br#"{"data":[1,"#, true),
+            Err(Error::Decode { .. })
+        ));
+        let bare: Page<serde_json::Value> = decode_page("op", br#"{"id":"wf-1"}"#, true).unwrap();
+        assert_eq!(bare.items.len(), 1);
+        assert!(decode_page::<serde_json::Value>("op", br#"{"id":"wf-1"}"#, false).is_err());
+        assert!(matches!(
+            decode_page::<u32>("op", b"[1]", true),
+            Err(Error::Decode { .. })
+        ));
+    }
+}

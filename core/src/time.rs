@@ -1,0 +1,314 @@
+//! `Timestamp`: an instant in UTC that reads every time format Amperity sends.
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// An instant in UTC with nanosecond precision.
+///
+/// Parses RFC 3339 with or without fractional seconds and with `Z` or a numeric offset
+/// (`2026-06-19T04:00:18.764Z`, `2026-04-22T20:30:00Z`, `2026-04-22T22:30:00+02:00`) and the
+/// partial date `2026-04-10` (midnight UTC) that Amperity's filters accept. Displays as RFC 3339
+/// in UTC with milliseconds when they are not zero.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    secs: i64,
+    nanos: u32,
+}
+
+impl Timestamp {
+    /// The instant `secs` seconds and `nanos` nanoseconds after the Unix epoch.
+    pub fn from_unix(secs: i64, nanos: u32) -> Self {
+        let extra = i64::from(nanos / 1_000_000_000);
+        Timestamp {
+            secs: secs + extra,
+            nanos: nanos % 1_000_000_000,
+        }
+    }
+
+    /// The instant `millis` milliseconds after the Unix epoch.
+    pub fn from_unix_millis(millis: i64) -> Self {
+        Timestamp {
+            secs: millis.div_euclid(1000),
+            nanos: (millis.rem_euclid(1000) as u32) * 1_000_000,
+        }
+    }
+
+    /// The current time.
+    pub fn now() -> Self {
+        SystemTime::now().into()
+    }
+
+    /// Whole seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        self.secs
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn unix_millis(&self) -> i64 {
+        self.secs * 1000 + i64::from(self.nanos / 1_000_000)
+    }
+
+    /// Nanoseconds within the second.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// Parses RFC 3339 (fraction optional, `Z` or offset) or a `YYYY-MM-DD` date.
+    pub fn parse(text: &str) -> Result<Self, TimestampError> {
+        parse(text.trim()).ok_or_else(|| TimestampError(text.to_owned()))
+    }
+}
+
+/// A string that is not a timestamp Amperity would send or accept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an RFC 3339 timestamp or YYYY-MM-DD date: {0:?}")]
+pub struct TimestampError(pub String);
+
+impl std::str::FromStr for Timestamp {
+    type Err = TimestampError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(s)
+    }
+}
+
+impl From<SystemTime> for Timestamp {
+    fn from(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(d) => Timestamp::from_unix(d.as_secs() as i64, d.subsec_nanos()),
+            Err(before) => {
+                let d = before.duration();
+                let mut secs = -(d.as_secs() as i64);
+                let mut nanos = d.subsec_nanos();
+                if nanos > 0 {
+                    secs -= 1;
+                    nanos = 1_000_000_000 - nanos;
+                }
+                Timestamp { secs, nanos }
+            }
+        }
+    }
+}
+
+impl From<Timestamp> for SystemTime {
+    fn from(ts: Timestamp) -> Self {
+        if ts.secs >= 0 {
+            UNIX_EPOCH + Duration::new(ts.secs as u64, ts.nanos)
+        } else {
+            UNIX_EPOCH - Duration::from_secs(ts.secs.unsigned_abs())
+                + Duration::from_nanos(u64::from(ts.nanos))
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(86_400);
+        let rem = self.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )?;
+        if self.nanos % 1_000_000 != 0 {
+            write!(f, ".{:09}", self.nanos)?;
+        } else if self.nanos != 0 {
+            write!(f, ".{:03}", self.nanos / 1_000_000)?;
+        }
+        f.write_str("Z")
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+fn parse(s: &str) -> Option<Timestamp> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().try_fold(0i64, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let date_secs = days_from_civil(year, month, day) * 86_400;
+    if b.len() == 10 {
+        return Some(Timestamp::from_unix(date_secs, 0));
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 20 || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: u32 = 0;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 {
+            return None;
+        }
+        for _ in digits..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match b.get(i)? {
+        b'Z' | b'z' if i + 1 == b.len() => 0,
+        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
+            let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let minutes = oh * 60 + om;
+            if *sign == b'+' {
+                minutes * 60
+            } else {
+                -minutes * 60
+            }
+        }
+        _ => return None,
+    };
+    let secs = date_secs + hour * 3600 + minute * 60 + second.min(59) - offset;
+    Some(Timestamp { secs, nanos })
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's civil-date algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_documented_form() {
+        let ms = Timestamp::parse("2026-06-19T04:00:18.764Z").unwrap();
+        assert_eq!(ms.to_string(), "2026-06-19T04:00:18.764Z");
+        let whole = Timestamp::parse("2026-04-22T20:30:00Z").unwrap();
+        assert_eq!(whole.to_string(), "2026-04-22T20:30:00Z");
+        let offset = Timestamp::parse("2026-04-22T22:30:00+02:00").unwrap();
+        assert_eq!(offset, whole);
+        let date = Timestamp::parse("2026-04-10").unwrap();
+        assert_eq!(date.to_string(), "2026-04-10T00:00:00Z");
+        let micros = Timestamp::parse("2026-04-10T00:00:00.000001Z").unwrap();
+        assert_eq!(micros.subsec_nanos(), 1000);
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:00Z")
+                .unwrap()
+                .unix_seconds(),
+            0
+        );
+        assert_eq!(
+            Timestamp::from_unix_millis(-1).to_string(),
+            "1969-12-31T23:59:59.999Z"
+        );
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        for bad in [
+            "",
+            "2026",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-04-10T25:00:00Z",
+            "2026-04-10T10:00:00",
+            "2026-04-10T10:00:00.Z",
+            "yesterday",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn round_trips_system_time() {
+        let now = SystemTime::now();
+        let ts = Timestamp::from(now);
+        assert_eq!(SystemTime::from(ts), now);
+        let json = serde_json::to_string(&ts).unwrap();
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), ts);
+    }
+}

@@ -1,0 +1,422 @@
+//! One HTTP exchange, and the retry loop around it: ureq agent, status mapping, error bodies.
+
+use crate::config::Config;
+use crate::error::{ApiError, ApiErrorKind, Error, Result, TransportKind};
+use crate::retry::{parse_retry_after, RetryClass, RetryPolicy};
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::SystemTime;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::Agent;
+
+/// The HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// One request, ready to send (URL complete, headers besides the agent's own).
+pub(crate) struct HttpRequest<'a> {
+    pub operation: &'a str,
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl<'a> HttpRequest<'a> {
+    pub(crate) fn form_post(operation: &'a str, url: &str, body: Vec<u8>) -> Self {
+        HttpRequest {
+            operation,
+            method: Method::Post,
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: Some(("application/x-www-form-urlencoded", body)),
+        }
+    }
+
+    pub(crate) fn header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// A 2xx answer.
+pub(crate) struct HttpResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// `Deprecation` / `Sunset` headers seen on an operation's response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeprecationNotice {
+    /// The operation that answered with the headers (for example `list-segment`).
+    pub operation: String,
+    /// The `Deprecation` header value, when sent.
+    pub deprecation: Option<String>,
+    /// The `Sunset` header value, when sent.
+    pub sunset: Option<String>,
+}
+
+/// The shared HTTP machinery of a client.
+pub(crate) struct Transport {
+    agent: Agent,
+    retry: RetryPolicy,
+    max_response_bytes: u64,
+    deprecations: Mutex<Vec<DeprecationNotice>>,
+}
+
+impl Transport {
+    pub(crate) fn new(config: &Config) -> Result<Self> {
+        let mut tls = TlsConfig::builder();
+        if !config.extra_root_certs_pem.is_empty() {
+            tls = tls.root_certs(root_certs_with(&config.extra_root_certs_pem)?);
+        }
+        let proxy = match &config.proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| {
+                Error::config(format!("invalid proxy URL: {}", redact_url_error(&e)))
+            })?),
+            None => ureq::Proxy::try_from_env(),
+        };
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.request_timeout))
+            .user_agent(config.user_agent.as_str())
+            .accept("application/json")
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .proxy(proxy)
+            .tls_config(tls.build())
+            .build()
+            .into();
+        Ok(Transport {
+            agent,
+            retry: config.retry.clone(),
+            max_response_bytes: config.max_response_bytes,
+            deprecations: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `attempt` until it succeeds, fails in a way `class` must not retry, or the policy's
+    /// attempts are used up; sleeps the policy's backoff between attempts.
+    pub(crate) fn retrying<T>(
+        &self,
+        class: RetryClass,
+        mut attempt: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
+        let mut made = 0;
+        loop {
+            made += 1;
+            let error = match attempt() {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            match self.retry.delay_for(class, &error, made) {
+                Some(delay) => {
+                    log::debug!("attempt {made} failed ({error}); retrying in {delay:?}");
+                    std::thread::sleep(delay);
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    pub(crate) fn send_with_retries(
+        &self,
+        request: &HttpRequest<'_>,
+        class: RetryClass,
+    ) -> Result<HttpResponse> {
+        self.retrying(class, || self.send_once(request))
+    }
+
+    /// One exchange; a non-2xx status becomes [`Error::Api`].
+    pub(crate) fn send_once(&self, request: &HttpRequest<'_>) -> Result<HttpResponse> {
+        let operation = request.operation;
+        log::debug!("{operation}: {:?} {}", request.method, request.url);
+        let result = match request.method {
+            Method::Get => {
+                let mut builder = self.agent.get(&request.url);
+                for (name, value) in &request.headers {
+                    builder = builder.header(*name, value.as_str());
+                }
+                builder.call()
+            }
+            Method::Post => {
+                let mut builder = self.agent.post(&request.url);
+                for (name, value) in &request.headers {
+                    builder = builder.header(*name, value.as_str());
+                }
+                match &request.body {
+                    Some((content_type, body)) => builder
+                        .header("Content-Type", *content_type)
+                        .send(&body[..]),
+                    None => builder.send_empty(),
+                }
+            }
+        };
+        let mut response = result.map_err(|e| transport_error(operation, e))?;
+        let status = response.status().as_u16();
+        self.note_deprecation(operation, response.headers());
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.max_response_bytes)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => Error::decode(
+                    operation,
+                    format!("the response body is larger than the {limit}-byte limit"),
+                ),
+                other => transport_error(operation, other),
+            })?;
+        if (200..300).contains(&status) {
+            Ok(HttpResponse { status, body })
+        } else {
+            Err(Error::Api(api_error(
+                operation,
+                status,
+                &content_type,
+                &body,
+                retry_after,
+            )))
+        }
+    }
+
+    fn note_deprecation(&self, operation: &str, headers: &ureq::http::HeaderMap) {
+        let read = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (deprecation, sunset) = (read("deprecation"), read("sunset"));
+        if deprecation.is_none() && sunset.is_none() {
+            return;
+        }
+        let mut seen = self.deprecations.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = seen.iter_mut().find(|n| n.operation == operation) {
+            known.deprecation = deprecation;
+            known.sunset = sunset;
+            return;
+        }
+        log::warn!(
+            "Amperity marks {operation} as deprecated (Deprecation: {}, Sunset: {}); plan a migration",
+            deprecation.as_deref().unwrap_or("-"),
+            sunset.as_deref().unwrap_or("-")
+        );
+        seen.push(DeprecationNotice {
+            operation: operation.to_owned(),
+            deprecation,
+            sunset,
+        });
+    }
+
+    pub(crate) fn deprecations(&self) -> Vec<DeprecationNotice> {
+        self.deprecations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+fn root_certs_with(extra_pems: &[String]) -> Result<RootCerts> {
+    let mut certs: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    let bundled = certs.len();
+    for pem in extra_pems {
+        for item in ureq::tls::parse_pem(pem.as_bytes()) {
+            match item {
+                Ok(PemItem::Certificate(cert)) => certs.push(cert),
+                Ok(_) => {}
+                Err(e) => return Err(Error::config(format!("invalid root certificate PEM: {e}"))),
+            }
+        }
+    }
+    if certs.len() == bundled {
+        return Err(Error::config(
+            "the extra root certificate PEM holds no certificate",
+        ));
+    }
+    let mut seen = HashSet::new();
+    certs.retain(|c| seen.insert(c.der().to_vec()));
+    Ok(RootCerts::from(certs))
+}
+
+/// A proxy URL may carry credentials; never echo it.
+fn redact_url_error(error: &ureq::Error) -> String {
+    match error {
+        ureq::Error::InvalidProxyUrl => "not a valid proxy URL".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn transport_error(operation: &str, error: ureq::Error) -> Error {
+    use std::io::ErrorKind as Io;
+    let kind = match &error {
+        ureq::Error::Timeout(_) => TransportKind::Timeout,
+        ureq::Error::HostNotFound => TransportKind::Dns,
+        ureq::Error::ConnectionFailed => TransportKind::Connect,
+        ureq::Error::Io(io) => match io.kind() {
+            Io::ConnectionRefused | Io::AddrNotAvailable => TransportKind::Connect,
+            Io::TimedOut | Io::WouldBlock => TransportKind::Timeout,
+            Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
+                TransportKind::ConnectionReset
+            }
+            _ => TransportKind::Other,
+        },
+        ureq::Error::Tls(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::Pem(_)
+        | ureq::Error::TlsRequired => TransportKind::Tls,
+        ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => TransportKind::Proxy,
+        ureq::Error::Protocol(_) | ureq::Error::BodyStalled => TransportKind::ConnectionReset,
+        _ => TransportKind::Other,
+    };
+    Error::Transport {
+        kind,
+        operation: operation.to_owned(),
+        detail: error.to_string(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    trace_id: Option<String>,
+}
+
+fn api_error(
+    operation: &str,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    retry_after: Option<std::time::Duration>,
+) -> ApiError {
+    let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
+    let (message, request_id, trace_id) = match parsed {
+        Some(ErrorBody {
+            message: Some(message),
+            request_id,
+            trace_id,
+        }) => (message, request_id, trace_id),
+        Some(ErrorBody {
+            request_id,
+            trace_id,
+            ..
+        }) if body.first() == Some(&b'{') => (snippet(body, content_type), request_id, trace_id),
+        _ => (snippet(body, content_type), None, None),
+    };
+    ApiError {
+        status,
+        kind: ApiErrorKind::from_status(status),
+        message,
+        request_id,
+        trace_id,
+        operation: operation.to_owned(),
+        retry_after,
+    }
+}
+
+/// A short, single-line excerpt of a body that is not the documented error JSON.
+fn snippet(body: &[u8], content_type: &str) -> String {
+    if body.is_empty() {
+        return "empty response body".to_owned();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let lower = text.to_ascii_lowercase();
+    let title = lower
+        .find("<title>")
+        .and_then(|start| {
+            lower[start..]
+                .find("</title>")
+                .map(|end| (start + 7, start + end))
+        })
+        .map(|(a, b)| text[a..b].to_string());
+    let basis = title.unwrap_or_else(|| text.to_string());
+    let mut flat: String = basis.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 200 {
+        flat = flat.chars().take(200).collect::<String>() + "…";
+    }
+    let kind = if content_type.is_empty() {
+        "unknown content type"
+    } else {
+        content_type
+    };
+    format!("unexpected non-JSON response body ({kind}): {flat}")
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub(crate) fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes() {
+        assert_eq!(
+            encode_component("wf-1/../x y?&="),
+            "wf-1%2F..%2Fx%20y%3F%26%3D"
+        );
+        assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn error_bodies() {
+        let e = api_error(
+            "op",
+            404,
+            "application/json",
+            br#"{"status":404,"message":"nope","request_id":"r1","trace_id":"t1"}"#,
+            None,
+        );
+        assert_eq!(
+            (
+                e.message.as_str(),
+                e.request_id.as_deref(),
+                e.trace_id.as_deref()
+            ),
+            ("nope", Some("r1"), Some("t1"))
+        );
+        assert_eq!(e.kind, ApiErrorKind::NotFound);
+        let html = api_error(
+            "op",
+            502,
+            "text/html",
+            b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+            None,
+        );
+        assert!(html.message.contains("502 Bad Gateway"), "{}", html.message);
+        assert!(html.message.contains("text/html"));
+        assert_eq!(html.kind, ApiErrorKind::ServerError);
+    }
+}
