@@ -1,0 +1,1 @@
+//! C API (amperity_* symbols): see include/amperity.h.

@@ -1,0 +1,1 @@
+//! uniffi surface for Python, Kotlin and Swift.
