@@ -271,6 +271,13 @@ fn transport_error(operation: &str, error: ureq::Error) -> Error {
         ureq::Error::Timeout(_) => TransportKind::Timeout,
         ureq::Error::HostNotFound => TransportKind::Dns,
         ureq::Error::ConnectionFailed => TransportKind::Connect,
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            TransportKind::Tls
+        }
         ureq::Error::Io(io) => match io.kind() {
             Io::ConnectionRefused | Io::AddrNotAvailable => TransportKind::Connect,
             Io::TimedOut | Io::WouldBlock => TransportKind::Timeout,
