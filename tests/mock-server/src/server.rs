@@ -3,6 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -94,8 +95,9 @@ pub(crate) async fn serve(
 
 pub(crate) enum MockBody {
     Full(Option<Bytes>),
-    /// Yields the bytes, then an error, which makes hyper drop the connection.
-    Broken(Option<Bytes>),
+    /// Yields the bytes, waits a moment (so hyper flushes them), then fails, which makes hyper
+    /// drop the connection.
+    Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
 impl Body for MockBody {
@@ -104,17 +106,25 @@ impl Body for MockBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
         match self.get_mut() {
             MockBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            MockBody::Broken(b) => Poll::Ready(Some(match b.take() {
-                Some(b) => Ok(Frame::data(b)),
-                None => Err(std::io::Error::new(
+            MockBody::Broken(b, sleep) => {
+                if let Some(b) = b.take() {
+                    *sleep = Some(Box::pin(tokio::time::sleep(Duration::from_millis(30))));
+                    return Poll::Ready(Some(Ok(Frame::data(b))));
+                }
+                if let Some(s) = sleep.as_mut() {
+                    if s.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                }
+                Poll::Ready(Some(Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionAborted,
                     "close_mid_body fault",
-                )),
-            })),
+                ))))
+            }
         }
     }
 
@@ -126,7 +136,7 @@ impl Body for MockBody {
         match self {
             MockBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             MockBody::Full(None) => SizeHint::with_exact(0),
-            MockBody::Broken(_) => SizeHint::default(),
+            MockBody::Broken(..) => SizeHint::default(),
         }
     }
 }
@@ -166,7 +176,7 @@ impl Resp {
     fn into_response(self, broken: bool) -> Response<MockBody> {
         let len = self.body.len();
         let body = if broken {
-            MockBody::Broken(Some(self.body.slice(..len / 2)))
+            MockBody::Broken(Some(self.body.slice(..len / 2)), None)
         } else {
             MockBody::Full(Some(self.body))
         };
