@@ -1,0 +1,206 @@
+//! The `Client` object: every operation of the core, with typed results, plus JSON-text variants
+//! of the model-returning calls for the Python layer.
+
+use super::config::ClientConfig;
+use super::error::{AmperityError, Result};
+use super::models::{
+    AuditEventFilter, CampaignFilter, DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery,
+    PageOptions, RawRequest, RawResponse, WaitOptions, Workflow, WorkflowRunFilter,
+    WorkflowRunRequest, WorkflowView,
+};
+use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
+use amperity_core as core_api;
+use std::sync::Arc;
+
+/// A client for one Amperity tenant: blocking, thread-safe, share one per tenant.
+#[derive(Debug, uniffi::Object)]
+pub struct Client {
+    inner: core_api::Client,
+}
+
+/// Serialises a core result as JSON text (the `*_json` methods).
+macro_rules! json {
+    ($value:expr) => {
+        serde_json::to_string(&$value).map_err(AmperityError::serialisation)
+    };
+}
+
+#[uniffi::export]
+impl Client {
+    /// Validates `config` and creates the client (no request is sent).
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>> {
+        let inner = config.into_builder()?.build()?;
+        Ok(Arc::new(Client { inner }))
+    }
+
+    /// The tenant id this client sends.
+    pub fn tenant(&self) -> String {
+        self.inner.tenant().to_owned()
+    }
+
+    /// The API base URL, e.g. `https://app.amperity.com/api`.
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// The `api-version` header value.
+    pub fn api_version(&self) -> String {
+        self.inner.api_version().to_owned()
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> String {
+        self.inner.user_agent().to_owned()
+    }
+
+    /// `Deprecation`/`Sunset` headers seen so far, one entry per operation (latest values).
+    pub fn deprecation_notices(&self) -> Vec<DeprecationNotice> {
+        self.inner
+            .deprecation_notices()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Lists segments (`GET /segments`); no request is sent until the first `next_page`.
+    pub fn list_segments(&self, page: PageOptions) -> Result<Arc<SegmentPager>> {
+        Ok(SegmentPager::new(self.inner.list_segments(page.to_core()?)))
+    }
+
+    /// Lists campaigns (`GET /campaigns`).
+    pub fn list_campaigns(
+        &self,
+        filter: CampaignFilter,
+        page: PageOptions,
+    ) -> Result<Arc<CampaignPager>> {
+        let page = page.to_core()?;
+        Ok(CampaignPager::new(
+            self.inner.list_campaigns(filter.into(), page),
+        ))
+    }
+
+    /// Lists campaign drafts (`GET /campaign-drafts`; needs api-version `unstable`).
+    pub fn list_campaign_drafts(
+        &self,
+        filter: CampaignFilter,
+        page: PageOptions,
+    ) -> Result<Arc<CampaignPager>> {
+        let page = page.to_core()?;
+        Ok(CampaignPager::new(
+            self.inner.list_campaign_drafts(filter.into(), page),
+        ))
+    }
+
+    /// Lists audit events (`GET /audit-events`).
+    pub fn list_audit_events(
+        &self,
+        filter: AuditEventFilter,
+        page: PageOptions,
+    ) -> Result<Arc<AuditEventPager>> {
+        let page = page.to_core()?;
+        Ok(AuditEventPager::new(
+            self.inner.list_audit_events(filter.into(), page),
+        ))
+    }
+
+    /// Lists workflow runs (`GET /workflow/runs`).
+    pub fn list_workflow_runs(
+        &self,
+        filter: WorkflowRunFilter,
+        page: PageOptions,
+    ) -> Result<Arc<WorkflowPager>> {
+        let page = page.to_core()?;
+        Ok(WorkflowPager::new(
+            self.inner.list_workflow_runs(filter.into(), page),
+        ))
+    }
+
+    /// Lists the ingest jobs of a time window (`GET /ingest/jobs`, not paginated).
+    pub fn list_ingest_jobs(&self, query: IngestJobQuery) -> Result<IngestJobList> {
+        Ok(self.inner.list_ingest_jobs(query.into())?.into())
+    }
+
+    /// Fetches one ingest job (`GET /ingest/jobs/{id}`).
+    pub fn get_ingest_job(&self, job_id: String) -> Result<IngestJob> {
+        Ok(self.inner.get_ingest_job(&job_id)?.into())
+    }
+
+    /// Starts a workflow run (`POST /workflow/runs`; never retried blindly).
+    pub fn run_workflow(&self, request: WorkflowRunRequest) -> Result<Workflow> {
+        Ok(self.inner.run_workflow(&request.into())?.into())
+    }
+
+    /// Fetches a workflow run (`GET /workflow/runs/{id}`).
+    pub fn get_workflow_run(&self, workflow_id: String, view: WorkflowView) -> Result<Workflow> {
+        Ok(self
+            .inner
+            .get_workflow_run(&workflow_id, view.into())?
+            .into())
+    }
+
+    /// Asks a workflow run to stop (`POST /workflow/runs/{id}/stop`).
+    pub fn stop_workflow_run(&self, workflow_id: String) -> Result<Workflow> {
+        Ok(self.inner.stop_workflow_run(&workflow_id)?.into())
+    }
+
+    /// Polls a workflow run until it finishes, then returns its verbose view; a
+    /// `WaitTimeout` error when it is still going after `options.timeout_ms`.
+    pub fn wait_for_workflow_run(
+        &self,
+        workflow_id: String,
+        options: WaitOptions,
+    ) -> Result<Workflow> {
+        Ok(self
+            .inner
+            .wait_for_workflow_run(&workflow_id, &options.to_core()?)?
+            .into())
+    }
+
+    /// Sends a request to any endpoint through the same auth, headers, retries and errors.
+    pub fn raw(&self, request: RawRequest) -> Result<RawResponse> {
+        Ok(self.inner.raw(request.into())?.into())
+    }
+
+    /// Walks any `{data, next_token, total}` endpoint page by page.
+    pub fn raw_pages(&self, request: RawRequest, page: PageOptions) -> Result<Arc<RawPager>> {
+        let page = page.to_core()?;
+        Ok(RawPager::new(self.inner.raw_pages(request.into(), page)))
+    }
+
+    /// `list_ingest_jobs` as JSON text `{"items": [...], "total": n}` (the Python fast path).
+    pub fn list_ingest_jobs_json(&self, query: IngestJobQuery) -> Result<String> {
+        json!(self.inner.list_ingest_jobs(query.into())?)
+    }
+
+    /// `get_ingest_job` as JSON text.
+    pub fn get_ingest_job_json(&self, job_id: String) -> Result<String> {
+        json!(self.inner.get_ingest_job(&job_id)?)
+    }
+
+    /// `run_workflow` as JSON text.
+    pub fn run_workflow_json(&self, request: WorkflowRunRequest) -> Result<String> {
+        json!(self.inner.run_workflow(&request.into())?)
+    }
+
+    /// `get_workflow_run` as JSON text.
+    pub fn get_workflow_run_json(&self, workflow_id: String, view: WorkflowView) -> Result<String> {
+        json!(self.inner.get_workflow_run(&workflow_id, view.into())?)
+    }
+
+    /// `stop_workflow_run` as JSON text.
+    pub fn stop_workflow_run_json(&self, workflow_id: String) -> Result<String> {
+        json!(self.inner.stop_workflow_run(&workflow_id)?)
+    }
+
+    /// `wait_for_workflow_run` as JSON text.
+    pub fn wait_for_workflow_run_json(
+        &self,
+        workflow_id: String,
+        options: WaitOptions,
+    ) -> Result<String> {
+        json!(self
+            .inner
+            .wait_for_workflow_run(&workflow_id, &options.to_core()?)?)
+    }
+}

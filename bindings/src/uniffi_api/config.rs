@@ -1,0 +1,193 @@
+//! `ClientConfig`: every client setting as one record, turned into the core's builder.
+
+use super::error::{AmperityError, Result};
+use amperity_core::{ClientBuilder, Region as CoreRegion, RetryPolicy};
+use std::time::Duration;
+
+/// Where a tenant is hosted; decides the default base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Region {
+    /// AWS: `https://app.amperity.com/api` (the default).
+    Aws,
+    /// Azure: `https://{tenant}.amperity.com/api`.
+    Azure,
+    /// Australia: `https://app-aws-apse2.amperity.com/api`.
+    Australia,
+}
+
+impl From<Region> for CoreRegion {
+    fn from(region: Region) -> Self {
+        match region {
+            Region::Aws => CoreRegion::Aws,
+            Region::Azure => CoreRegion::Azure,
+            Region::Australia => CoreRegion::Australia,
+        }
+    }
+}
+
+/// Everything a [`Client`](super::Client) is built from. Unset optional fields take the core's
+/// defaults (10 s connect timeout, 60 s request timeout, 3 attempts with 1 s initial and 20 s
+/// maximum backoff, 60 s longest `Retry-After`, 64 MiB largest response).
+///
+/// Exactly one of `token` or `client_id` + `client_secret` must be set.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ClientConfig {
+    /// The tenant id, e.g. `acme` (a sandbox is just another tenant id).
+    pub tenant: String,
+    /// A static bearer token (Settings → Security → API keys → Get token).
+    #[uniffi(default = None)]
+    pub token: Option<String>,
+    /// OAuth2 client id (with `client_secret`): tokens are fetched, cached and refreshed.
+    #[uniffi(default = None)]
+    pub client_id: Option<String>,
+    /// OAuth2 client secret (with `client_id`).
+    #[uniffi(default = None)]
+    pub client_secret: Option<String>,
+    /// OAuth2 token endpoint; defaults from the tenant, or from `base_url` when that is set.
+    #[uniffi(default = None)]
+    pub token_url: Option<String>,
+    /// Hosting region (AWS when unset); ignored when `base_url` is set.
+    #[uniffi(default = None)]
+    pub region: Option<Region>,
+    /// Explicit API base URL such as `https://acme.amperity.com/api`; `http://` only for
+    /// loopback hosts.
+    #[uniffi(default = None)]
+    pub base_url: Option<String>,
+    /// The `api-version` header (`2024-04-01` when unset; `unstable` reaches campaign drafts).
+    #[uniffi(default = None)]
+    pub api_version: Option<String>,
+    /// Time allowed to open a connection, in milliseconds.
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<i64>,
+    /// Time allowed for one attempt of a request, body included, in milliseconds.
+    #[uniffi(default = None)]
+    pub request_timeout_ms: Option<i64>,
+    /// Total attempts including the first (1 disables retries).
+    #[uniffi(default = None)]
+    pub max_attempts: Option<i32>,
+    /// Backoff ceiling for the first retry, in milliseconds.
+    #[uniffi(default = None)]
+    pub initial_backoff_ms: Option<i64>,
+    /// Cap on any single backoff, in milliseconds.
+    #[uniffi(default = None)]
+    pub max_backoff_ms: Option<i64>,
+    /// Longest `Retry-After` honoured, in milliseconds; a longer demand returns the 429.
+    #[uniffi(default = None)]
+    pub max_retry_after_ms: Option<i64>,
+    /// Client-side rate limit in requests per second shared by every thread using the client:
+    /// 10 (the documented limit) by default, `None` turns it off.
+    #[uniffi(default = Some(10.0))]
+    pub rate_limit_per_second: Option<f64>,
+    /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
+    #[uniffi(default = [])]
+    pub extra_root_certs_pem: Vec<String>,
+    /// Proxy URL (`http://user:pass@host:port`, `socks5://…`); the `HTTPS_PROXY`/`ALL_PROXY`/
+    /// `NO_PROXY` environment applies when unset.
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
+    /// Product token appended to the `User-Agent`; each language layer sets its own, e.g.
+    /// `amperity-python/0.1.0`.
+    #[uniffi(default = None)]
+    pub user_agent_suffix: Option<String>,
+    /// Largest response body accepted, in bytes.
+    #[uniffi(default = None)]
+    pub max_response_bytes: Option<i64>,
+}
+
+fn millis(value: i64, what: &str) -> Result<Duration> {
+    u64::try_from(value)
+        .map(Duration::from_millis)
+        .map_err(|_| AmperityError::config(format!("{what} must not be negative, got {value}")))
+}
+
+impl ClientConfig {
+    /// Checks the FFI-level shape of the settings and fills the core's builder; the core
+    /// validates the values themselves when the client is built.
+    pub(crate) fn into_builder(self) -> Result<ClientBuilder> {
+        let mut builder = amperity_core::Client::builder(self.tenant);
+        builder = match (self.token, self.client_id, self.client_secret) {
+            (Some(token), None, None) => {
+                if self.token_url.is_some() {
+                    return Err(AmperityError::config(
+                        "token_url is only used with client credentials",
+                    ));
+                }
+                builder.token(token)
+            }
+            (None, Some(id), Some(secret)) => {
+                let builder = builder.client_credentials(id, secret);
+                match self.token_url {
+                    Some(url) => builder.token_url(url),
+                    None => builder,
+                }
+            }
+            (None, None, None) => {
+                return Err(AmperityError::config(
+                    "no credentials: set a token or client_id and client_secret",
+                ))
+            }
+            (Some(_), _, _) => {
+                return Err(AmperityError::config(
+                    "set either a token or client credentials, not both",
+                ))
+            }
+            (None, Some(_), None) => {
+                return Err(AmperityError::config("client_id needs a client_secret"))
+            }
+            (None, None, Some(_)) => {
+                return Err(AmperityError::config("client_secret needs a client_id"))
+            }
+        };
+        if let Some(region) = self.region {
+            builder = builder.region(region.into());
+        }
+        if let Some(url) = self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(version) = self.api_version {
+            builder = builder.api_version(version);
+        }
+        if let Some(ms) = self.connect_timeout_ms {
+            builder = builder.connect_timeout(millis(ms, "connect_timeout_ms")?);
+        }
+        if let Some(ms) = self.request_timeout_ms {
+            builder = builder.request_timeout(millis(ms, "request_timeout_ms")?);
+        }
+        let mut retry = RetryPolicy::default();
+        if let Some(attempts) = self.max_attempts {
+            retry.max_attempts = u32::try_from(attempts).map_err(|_| {
+                AmperityError::config(format!("max_attempts must be at least 1, got {attempts}"))
+            })?;
+        }
+        if let Some(ms) = self.initial_backoff_ms {
+            retry.initial_backoff = millis(ms, "initial_backoff_ms")?;
+        }
+        if let Some(ms) = self.max_backoff_ms {
+            retry.max_backoff = millis(ms, "max_backoff_ms")?;
+        }
+        if let Some(ms) = self.max_retry_after_ms {
+            retry.max_retry_after = millis(ms, "max_retry_after_ms")?;
+        }
+        builder = builder
+            .retry_policy(retry)
+            .rate_limit(self.rate_limit_per_second);
+        for pem in self.extra_root_certs_pem {
+            builder = builder.add_root_certificate_pem(pem);
+        }
+        if let Some(proxy) = self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        if let Some(suffix) = self.user_agent_suffix {
+            builder = builder.user_agent_suffix(suffix);
+        }
+        if let Some(bytes) = self.max_response_bytes {
+            let bytes = u64::try_from(bytes).map_err(|_| {
+                AmperityError::config(format!(
+                    "max_response_bytes must be greater than zero, got {bytes}"
+                ))
+            })?;
+            builder = builder.max_response_bytes(bytes);
+        }
+        Ok(builder)
+    }
+}

@@ -1,0 +1,316 @@
+//! The one error type of the uniffi surface: a small flat enum carrying the HTTP details.
+
+use amperity_core::{ApiErrorKind as CoreApiErrorKind, Error, TransportKind as CoreTransportKind};
+use std::fmt;
+
+/// Classification of an HTTP error status (mirrors the core's `ApiErrorKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ApiErrorKind {
+    /// 400: a missing or invalid parameter, or an unsupported api-version.
+    BadRequest,
+    /// 401: missing, invalid or expired credentials.
+    Unauthorized,
+    /// 403: authenticated, but not allowed.
+    Forbidden,
+    /// 404: no such resource.
+    NotFound,
+    /// 409: conflicts with the current state.
+    Conflict,
+    /// 429: rate limited.
+    RateLimited,
+    /// 5xx: the server failed.
+    ServerError,
+    /// Any other status.
+    Other,
+}
+
+impl From<CoreApiErrorKind> for ApiErrorKind {
+    fn from(kind: CoreApiErrorKind) -> Self {
+        match kind {
+            CoreApiErrorKind::BadRequest => Self::BadRequest,
+            CoreApiErrorKind::Unauthorized => Self::Unauthorized,
+            CoreApiErrorKind::Forbidden => Self::Forbidden,
+            CoreApiErrorKind::NotFound => Self::NotFound,
+            CoreApiErrorKind::Conflict => Self::Conflict,
+            CoreApiErrorKind::RateLimited => Self::RateLimited,
+            CoreApiErrorKind::ServerError => Self::ServerError,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Which kind of network failure a transport error is (mirrors the core's `TransportKind`).
+///
+/// Timeouts are reported as [`AmperityError::Timeout`], not as a transport error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TransportKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// The TCP connection could not be made.
+    Connect,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// A connect or request timeout expired.
+    Timeout,
+    /// The connection broke while sending or receiving (reset, closed mid-body).
+    ConnectionReset,
+    /// The proxy refused or failed the connection.
+    Proxy,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+impl From<CoreTransportKind> for TransportKind {
+    fn from(kind: CoreTransportKind) -> Self {
+        match kind {
+            CoreTransportKind::Dns => Self::Dns,
+            CoreTransportKind::Connect => Self::Connect,
+            CoreTransportKind::Tls => Self::Tls,
+            CoreTransportKind::Timeout => Self::Timeout,
+            CoreTransportKind::ConnectionReset => Self::ConnectionReset,
+            CoreTransportKind::Proxy => Self::Proxy,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Everything that can go wrong when talking to Amperity.
+///
+/// No variant has a field named `message` (it would clash with `Throwable.message` in Kotlin):
+/// the human-readable text is `detail`, and the error's string form reads like the core's.
+#[derive(Debug, Clone, PartialEq, uniffi::Error)]
+pub enum AmperityError {
+    /// Amperity (or a proxy in front of it) answered with an error status.
+    Api {
+        /// HTTP status code.
+        status: i32,
+        /// Classification of the status.
+        kind: ApiErrorKind,
+        /// The server's message (or a snippet of a non-JSON body).
+        detail: String,
+        /// `request_id` from the error body, when present.
+        request_id: Option<String>,
+        /// `trace_id` from the error body, when present.
+        trace_id: Option<String>,
+        /// The operation that failed, e.g. `list-segment`.
+        operation: String,
+        /// The wait the server asked for in `Retry-After`, in milliseconds, when it sent one.
+        retry_after_ms: Option<i64>,
+    },
+    /// The request never got a complete HTTP answer: DNS, connect, TLS, reset, proxy.
+    Transport {
+        /// Which kind of network failure.
+        kind: TransportKind,
+        /// The operation that was running.
+        operation: String,
+        /// The underlying error, without secrets.
+        detail: String,
+    },
+    /// A connect or request timeout expired (after any retries).
+    Timeout {
+        /// The operation that was running.
+        operation: String,
+        /// The underlying error.
+        detail: String,
+    },
+    /// A successful response whose body could not be decoded (invalid, truncated or too large).
+    Decode {
+        /// The operation whose response was bad.
+        operation: String,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// The client configuration was refused.
+    Config {
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// An argument of a call was refused before anything was sent.
+    InvalidArgument {
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// The server returned a pagination cursor it had already returned in the same walk.
+    RepeatedCursor {
+        /// The operation being paginated.
+        operation: String,
+        /// The cursor that came back twice.
+        cursor: String,
+    },
+    /// A workflow run did not reach a terminal state within the wait timeout.
+    WaitTimeout {
+        /// The run waited for.
+        workflow_id: String,
+        /// Its state at the last poll.
+        last_state: String,
+        /// How long the helper waited, in milliseconds.
+        waited_ms: i64,
+    },
+    /// An error this version of the bindings does not classify (a newer core variant).
+    Other {
+        /// The error's description.
+        detail: String,
+    },
+}
+
+impl std::error::Error for AmperityError {}
+
+impl fmt::Display for AmperityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api {
+                status,
+                kind,
+                detail,
+                request_id,
+                trace_id,
+                operation,
+                ..
+            } => {
+                let kind = api_kind_name(*kind);
+                write!(f, "{operation} failed with HTTP {status} ({kind}): {detail}")?;
+                if let Some(id) = request_id {
+                    write!(f, " [request_id {id}]")?;
+                }
+                if let Some(id) = trace_id {
+                    write!(f, " [trace_id {id}]")?;
+                }
+                Ok(())
+            }
+            Self::Transport {
+                kind,
+                operation,
+                detail,
+            } => write!(
+                f,
+                "transport error ({}) during {operation}: {detail}",
+                transport_kind_name(*kind)
+            ),
+            Self::Timeout { operation, detail } => {
+                write!(f, "timed out during {operation}: {detail}")
+            }
+            Self::Decode { operation, detail } => {
+                write!(f, "could not decode the response of {operation}: {detail}")
+            }
+            Self::Config { detail } => write!(f, "invalid configuration: {detail}"),
+            Self::InvalidArgument { detail } => write!(f, "invalid argument: {detail}"),
+            Self::RepeatedCursor { operation, .. } => write!(
+                f,
+                "{operation} returned a cursor it had already returned; stopping instead of looping forever"
+            ),
+            Self::WaitTimeout {
+                workflow_id,
+                last_state,
+                waited_ms,
+            } => write!(
+                f,
+                "workflow run {workflow_id} still {last_state} after waiting {waited_ms} ms"
+            ),
+            Self::Other { detail } => f.write_str(detail),
+        }
+    }
+}
+
+fn api_kind_name(kind: ApiErrorKind) -> &'static str {
+    match kind {
+        ApiErrorKind::BadRequest => "bad_request",
+        ApiErrorKind::Unauthorized => "unauthorized",
+        ApiErrorKind::Forbidden => "forbidden",
+        ApiErrorKind::NotFound => "not_found",
+        ApiErrorKind::Conflict => "conflict",
+        ApiErrorKind::RateLimited => "rate_limited",
+        ApiErrorKind::ServerError => "server_error",
+        ApiErrorKind::Other => "other",
+    }
+}
+
+fn transport_kind_name(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Dns => "dns",
+        TransportKind::Connect => "connect",
+        TransportKind::Tls => "tls",
+        TransportKind::Timeout => "timeout",
+        TransportKind::ConnectionReset => "connection_reset",
+        TransportKind::Proxy => "proxy",
+        TransportKind::Other => "other",
+    }
+}
+
+/// Milliseconds as `i64`, saturating.
+pub(crate) fn millis_i64(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl From<Error> for AmperityError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Config { detail } => Self::Config { detail },
+            Error::InvalidArgument { detail } => Self::InvalidArgument { detail },
+            Error::Api(api) => Self::Api {
+                status: i32::from(api.status),
+                kind: api.kind.into(),
+                detail: api.message,
+                request_id: api.request_id,
+                trace_id: api.trace_id,
+                operation: api.operation,
+                retry_after_ms: api.retry_after.map(millis_i64),
+            },
+            Error::Transport {
+                kind: CoreTransportKind::Timeout,
+                operation,
+                detail,
+            } => Self::Timeout { operation, detail },
+            Error::Transport {
+                kind,
+                operation,
+                detail,
+            } => Self::Transport {
+                kind: kind.into(),
+                operation,
+                detail,
+            },
+            Error::Decode { operation, detail } => Self::Decode { operation, detail },
+            Error::RepeatedCursor { operation, cursor } => {
+                Self::RepeatedCursor { operation, cursor }
+            }
+            Error::WaitTimeout {
+                workflow_id,
+                last_state,
+                waited_ms,
+            } => Self::WaitTimeout {
+                workflow_id,
+                last_state,
+                waited_ms: i64::try_from(waited_ms).unwrap_or(i64::MAX),
+            },
+            other => Self::Other {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl AmperityError {
+    /// An `InvalidArgument` error with this detail.
+    pub(crate) fn invalid_argument(detail: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            detail: detail.into(),
+        }
+    }
+
+    /// An `Other` error for a result that could not be serialised as JSON text.
+    pub(crate) fn serialisation(error: serde_json::Error) -> Self {
+        Self::Other {
+            detail: format!("could not serialise a result as JSON: {error}"),
+        }
+    }
+
+    /// A `Config` error with this detail.
+    pub(crate) fn config(detail: impl Into<String>) -> Self {
+        Self::Config {
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Result alias of the uniffi surface.
+pub type Result<T, E = AmperityError> = std::result::Result<T, E>;

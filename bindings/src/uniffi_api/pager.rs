@@ -1,0 +1,133 @@
+//! Pager objects: uniffi has no iterator type, so each list is an object with `next_page()`
+//! that each language's thin layer wraps in its own iterator protocol.
+
+use super::error::{AmperityError, Result};
+use super::models::{AuditEvent, Campaign, JsonPage, JsonValue, Segment, Workflow};
+use amperity_core as core_api;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+macro_rules! pager {
+    (
+        $(#[$page_doc:meta])*
+        page $page:ident;
+        $(#[$pager_doc:meta])*
+        pager $pager:ident;
+        core $core_item:ty => $item:ty, $convert:expr;
+    ) => {
+        $(#[$page_doc])*
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $page {
+            /// The records of this page.
+            pub items: Vec<$item>,
+            /// Cursor of the next page; `None` on the last page.
+            pub next_token: Option<String>,
+            /// Total number of records, when requested with `with_total`.
+            pub total: Option<i64>,
+        }
+
+        $(#[$pager_doc])*
+        #[derive(uniffi::Object)]
+        pub struct $pager {
+            inner: Mutex<core_api::Pager<$core_item>>,
+        }
+
+        impl $pager {
+            pub(crate) fn new(pager: core_api::Pager<$core_item>) -> Arc<Self> {
+                Arc::new(Self {
+                    inner: Mutex::new(pager),
+                })
+            }
+        }
+
+        #[uniffi::export]
+        impl $pager {
+            /// Fetches the next page, or `None` once the list is exhausted. After an error the
+            /// pager stays where it was: calling again retries the same page.
+            pub fn next_page(&self) -> Result<Option<$page>> {
+                let page = locked(&self.inner).next_page()?;
+                Ok(page.map(|page| $page {
+                    items: page.items.into_iter().map($convert).collect(),
+                    next_token: page.next_token,
+                    total: page.total,
+                }))
+            }
+
+            /// Like `next_page`, with the items as one JSON array (see `JsonPage`).
+            pub fn next_page_json(&self) -> Result<Option<JsonPage>> {
+                let page = locked(&self.inner).next_page()?;
+                page.map(|page| {
+                    Ok(JsonPage {
+                        items_json: serde_json::to_string(&page.items)
+                            .map_err(AmperityError::serialisation)?,
+                        next_token: page.next_token,
+                        total: page.total,
+                    })
+                })
+                .transpose()
+            }
+
+            /// The cursor of the next page to fetch: pass it as `PageOptions.cursor` to resume
+            /// this walk later (after an error too). `None` at the very start or once the list
+            /// is exhausted.
+            pub fn resume_cursor(&self) -> Option<String> {
+                locked(&self.inner).resume_cursor().map(str::to_owned)
+            }
+
+            /// The `total` reported by the server (when requested with `with_total`).
+            pub fn total(&self) -> Option<i64> {
+                locked(&self.inner).total()
+            }
+
+            /// True once the last page has been returned.
+            pub fn is_done(&self) -> bool {
+                locked(&self.inner).is_done()
+            }
+        }
+    };
+}
+
+pager! {
+    /// One page of segments.
+    page SegmentPage;
+    /// Walks the segment list one page at a time.
+    pager SegmentPager;
+    core core_api::Segment => Segment, Segment::from;
+}
+
+pager! {
+    /// One page of campaigns or campaign drafts.
+    page CampaignPage;
+    /// Walks the campaign or campaign-draft list one page at a time.
+    pager CampaignPager;
+    core core_api::Campaign => Campaign, Campaign::from;
+}
+
+pager! {
+    /// One page of audit events.
+    page AuditEventPage;
+    /// Walks the audit-event list one page at a time.
+    pager AuditEventPager;
+    core core_api::AuditEvent => AuditEvent, AuditEvent::from;
+}
+
+pager! {
+    /// One page of workflow runs.
+    page WorkflowPage;
+    /// Walks the workflow-run list one page at a time.
+    pager WorkflowPager;
+    core core_api::Workflow => Workflow, Workflow::from;
+}
+
+pager! {
+    /// One page of a raw paginated endpoint: each item is arbitrary JSON.
+    page RawPage;
+    /// Walks any `{data, next_token, total}` endpoint one page at a time.
+    pager RawPager;
+    core serde_json::Value => JsonValue, std::convert::identity;
+}
