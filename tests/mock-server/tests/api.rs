@@ -747,3 +747,14 @@ fn start_is_fast_and_servers_independent() {
     }
     assert!(t.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn start_and_drop_inside_a_tokio_runtime() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async { start(small()) });
+    assert_eq!(get(&s, "/api/segments", &[]).status, 200);
+    rt.block_on(async move { drop(s) });
+}

@@ -75,3 +75,15 @@ fn plain_server_has_no_cert() {
     assert!(s.ca_cert_pem().is_none());
     assert!(s.origin().starts_with("http://"));
 }
+
+#[test]
+fn tls_start_is_fast() {
+    let t = std::time::Instant::now();
+    let s = start(MockConfig {
+        tls: true,
+        ..MockConfig::default()
+    });
+    let took = t.elapsed();
+    assert!(took < std::time::Duration::from_millis(50), "{took:?}");
+    s.shutdown();
+}
