@@ -4,7 +4,9 @@ use crate::client::{Call, Inner};
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::hash_map::RandomState;
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -105,7 +107,9 @@ pub struct Pager<T> {
     limit: Option<u32>,
     with_total: bool,
     cursor: Option<String>,
-    seen: HashSet<String>,
+    /// Hashes of every cursor already followed (8 bytes a page, so a long walk stays flat).
+    seen: HashSet<u64>,
+    hasher: RandomState,
     started: bool,
     done: bool,
     total: Option<i64>,
@@ -135,6 +139,7 @@ impl<T: DeserializeOwned> Pager<T> {
             with_total: options.with_total,
             cursor: options.cursor.filter(|c| !c.is_empty()),
             seen: HashSet::new(),
+            hasher: RandomState::new(),
             started: false,
             done: false,
             total: None,
@@ -183,7 +188,8 @@ impl<T: DeserializeOwned> Pager<T> {
         let response = self.inner.execute(&call)?;
         let page = decode_page::<T>(&call.operation, &response.body, self.accept_bare_object)?;
         if let Some(next) = &page.next_token {
-            if self.cursor.as_ref() == Some(next) || self.seen.contains(next) {
+            if self.cursor.as_ref() == Some(next) || self.seen.contains(&self.hasher.hash_one(next))
+            {
                 return Err(Error::RepeatedCursor {
                     operation: call.operation.to_string(),
                     cursor: next.clone(),
@@ -195,7 +201,7 @@ impl<T: DeserializeOwned> Pager<T> {
             self.total = page.total;
         }
         if let Some(previous) = self.cursor.take() {
-            self.seen.insert(previous);
+            self.seen.insert(self.hasher.hash_one(&previous));
         }
         self.cursor = page.next_token.clone();
         self.done = self.cursor.is_none();

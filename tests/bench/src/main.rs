@@ -1,0 +1,159 @@
+//! Walks segment pages from a running mock server and prints one JSON line of measurements.
+//!
+//! `amperity-bench <client> <base-url> <pages> <limit>` with client `rust-core` (the SDK, typed
+//! items) or `bare-ureq` (a hand-written ureq + serde_json loop: the floor). Also
+//! `amperity-bench construct <base-url> <n>`: time to build a client.
+
+use serde::Deserialize;
+use std::time::Instant;
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct BareSegment {
+    id: String,
+    name: String,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct BarePage {
+    data: Vec<BareSegment>,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+/// Peak and current resident set size in KiB, from /proc/self/status.
+fn rss_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// User + system CPU seconds of this process, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn walk_core(
+    base_url: &str,
+    pages: usize,
+    limit: u32,
+    checkpoints: &mut Vec<(usize, u64)>,
+) -> usize {
+    let client = amperity::Client::builder("acme")
+        .base_url(base_url)
+        .token("mock-token")
+        .rate_limit(None)
+        .build()
+        .expect("client");
+    let mut pager = client.list_segments(amperity::PageOptions::limit(limit));
+    let mut records = 0;
+    for n in 1..=pages {
+        let page = pager.next_page().expect("page").expect("enough pages");
+        records += page.items.len();
+        std::hint::black_box(&page.items);
+        if n.is_power_of_two() || n == pages {
+            checkpoints.push((n, rss_kib().0));
+        }
+    }
+    records
+}
+
+fn walk_bare(
+    base_url: &str,
+    pages: usize,
+    limit: u32,
+    checkpoints: &mut Vec<(usize, u64)>,
+) -> usize {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(true)
+        .build()
+        .into();
+    let mut cursor: Option<String> = None;
+    let mut records = 0;
+    for n in 1..=pages {
+        let mut url = format!("{base_url}/segments?limit={limit}");
+        if let Some(c) = &cursor {
+            url.push_str("&next_token=");
+            url.push_str(c);
+        }
+        let body = agent
+            .get(&url)
+            .header("Authorization", "Bearer mock-token")
+            .header("Amperity-Tenant", "acme")
+            .header("api-version", "2024-04-01")
+            .header("Accept", "application/json")
+            .call()
+            .expect("response")
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .expect("body");
+        let page: BarePage = serde_json::from_slice(&body).expect("json");
+        records += page.data.len();
+        std::hint::black_box(&page.data);
+        cursor = page.next_token;
+        if n.is_power_of_two() || n == pages {
+            checkpoints.push((n, rss_kib().0));
+        }
+    }
+    records
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 4 {
+        eprintln!(
+            "usage: amperity-bench rust-core|bare-ureq BASE_URL PAGES LIMIT | construct BASE_URL N"
+        );
+        std::process::exit(2);
+    }
+    let (client, base_url) = (args[1].as_str(), args[2].as_str());
+    if client == "construct" {
+        let n: usize = args[3].parse().expect("N");
+        let start = Instant::now();
+        for _ in 0..n {
+            let built = amperity::Client::builder("acme")
+                .base_url(base_url)
+                .token("mock-token")
+                .build();
+            std::hint::black_box(built.expect("client"));
+        }
+        let micros = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+        println!("{{\"client\":\"rust-core\",\"shape\":\"construct\",\"micros_per_client\":{micros:.2}}}");
+        return;
+    }
+    let pages: usize = args[3].parse().expect("PAGES");
+    let limit: u32 = args.get(4).and_then(|v| v.parse().ok()).expect("LIMIT");
+    let mut checkpoints = Vec::new();
+    let (cpu0, start) = (cpu_seconds(), Instant::now());
+    let records = match client {
+        "rust-core" => walk_core(base_url, pages, limit, &mut checkpoints),
+        "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints),
+        other => panic!("unknown client {other}"),
+    };
+    let (seconds, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    let rss: Vec<String> = checkpoints
+        .iter()
+        .map(|(n, kib)| format!("[{n},{kib}]"))
+        .collect();
+    println!(
+        "{{\"client\":\"{client}\",\"pages\":{pages},\"limit\":{limit},\"records\":{records},\"seconds\":{seconds:.6},\"cpu_seconds\":{cpu:.4},\"peak_rss_kib\":{},\"rss_by_page\":[{}]}}",
+        rss_kib().0,
+        rss.join(",")
+    );
+}
