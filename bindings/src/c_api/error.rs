@@ -1,0 +1,483 @@
+//! Result codes, the thread-local last error and the panic boundary every exported function uses.
+
+use super::util::copy_to_buffer;
+use amperity_core::{ApiErrorKind, Error, TransportKind};
+use std::cell::RefCell;
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The result of every fallible `amperity_*` function.
+///
+/// `AMPERITY_RESULT_OK` (0) is success; any other value is a failure whose details (message,
+/// HTTP status, request and trace ids) are kept in this thread's last error until the next failing
+/// call on the same thread (see `amperity_last_error_message`). Values are stable: a value is never
+/// renumbered or reused for another meaning, and new values may be added in later versions, so
+/// handle unknown values as a generic failure. Ranges: 1-99 caller and library errors, 100-199 API
+/// errors by HTTP status class, 200-299 network errors, 300-399 response and helper errors.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum amperity_result {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// The client configuration was refused by `amperity_client_new` (empty tenant, missing
+    /// credentials, plain http:// to a remote host, zero timeout, bad retry policy, ...).
+    InvalidConfig = 3,
+    /// An argument was refused before any request was sent (empty id, bad timestamp, unknown
+    /// filter, malformed JSON argument, index out of range, wrong object kind, ...).
+    InvalidArgument = 4,
+    /// The caller's buffer cannot hold the string and its terminating NUL; nothing was written.
+    BufferTooSmall = 5,
+    /// The requested optional value is absent (no last error, no cursor, field not set, ...).
+    NoValue = 6,
+    /// The library panicked; the call had no effect that can be relied on. Free the handles the
+    /// call used and report a bug.
+    Panic = 7,
+    /// The API answered 400: a missing or invalid parameter, or an unsupported api-version.
+    BadRequest = 100,
+    /// The API answered 401: missing, invalid or expired credentials.
+    Unauthorized = 101,
+    /// The API answered 403: authenticated, but not allowed.
+    Forbidden = 102,
+    /// The API answered 404: no such resource.
+    NotFound = 103,
+    /// The API answered 409: conflicts with the current state.
+    Conflict = 104,
+    /// The API answered 429 and the retries were exhausted (or `Retry-After` was too long).
+    RateLimited = 105,
+    /// The API answered 5xx and the retries (if the call is retried) were exhausted.
+    ServerError = 106,
+    /// The API answered another error status.
+    ApiOther = 107,
+    /// No complete HTTP answer: DNS, connect, TLS, proxy or a connection closed mid-response
+    /// (see `amperity_last_error_transport_kind`).
+    Transport = 200,
+    /// A connect or request timeout expired.
+    Timeout = 201,
+    /// A successful response whose body could not be decoded (invalid, truncated or too large).
+    Decode = 300,
+    /// The server returned a pagination cursor it had already returned; the walk stopped instead
+    /// of looping forever.
+    RepeatedCursor = 301,
+    /// `amperity_wait_for_workflow_run` gave up before the run reached a terminal state.
+    WaitTimeout = 302,
+    /// An error this version of the C API does not classify further (see the message).
+    Unknown = 999,
+}
+
+impl amperity_result {
+    /// Every value, for `amperity_result_name` and the tests.
+    pub(crate) const ALL: [amperity_result; 22] = [
+        Self::Ok,
+        Self::NullArgument,
+        Self::InvalidUtf8,
+        Self::InvalidConfig,
+        Self::InvalidArgument,
+        Self::BufferTooSmall,
+        Self::NoValue,
+        Self::Panic,
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::RateLimited,
+        Self::ServerError,
+        Self::ApiOther,
+        Self::Transport,
+        Self::Timeout,
+        Self::Decode,
+        Self::RepeatedCursor,
+        Self::WaitTimeout,
+        Self::Unknown,
+    ];
+
+    /// The C name of the value, NUL-terminated.
+    pub(crate) fn c_name(self) -> &'static [u8] {
+        match self {
+            Self::Ok => b"AMPERITY_RESULT_OK\0",
+            Self::NullArgument => b"AMPERITY_RESULT_NULL_ARGUMENT\0",
+            Self::InvalidUtf8 => b"AMPERITY_RESULT_INVALID_UTF8\0",
+            Self::InvalidConfig => b"AMPERITY_RESULT_INVALID_CONFIG\0",
+            Self::InvalidArgument => b"AMPERITY_RESULT_INVALID_ARGUMENT\0",
+            Self::BufferTooSmall => b"AMPERITY_RESULT_BUFFER_TOO_SMALL\0",
+            Self::NoValue => b"AMPERITY_RESULT_NO_VALUE\0",
+            Self::Panic => b"AMPERITY_RESULT_PANIC\0",
+            Self::BadRequest => b"AMPERITY_RESULT_BAD_REQUEST\0",
+            Self::Unauthorized => b"AMPERITY_RESULT_UNAUTHORIZED\0",
+            Self::Forbidden => b"AMPERITY_RESULT_FORBIDDEN\0",
+            Self::NotFound => b"AMPERITY_RESULT_NOT_FOUND\0",
+            Self::Conflict => b"AMPERITY_RESULT_CONFLICT\0",
+            Self::RateLimited => b"AMPERITY_RESULT_RATE_LIMITED\0",
+            Self::ServerError => b"AMPERITY_RESULT_SERVER_ERROR\0",
+            Self::ApiOther => b"AMPERITY_RESULT_API_OTHER\0",
+            Self::Transport => b"AMPERITY_RESULT_TRANSPORT\0",
+            Self::Timeout => b"AMPERITY_RESULT_TIMEOUT\0",
+            Self::Decode => b"AMPERITY_RESULT_DECODE\0",
+            Self::RepeatedCursor => b"AMPERITY_RESULT_REPEATED_CURSOR\0",
+            Self::WaitTimeout => b"AMPERITY_RESULT_WAIT_TIMEOUT\0",
+            Self::Unknown => b"AMPERITY_RESULT_UNKNOWN\0",
+        }
+    }
+}
+
+/// Which kind of network failure the last `AMPERITY_RESULT_TRANSPORT` or
+/// `AMPERITY_RESULT_TIMEOUT` error was. Values are stable and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum amperity_transport_kind {
+    /// The last error is not a network error (or there is none).
+    None = 0,
+    /// The host name could not be resolved.
+    Dns = 1,
+    /// The TCP connection could not be made.
+    Connect = 2,
+    /// The TLS handshake or certificate check failed.
+    Tls = 3,
+    /// A connect or request timeout expired.
+    Timeout = 4,
+    /// The connection broke while sending or receiving (reset, closed mid-body).
+    ConnectionReset = 5,
+    /// The proxy refused or failed the connection.
+    Proxy = 6,
+    /// Anything else the HTTP stack reported.
+    Other = 7,
+}
+
+/// A failure on its way to the caller: the code plus everything the last-error accessors show.
+#[derive(Debug, Clone)]
+pub(crate) struct LastError {
+    pub code: amperity_result,
+    pub message: String,
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    pub trace_id: Option<String>,
+    pub transport_kind: amperity_transport_kind,
+    pub retry_after_ms: Option<u64>,
+}
+
+impl LastError {
+    /// A failure with a code and a message and nothing else.
+    pub fn new(code: amperity_result, message: impl Into<String>) -> Self {
+        LastError {
+            code,
+            message: message.into(),
+            http_status: 0,
+            request_id: None,
+            trace_id: None,
+            transport_kind: amperity_transport_kind::None,
+            retry_after_ms: None,
+        }
+    }
+
+    /// `name` was NULL.
+    pub fn null(name: &str) -> Self {
+        Self::new(
+            amperity_result::NullArgument,
+            format!("{name} must not be NULL"),
+        )
+    }
+
+    /// An argument was refused.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(amperity_result::InvalidArgument, message)
+    }
+
+    /// An optional value is absent.
+    pub fn no_value(message: impl Into<String>) -> Self {
+        Self::new(amperity_result::NoValue, message)
+    }
+}
+
+impl From<Error> for LastError {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        match &error {
+            Error::Config { .. } => LastError::new(amperity_result::InvalidConfig, message),
+            Error::InvalidArgument { .. } => {
+                LastError::new(amperity_result::InvalidArgument, message)
+            }
+            Error::Api(api) => {
+                let code = match api.kind {
+                    ApiErrorKind::BadRequest => amperity_result::BadRequest,
+                    ApiErrorKind::Unauthorized => amperity_result::Unauthorized,
+                    ApiErrorKind::Forbidden => amperity_result::Forbidden,
+                    ApiErrorKind::NotFound => amperity_result::NotFound,
+                    ApiErrorKind::Conflict => amperity_result::Conflict,
+                    ApiErrorKind::RateLimited => amperity_result::RateLimited,
+                    ApiErrorKind::ServerError => amperity_result::ServerError,
+                    _ => amperity_result::ApiOther,
+                };
+                LastError {
+                    http_status: api.status,
+                    request_id: api.request_id.clone(),
+                    trace_id: api.trace_id.clone(),
+                    retry_after_ms: api
+                        .retry_after
+                        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                    ..LastError::new(code, message)
+                }
+            }
+            Error::Transport { kind, .. } => {
+                let transport_kind = match kind {
+                    TransportKind::Dns => amperity_transport_kind::Dns,
+                    TransportKind::Connect => amperity_transport_kind::Connect,
+                    TransportKind::Tls => amperity_transport_kind::Tls,
+                    TransportKind::Timeout => amperity_transport_kind::Timeout,
+                    TransportKind::ConnectionReset => amperity_transport_kind::ConnectionReset,
+                    TransportKind::Proxy => amperity_transport_kind::Proxy,
+                    _ => amperity_transport_kind::Other,
+                };
+                let code = if *kind == TransportKind::Timeout {
+                    amperity_result::Timeout
+                } else {
+                    amperity_result::Transport
+                };
+                LastError {
+                    transport_kind,
+                    ..LastError::new(code, message)
+                }
+            }
+            Error::Decode { .. } => LastError::new(amperity_result::Decode, message),
+            Error::RepeatedCursor { .. } => {
+                LastError::new(amperity_result::RepeatedCursor, message)
+            }
+            Error::WaitTimeout { .. } => LastError::new(amperity_result::WaitTimeout, message),
+            _ => LastError::new(amperity_result::Unknown, message),
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+/// Replaces this thread's last error.
+pub(crate) fn set_last_error(error: Option<LastError>) {
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = error;
+        }
+    });
+}
+
+/// Reads this thread's last error (panics only during thread teardown, inside a guard).
+fn with_last_error<R>(f: impl FnOnce(Option<&LastError>) -> R) -> R {
+    LAST_ERROR.with(|slot| f(slot.borrow().as_ref()))
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_owned()
+    }
+}
+
+/// Runs the body of an exported function that returns `amperity_result`: catches panics, turns
+/// failures into their code and stores them as this thread's last error.
+pub(crate) fn guard(f: impl FnOnce() -> Result<(), LastError>) -> amperity_result {
+    let error = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => return amperity_result::Ok,
+        Ok(Err(error)) => error,
+        Err(payload) => LastError::new(
+            amperity_result::Panic,
+            format!(
+                "panic inside the Amperity library: {}",
+                panic_message(payload.as_ref())
+            ),
+        ),
+    };
+    let code = error.code;
+    set_last_error(Some(error));
+    code
+}
+
+/// Like [`guard`], but leaves the last error alone (for the last-error accessors themselves).
+fn guard_keep(f: impl FnOnce() -> Result<(), LastError>) -> amperity_result {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => amperity_result::Ok,
+        Ok(Err(error)) => error.code,
+        Err(_) => amperity_result::Panic,
+    }
+}
+
+/// Runs the body of an exported function that returns a plain value; `fallback` on panic.
+pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// Returns the code of this thread's last error, or `AMPERITY_RESULT_OK` when no call on this
+/// thread has failed yet (or since `amperity_last_error_clear`).
+///
+/// Like errno, the last error is replaced by each failing call on the same thread and left alone
+/// by successful ones, so read it right after the call that failed. None of the
+/// `amperity_last_error_*` functions changes it.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_code() -> amperity_result {
+    guard_value(amperity_result::Panic, || {
+        with_last_error(|e| e.map_or(amperity_result::Ok, |e| e.code))
+    })
+}
+
+/// Copies the message of this thread's last error into `buf` as NUL-terminated UTF-8 and stores
+/// its length (without the NUL) in `*out_len`.
+///
+/// Pass `buf = NULL` and `buf_len = 0` to learn the length only (then only `*out_len` is
+/// written); a buffer of `*out_len + 1` bytes holds the message. Returns
+/// `AMPERITY_RESULT_BUFFER_TOO_SMALL` (writing nothing) when `buf_len` is too small,
+/// `AMPERITY_RESULT_NO_VALUE` when there is no last error, `AMPERITY_RESULT_NULL_ARGUMENT` when
+/// `out_len` is NULL. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_message(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> amperity_result {
+    guard_keep(|| {
+        with_last_error(|e| match e {
+            Some(e) => unsafe { copy_to_buffer(&e.message, buf, buf_len, out_len) },
+            None => Err(LastError::no_value("no last error")),
+        })
+    })
+}
+
+/// The HTTP status of this thread's last error when it was an API error (codes 100-199), else 0.
+/// Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_http_status() -> u16 {
+    guard_value(0, || with_last_error(|e| e.map_or(0, |e| e.http_status)))
+}
+
+/// Copies the `request_id` of this thread's last API error into `buf` (same buffer contract as
+/// `amperity_last_error_message`). Returns `AMPERITY_RESULT_NO_VALUE` when the last error is not
+/// an API error or the server sent no request id. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_request_id(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> amperity_result {
+    guard_keep(|| {
+        with_last_error(|e| match e.and_then(|e| e.request_id.as_deref()) {
+            Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
+            None => Err(LastError::no_value("no request id")),
+        })
+    })
+}
+
+/// Copies the `trace_id` of this thread's last API error into `buf` (same buffer contract as
+/// `amperity_last_error_message`). Returns `AMPERITY_RESULT_NO_VALUE` when the last error is not
+/// an API error or the server sent no trace id. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_trace_id(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> amperity_result {
+    guard_keep(|| {
+        with_last_error(|e| match e.and_then(|e| e.trace_id.as_deref()) {
+            Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
+            None => Err(LastError::no_value("no trace id")),
+        })
+    })
+}
+
+/// Stores in `*out_ms` the wait, in milliseconds, that the server asked for with `Retry-After`
+/// in this thread's last API error. Returns `AMPERITY_RESULT_NO_VALUE` (writing nothing) when it
+/// sent none. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_retry_after_ms(out_ms: *mut u64) -> amperity_result {
+    guard_keep(|| {
+        if out_ms.is_null() {
+            return Err(LastError::null("out_ms"));
+        }
+        with_last_error(|e| match e.and_then(|e| e.retry_after_ms) {
+            Some(ms) => {
+                unsafe { out_ms.write(ms) };
+                Ok(())
+            }
+            None => Err(LastError::no_value("no Retry-After")),
+        })
+    })
+}
+
+/// Which kind of network failure this thread's last error was, or
+/// `AMPERITY_TRANSPORT_KIND_NONE` when it is not a network error. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_transport_kind() -> amperity_transport_kind {
+    guard_value(amperity_transport_kind::None, || {
+        with_last_error(|e| e.map_or(amperity_transport_kind::None, |e| e.transport_kind))
+    })
+}
+
+/// Forgets this thread's last error: `amperity_last_error_code` returns `AMPERITY_RESULT_OK`
+/// until the next failing call.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_clear() {
+    guard_value((), || set_last_error(None))
+}
+
+/// The name of a result code as a static NUL-terminated string, such as
+/// `"AMPERITY_RESULT_NOT_FOUND"`; `"AMPERITY_RESULT_UNRECOGNIZED"` for a value this version does
+/// not define. Never NULL; do not free.
+#[no_mangle]
+pub extern "C" fn amperity_result_name(code: u32) -> *const c_char {
+    guard_value(c"AMPERITY_RESULT_UNRECOGNIZED".as_ptr(), || {
+        amperity_result::ALL
+            .iter()
+            .find(|r| **r as u32 == code)
+            .map_or(c"AMPERITY_RESULT_UNRECOGNIZED".as_ptr(), |r| {
+                r.c_name().as_ptr().cast()
+            })
+    })
+}
+
+/// True when `code` is an API error (an HTTP error status: `AMPERITY_RESULT_BAD_REQUEST` through
+/// `AMPERITY_RESULT_API_OTHER`).
+#[no_mangle]
+pub extern "C" fn amperity_result_is_api_error(code: u32) -> bool {
+    (100..200).contains(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_turns_a_panic_into_a_code_and_a_message() {
+        let code = guard(|| panic!("boom"));
+        assert_eq!(code, amperity_result::Panic);
+        assert_eq!(amperity_last_error_code(), amperity_result::Panic);
+        let mut len = 0usize;
+        assert_eq!(
+            amperity_last_error_message(std::ptr::null_mut(), 0, &mut len),
+            amperity_result::Ok
+        );
+        let mut buf = vec![0 as c_char; len + 1];
+        assert_eq!(
+            amperity_last_error_message(buf.as_mut_ptr(), buf.len(), &mut len),
+            amperity_result::Ok
+        );
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        assert!(text.to_str().unwrap().contains("boom"), "{text:?}");
+        assert_eq!(guard_value(7u8, || panic!("again")), 7);
+    }
+
+    #[test]
+    fn names_are_unique_and_match_values() {
+        let mut seen = std::collections::HashSet::new();
+        for r in amperity_result::ALL.iter().skip(1) {
+            let name = unsafe { std::ffi::CStr::from_ptr(amperity_result_name(*r as u32)) };
+            assert!(name.to_str().unwrap().starts_with("AMPERITY_RESULT_"));
+            assert!(seen.insert(*r as u32), "{r:?} twice");
+        }
+        let unknown = unsafe { std::ffi::CStr::from_ptr(amperity_result_name(12345)) };
+        assert_eq!(unknown.to_str().unwrap(), "AMPERITY_RESULT_UNRECOGNIZED");
+    }
+}

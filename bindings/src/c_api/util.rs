@@ -1,0 +1,169 @@
+//! Pointer and string helpers shared by the exported functions.
+//!
+//! Every helper checks for NULL before it dereferences; the exported functions check every
+//! out-parameter before doing any work, so a NULL out-parameter fails fast and out-parameters are
+//! written only once the call has succeeded.
+
+use super::error::{amperity_result, LastError};
+use std::ffi::CStr;
+use std::os::raw::c_char;
+
+/// A string kept with a terminating NUL so C can borrow it as `const char *`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CText(Box<[u8]>);
+
+impl CText {
+    /// Copies `text` and appends a NUL. A NUL inside `text` is kept; C sees the length too.
+    pub fn new(text: &str) -> Self {
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(0);
+        CText(bytes.into_boxed_slice())
+    }
+
+    /// Length in bytes without the terminating NUL.
+    pub fn len(&self) -> usize {
+        self.0.len() - 1
+    }
+
+    /// Pointer to the first byte; valid while `self` lives.
+    pub fn as_ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast()
+    }
+}
+
+/// Borrows a required NUL-terminated UTF-8 argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, LastError> {
+    if ptr.is_null() {
+        return Err(LastError::null(name));
+    }
+    CStr::from_ptr(ptr).to_str().map_err(|e| {
+        LastError::new(
+            amperity_result::InvalidUtf8,
+            format!("{name} is not valid UTF-8: {e}"),
+        )
+    })
+}
+
+/// Borrows an optional string argument: NULL means "not set".
+///
+/// # Safety
+/// As [`arg_str`].
+pub(crate) unsafe fn opt_str<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, LastError> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        arg_str(ptr, name).map(Some)
+    }
+}
+
+/// Borrows a required handle.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of type `T` created by this library.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, LastError> {
+    ptr.as_ref().ok_or_else(|| LastError::null(name))
+}
+
+/// Borrows a required handle mutably.
+///
+/// # Safety
+/// As [`arg_ref`], and no other thread uses the handle during the call.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, LastError> {
+    ptr.as_mut().ok_or_else(|| LastError::null(name))
+}
+
+/// Refuses a NULL out-parameter.
+pub(crate) fn check_out<T>(ptr: *mut T, name: &str) -> Result<(), LastError> {
+    if ptr.is_null() {
+        Err(LastError::null(name))
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes `value` to a checked, non-NULL out-parameter.
+///
+/// # Safety
+/// `ptr` passed [`check_out`] and points to writable memory for a `T`.
+pub(crate) unsafe fn write_out<T>(ptr: *mut T, value: T) {
+    ptr.write(value);
+}
+
+/// Writes `value` to an optional out-parameter (skipped when NULL).
+///
+/// # Safety
+/// `ptr` is NULL or points to writable memory for a `T`.
+pub(crate) unsafe fn write_opt<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        ptr.write(value);
+    }
+}
+
+/// Moves a value into a new heap handle for C.
+pub(crate) fn into_handle<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Frees a handle made by [`into_handle`]; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from [`into_handle`] with the same `T` and was not freed before.
+pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        drop(Box::from_raw(ptr));
+    }
+}
+
+/// Lends a string owned by a handle: `*out` points at its NUL-terminated bytes and `*out_len`
+/// (when not NULL) gets its length.
+///
+/// # Safety
+/// `out` passed [`check_out`]; `out_len` is NULL or writable.
+pub(crate) unsafe fn lend(text: &CText, out: *mut *const c_char, out_len: *mut usize) {
+    write_out(out, text.as_ptr());
+    write_opt(out_len, text.len());
+}
+
+/// Copies `text` and a NUL into a caller buffer (the "measure, then copy" contract).
+///
+/// With `buf = NULL` and `buf_len = 0` only `*out_len` is written (the length without the NUL).
+/// Otherwise the buffer must hold `text.len() + 1` bytes, or nothing is written and
+/// `BufferTooSmall` is returned.
+///
+/// # Safety
+/// `buf` is NULL or points to `buf_len` writable bytes; `out_len` is NULL or writable.
+pub(crate) unsafe fn copy_to_buffer(
+    text: &str,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> Result<(), LastError> {
+    check_out(out_len, "out_len")?;
+    if buf.is_null() {
+        if buf_len == 0 {
+            write_out(out_len, text.len());
+            return Ok(());
+        }
+        return Err(LastError::null("buf"));
+    }
+    if buf_len <= text.len() {
+        return Err(LastError::new(
+            amperity_result::BufferTooSmall,
+            format!(
+                "the buffer holds {buf_len} bytes but {} are needed",
+                text.len() + 1
+            ),
+        ));
+    }
+    std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
+    buf.add(text.len()).write(0);
+    write_out(out_len, text.len());
+    Ok(())
+}
