@@ -8,11 +8,15 @@
 //!
 //! The client is blocking and thread-safe; share one per tenant.
 //!
-//! ```no_run
+//! ```
 //! use amperity::{Client, PageOptions, WaitOptions, WorkflowRunRequest};
+//! # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+//! # let secret = "mock-secret";
 //!
 //! let client = Client::builder("acme")
-//!     .client_credentials("my-client-id", std::env::var("AMPERITY_CLIENT_SECRET")?)
+//! #   .base_url(server.base_url())
+//! #   .rate_limit(None)
+//!     .client_credentials("mock-client", secret)
 //!     .build()?;
 //!
 //! // Every segment, 100 per request, one page in memory at a time.
@@ -22,7 +26,8 @@
 //!
 //! // Start a courier group and wait for it.
 //! let run = client.run_workflow(&WorkflowRunRequest::new("cg-123"))?;
-//! let done = client.wait_for_workflow_run(&run.id, &WaitOptions::default())?;
+//! # let wait = WaitOptions { poll_interval: std::time::Duration::from_millis(100), ..WaitOptions::default() };
+//! let done = client.wait_for_workflow_run(&run.id, &wait)?;
 //! println!("{} ended {}", done.id, done.state);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

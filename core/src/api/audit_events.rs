@@ -12,6 +12,22 @@ pub struct AuditEventFilter {
 
 impl Client {
     /// `GET /audit-events` (at most 1000 per page).
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::{AuditEventFilter, PageOptions, Timestamp};
+    /// let now = Timestamp::now();
+    /// let last_day = AuditEventFilter {
+    ///     happened_from: Some(Timestamp::from_unix(now.unix_seconds() - 86_400, 0)),
+    ///     happened_to: Some(now),
+    /// };
+    /// for event in client.list_audit_events(last_day, PageOptions::limit(1000)).items() {
+    ///     let event = event?;
+    ///     assert!(event.happened_at <= now);
+    /// }
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn list_audit_events(
         &self,
         filter: AuditEventFilter,

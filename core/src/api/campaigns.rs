@@ -19,6 +19,15 @@ impl CampaignFilter {
 
 impl Client {
     /// `GET /campaigns`.
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::{CampaignFilter, PageOptions};
+    /// let first = client.list_campaigns(CampaignFilter::default(), PageOptions::limit(10)).next_page()?;
+    /// assert_eq!(first.unwrap().items.len(), 10);
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn list_campaigns(&self, filter: CampaignFilter, page: PageOptions) -> Pager<Campaign> {
         let call = filter.apply(Call::get("list-campaign", "/campaigns"));
         Pager::new(self.inner.clone(), call, page)

@@ -29,6 +29,19 @@ impl IngestJobQuery {
 impl Client {
     /// `GET /ingest/jobs`: every job of the window in one response (the endpoint does not
     /// paginate).
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::{IngestJobQuery, Timestamp};
+    /// let now = Timestamp::now();
+    /// let week = IngestJobQuery::new(Timestamp::from_unix(now.unix_seconds() - 7 * 86_400, 0), now);
+    /// for job in client.list_ingest_jobs(week)?.items {
+    ///     let again = client.get_ingest_job(&job.id)?;
+    ///     assert_eq!(again.workflow_id, job.workflow_id);
+    /// }
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn list_ingest_jobs(&self, query: IngestJobQuery) -> Result<IngestJobList> {
         if query.created_to <= query.created_from {
             return Err(Error::invalid_argument(

@@ -115,6 +115,15 @@ pub struct RawResponse {
 
 impl Client {
     /// Sends a request to any path and returns its JSON answer.
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::RawRequest;
+    /// let response = client.raw(RawRequest::get("/segments").query("limit", "2"))?;
+    /// assert_eq!(response.body["data"].as_array().unwrap().len(), 2);
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn raw(&self, request: RawRequest) -> Result<RawResponse> {
         let call = request.into_call()?;
         let response = self.inner.execute(&call)?;

@@ -41,6 +41,17 @@ impl Default for WaitOptions {
 
 impl Client {
     /// `GET /workflow/runs`.
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::{PageOptions, RunState, WorkflowRunFilter};
+    /// let failed = WorkflowRunFilter { state: Some("failed".into()), ..Default::default() };
+    /// for run in client.list_workflow_runs(failed, PageOptions::limit(50)).items() {
+    ///     assert_eq!(run?.state, RunState::Failed);
+    /// }
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn list_workflow_runs(
         &self,
         filter: WorkflowRunFilter,
@@ -101,6 +112,18 @@ impl Client {
 
     /// Polls a run until it reaches a terminal state (or has an end time) and returns its
     /// verbose view; [`Error::WaitTimeout`] when `options.timeout` passes first.
+    ///
+    /// ```
+    /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+    /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+    /// use amperity::{RunState, WaitOptions, WorkflowRunRequest};
+    /// use std::time::Duration;
+    /// let run = client.run_workflow(&WorkflowRunRequest::new("cg-123"))?;
+    /// let options = WaitOptions { poll_interval: Duration::from_millis(100), timeout: Duration::from_secs(30) };
+    /// let done = client.wait_for_workflow_run(&run.id, &options)?;
+    /// assert_eq!(done.state, RunState::Succeeded);
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
     pub fn wait_for_workflow_run(
         &self,
         workflow_id: &str,
