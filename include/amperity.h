@@ -931,8 +931,8 @@ void amperity_object_free(struct amperity_object *object);
 /**
  * Stores what `object` holds in `*out_kind`.
  */
-amperity_result amperity_object_kind(const struct amperity_object *object,
-                                     amperity_object_kind *out_kind);
+amperity_result amperity_object_get_kind(const struct amperity_object *object,
+                                         amperity_object_kind *out_kind);
 
 /**
  * Lends the object's canonical JSON text (UTF-8, NUL-terminated, no NUL inside): `*out_json`

@@ -157,7 +157,7 @@ pub extern "C" fn amperity_object_free(object: *mut amperity_object) {
 
 /// Stores what `object` holds in `*out_kind`.
 #[no_mangle]
-pub extern "C" fn amperity_object_kind(
+pub extern "C" fn amperity_object_get_kind(
     object: *const amperity_object,
     out_kind: *mut amperity_object_kind,
 ) -> amperity_result {
