@@ -216,8 +216,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests through this proxy (`http://user:pass@host:port`, `socks5://…`). Without
-    /// it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment apply.
+    /// Sends every request through this HTTP CONNECT proxy (`http://user:pass@host:port`; the
+    /// tunnel keeps the bearer token encrypted end to end). Without it, the environment decides:
+    /// `HTTPS_PROXY`/`https_proxy`, then `ALL_PROXY`/`all_proxy` (for a loopback `http://` base
+    /// URL: `http_proxy`, then `ALL_PROXY`), unless the base URL's host matches `NO_PROXY`.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self

@@ -42,6 +42,7 @@ mod config;
 mod error;
 mod models;
 mod pagination;
+mod proxy;
 mod rate_limit;
 mod retry;
 mod time;

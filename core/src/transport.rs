@@ -65,6 +65,8 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     max_response_bytes: u64,
     deprecations: Mutex<Vec<DeprecationNotice>>,
+    /// `host:port` of the proxy in use (never its credentials), for error messages.
+    proxy_address: Option<String>,
 }
 
 impl Transport {
@@ -73,11 +75,15 @@ impl Transport {
         if !config.extra_root_certs_pem.is_empty() {
             tls = tls.root_certs(root_certs_with(&config.extra_root_certs_pem)?);
         }
-        let proxy = match &config.proxy {
-            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| {
+        let proxy_url = crate::proxy::proxy_url(config, |name| std::env::var(name).ok());
+        let proxy_address = proxy_url
+            .as_deref()
+            .map(crate::proxy::address_without_credentials);
+        let proxy = match proxy_url {
+            Some(url) => Some(ureq::Proxy::new(&url).map_err(|e| {
                 Error::config(format!("invalid proxy URL: {}", redact_url_error(&e)))
             })?),
-            None => ureq::Proxy::try_from_env(),
+            None => None,
         };
         let agent: Agent = Agent::config_builder()
             .http_status_as_error(false)
@@ -96,6 +102,7 @@ impl Transport {
             retry: config.retry.clone(),
             max_response_bytes: config.max_response_bytes,
             deprecations: Mutex::new(Vec::new()),
+            proxy_address,
         })
     }
 
@@ -156,7 +163,7 @@ impl Transport {
                 }
             }
         };
-        let mut response = result.map_err(|e| transport_error(operation, e))?;
+        let mut response = result.map_err(|e| self.transport_error(operation, e))?;
         let status = response.status().as_u16();
         self.note_deprecation(operation, response.headers());
         let retry_after = response
@@ -180,7 +187,7 @@ impl Transport {
                     operation,
                     format!("the response body is larger than the {limit}-byte limit"),
                 ),
-                other => transport_error(operation, other),
+                other => self.transport_error(operation, other),
             })?;
         if (200..300).contains(&status) {
             Ok(HttpResponse { status, body })
@@ -222,6 +229,26 @@ impl Transport {
             deprecation,
             sunset,
         });
+    }
+
+    /// Maps a ureq error; behind a proxy, failing to connect means failing to reach the proxy.
+    fn transport_error(&self, operation: &str, error: ureq::Error) -> Error {
+        let mapped = transport_error(operation, error);
+        match (mapped, &self.proxy_address) {
+            (
+                Error::Transport {
+                    kind: TransportKind::Connect | TransportKind::Dns,
+                    operation,
+                    detail,
+                },
+                Some(address),
+            ) => Error::Transport {
+                kind: TransportKind::Proxy,
+                operation,
+                detail: format!("could not reach the proxy at {address}: {detail}"),
+            },
+            (other, _) => other,
+        }
     }
 
     pub(crate) fn deprecations(&self) -> Vec<DeprecationNotice> {
