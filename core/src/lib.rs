@@ -44,6 +44,7 @@ mod models;
 mod pagination;
 mod proxy;
 mod rate_limit;
+mod resolve;
 mod retry;
 mod time;
 mod transport;

@@ -85,7 +85,7 @@ impl Transport {
             })?),
             None => None,
         };
-        let agent: Agent = Agent::config_builder()
+        let agent_config = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.request_timeout))
@@ -95,8 +95,14 @@ impl Transport {
             .max_redirects_will_error(false)
             .proxy(proxy)
             .tls_config(tls.build())
-            .build()
-            .into();
+            .build();
+        // ureq resolves the host before every request, pooled connection or not; see
+        // `resolve::IpLiteralFirst` for why IP literals skip the default resolver.
+        let agent = Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            crate::resolve::IpLiteralFirst::default(),
+        );
         Ok(Transport {
             agent,
             retry: config.retry.clone(),
