@@ -1,0 +1,192 @@
+package com.amperity.sdk
+
+import com.amperity.sdk.ffi.RunState
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import java.net.ServerSocket
+import java.time.Duration
+
+/** Every exception type of the public hierarchy, each raised by a real answer of the mock. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ErrorsTest {
+    private lateinit var mock: MockServer
+    private lateinit var client: Client
+
+    @BeforeAll
+    fun start() {
+        mock = MockServer("--segments", "50", "--run-step-ms", "10000")
+        client = mock.client(maxAttempts = 1)
+    }
+
+    @AfterEach
+    fun clear() = mock.clearFaults()
+
+    @AfterAll
+    fun stop() {
+        client.close()
+        mock.close()
+    }
+
+    private inline fun <reified E : ApiStatusException> statusFault(status: Int): E {
+        mock.fault("path=/api/segments,status=$status")
+        val e = assertThrows<E> { client.segments.list().firstPage() }
+        assertEquals(E::class.java, e.javaClass)
+        assertEquals(status, e.status)
+        assertEquals("list-segment", e.operation)
+        assertNotNull(e.requestId)
+        assertNotNull(e.traceId)
+        assertTrue(e.message!!.contains("HTTP $status")) { e.message }
+        assertTrue(e.message!!.contains(e.requestId!!))
+        assertTrue(e.detail.isNotEmpty())
+        return e
+    }
+
+    @Test
+    fun `400 is BadRequestException`() {
+        statusFault<BadRequestException>(400)
+        // A real one: the server refuses an unknown view.
+        val e = assertThrows<BadRequestException> { client.raw(RawMethod.GET, "/workflow/runs/wf-x", mapOf("view" to "everything")) }
+        assertTrue(e.detail.contains("view")) { e.detail }
+    }
+
+    @Test
+    fun `401 is AuthenticationException`() {
+        statusFault<AuthenticationException>(401)
+        mock.client(token = "wrong-token").use { bad ->
+            val e = assertThrows<AuthenticationException> { bad.segments.list().firstPage() }
+            assertEquals(401, e.status)
+        }
+    }
+
+    @Test
+    fun `403 is PermissionDeniedException`() {
+        statusFault<PermissionDeniedException>(403)
+    }
+
+    @Test
+    fun `404 is NotFoundException`() {
+        statusFault<NotFoundException>(404)
+        val e = assertThrows<NotFoundException> { client.workflowRuns.get("wf-20240101-00000-nothere") }
+        assertEquals("get-workflow", e.operation)
+        assertTrue(e.detail.contains("wf-20240101-00000-nothere"))
+    }
+
+    @Test
+    fun `409 is ConflictException`() {
+        statusFault<ConflictException>(409)
+        val run = client.workflowRuns.run("cg-conflict")
+        assertEquals(RunState.Canceled, client.workflowRuns.stop(run.id).state)
+        val e = assertThrows<ConflictException> { client.workflowRuns.stop(run.id) }
+        assertEquals("stop-workflow", e.operation)
+        assertTrue(e.detail.contains("already ended")) { e.detail }
+    }
+
+    @Test
+    fun `429 is RateLimitException with retryAfter`() {
+        mock.fault("path=/api/segments,status=429,retry_after=7")
+        val e = assertThrows<RateLimitException> { client.segments.list().firstPage() }
+        assertEquals(429, e.status)
+        assertEquals(Duration.ofSeconds(7), e.retryAfter)
+    }
+
+    @Test
+    fun `5xx is ServerException`() {
+        statusFault<ServerException>(500)
+        statusFault<ServerException>(503)
+        mock.fault("path=/api/segments,status=502,html")
+        val e = assertThrows<ServerException> { client.segments.list().firstPage() }
+        assertEquals(502, e.status)
+    }
+
+    @Test
+    fun `other statuses are ApiStatusException`() {
+        val e = statusFault<ApiStatusException>(418)
+        assertTrue(e !is ServerException && e !is BadRequestException)
+    }
+
+    @Test
+    fun `a broken connection is TransportException`() {
+        mock.fault("path=/api/segments,close_mid_body")
+        val e = assertThrows<TransportException> { client.segments.list().firstPage() }
+        assertTrue(e !is TimeoutException)
+        assertEquals("list-segment", e.operation)
+
+        val port = ServerSocket(0).use { it.localPort } // closed again: nothing listens there
+        Client(tenant = "acme", token = "t", baseUrl = "http://127.0.0.1:$port/api", maxAttempts = 1).use { dead ->
+            val refused = assertThrows<TransportException> { dead.segments.list().firstPage() }
+            assertEquals(TransportKind.CONNECT, refused.kind)
+        }
+    }
+
+    @Test
+    fun `a slow answer is TimeoutException`() {
+        mock.fault("path=/api/segments,delay_ms=1500")
+        mock.client(maxAttempts = 1, requestTimeout = Duration.ofMillis(300)).use { impatient ->
+            val e = assertThrows<TimeoutException> { impatient.segments.list().firstPage() }
+            assertEquals(TransportKind.TIMEOUT, e.kind)
+            assertTrue(e is TransportException)
+        }
+    }
+
+    @Test
+    fun `bad bodies are DecodeException`() {
+        mock.fault("path=/api/segments,malformed_json")
+        val malformed = assertThrows<DecodeException> { client.segments.list().firstPage() }
+        assertEquals("list-segment", malformed.operation)
+        mock.fault("path=/api/segments,truncated_json")
+        assertThrows<DecodeException> { client.segments.list().firstPage() }
+    }
+
+    @Test
+    fun `invalid settings and arguments are ConfigurationException`() {
+        assertThrows<ConfigurationException> { Client(tenant = "acme") }
+        assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", clientId = "id", clientSecret = "s") }
+        assertThrows<ConfigurationException> { Client(tenant = "acme", clientId = "id") }
+        assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", baseUrl = "http://example.com/api") }
+        assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", connectTimeout = Duration.ofSeconds(-1)) }
+        assertThrows<ConfigurationException> { Client(tenant = "", token = "t") }
+        val e = assertThrows<ConfigurationException> { client.segments.list(limit = 0) }
+        assertTrue(e.detail.contains("limit"))
+        assertThrows<ConfigurationException> {
+            client.workflowRuns.wait("wf-1", pollInterval = Duration.ofMillis(-5))
+        }
+        assertThrows<ConfigurationException> { Client.fromEnv(emptyMap()) }
+    }
+
+    @Test
+    fun `a repeated cursor is RepeatedCursorException`() {
+        mock.fault("path=/api/segments,repeat_cursor,count=0")
+        val pages = client.segments.list(limit = 10).pages()
+        val e = assertThrows<RepeatedCursorException> { while (pages.hasNext()) pages.next() }
+        assertEquals("list-segment", e.operation)
+        assertTrue(e.cursor.isNotEmpty())
+        pages.close()
+    }
+
+    @Test
+    fun `a run still going after the timeout is WaitTimeoutException`() {
+        val run = client.workflowRuns.run("cg-slow")
+        val e = assertThrows<WaitTimeoutException> {
+            client.workflowRuns.wait(run.id, pollInterval = Duration.ofMillis(20), timeout = Duration.ofMillis(150))
+        }
+        assertEquals(run.id, e.workflowId)
+        assertTrue(e.lastState.isNotEmpty())
+        assertTrue(e.waited >= Duration.ofMillis(150)) { e.waited.toString() }
+        client.workflowRuns.stop(run.id)
+    }
+
+    @Test
+    fun `every error is an AmperityException with the native error as cause`() {
+        mock.fault("path=/api/segments,status=404")
+        val e = assertThrows<AmperityException> { client.segments.list().firstPage() }
+        assertTrue(e is NotFoundException)
+        assertTrue(e.cause is com.amperity.sdk.ffi.AmperityException)
+    }
+}
