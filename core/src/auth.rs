@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 /// A secret string (token or client secret) that never shows in `Debug` or `Display` output.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(std::sync::Arc<str>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into().into())
     }
 
     /// The secret itself; only for the `Authorization` header and the token request body.
@@ -124,8 +124,14 @@ impl OAuthClient {
             crate::transport::encode_component(&self.client_id),
             crate::transport::encode_component(self.client_secret.expose())
         );
-        let request = HttpRequest::form_post(OPERATION, &self.token_url, body.into_bytes())
-            .header("X-Amperity-Tenant", self.tenant.clone());
+        let headers = [("X-Amperity-Tenant", self.tenant.as_str())];
+        let request = HttpRequest {
+            operation: OPERATION,
+            method: crate::transport::Method::Post,
+            url: &self.token_url,
+            headers: &headers,
+            body: Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        };
         let response =
             transport.send_with_retries(&request, crate::retry::RetryClass::Idempotent)?;
         let parsed: TokenResponse =

@@ -6,7 +6,8 @@ use crate::error::{Error, Result};
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryClass;
 use crate::transport::{
-    encode_component, DeprecationNotice, HttpRequest, HttpResponse, Method, Transport,
+    encode_component, encode_component_into, DeprecationNotice, HttpRequest, HttpResponse, Method,
+    Transport,
 };
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
@@ -147,7 +148,16 @@ impl Inner {
     /// Sends `call` with auth, the shared headers, rate limiting, retries and one token refresh
     /// on 401 (client credentials only).
     pub(crate) fn execute(&self, call: &Call) -> Result<HttpResponse> {
-        let url = self.url(call);
+        self.execute_with(call, &[])
+    }
+
+    /// [`execute`](Self::execute) with extra query parameters (a page's `limit`, cursor, …).
+    pub(crate) fn execute_with(
+        &self,
+        call: &Call,
+        extra_query: &[(&str, &str)],
+    ) -> Result<HttpResponse> {
+        let url = self.url(call, extra_query);
         let mut refreshed = false;
         self.transport.retrying(call.retry, || {
             let token = self.auth.bearer(&self.transport)?;
@@ -175,27 +185,32 @@ impl Inner {
             limiter.acquire();
         }
         let config = &self.config;
+        let authorization = format!("Bearer {token}");
+        let headers = [
+            ("Authorization", authorization.as_str()),
+            ("Amperity-Tenant", config.tenant.as_str()),
+            ("api-version", config.api_version.as_str()),
+        ];
         let request = HttpRequest {
             operation: &call.operation,
             method: call.method,
-            url: url.to_owned(),
-            headers: vec![
-                ("Authorization", format!("Bearer {token}")),
-                ("Amperity-Tenant", config.tenant.clone()),
-                ("api-version", config.api_version.clone()),
-            ],
-            body: call.body.clone().map(|body| ("application/json", body)),
+            url,
+            headers: &headers,
+            body: call.body.as_deref().map(|body| ("application/json", body)),
         };
         self.transport.send_once(&request)
     }
 
-    fn url(&self, call: &Call) -> String {
-        let mut url = format!("{}{}", self.config.base_url, call.path);
-        for (i, (name, value)) in call.query.iter().enumerate() {
+    fn url(&self, call: &Call, extra_query: &[(&str, &str)]) -> String {
+        let mut url = String::with_capacity(self.config.base_url.len() + call.path.len() + 64);
+        url.push_str(&self.config.base_url);
+        url.push_str(&call.path);
+        let params = call.query.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
+        for (i, (name, value)) in params.chain(extra_query.iter().copied()).enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&encode_component(name));
+            encode_component_into(&mut url, name);
             url.push('=');
-            url.push_str(&encode_component(value));
+            encode_component_into(&mut url, value);
         }
         url
     }

@@ -175,17 +175,19 @@ impl<T: DeserializeOwned> Pager<T> {
         if self.done {
             return Ok(None);
         }
-        let mut call = self.call.clone();
-        if let Some(limit) = self.limit {
-            call.query.push(("limit".into(), limit.to_string()));
+        let limit = self.limit.map(|l| l.to_string());
+        let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
+        if let Some(limit) = &limit {
+            extra.push(("limit", limit));
         }
         if self.with_total && !self.started {
-            call.query.push(("with_total".into(), "true".into()));
+            extra.push(("with_total", "true"));
         }
         if let Some(cursor) = &self.cursor {
-            call.query.push(("next_token".into(), cursor.clone()));
+            extra.push(("next_token", cursor));
         }
-        let response = self.inner.execute(&call)?;
+        let call = &self.call;
+        let response = self.inner.execute_with(call, &extra)?;
         let page = decode_page::<T>(&call.operation, &response.body, self.accept_bare_object)?;
         if let Some(next) = &page.next_token {
             if self.cursor.as_ref() == Some(next) || self.seen.contains(&self.hasher.hash_one(next))

@@ -16,30 +16,15 @@ pub(crate) enum Method {
     Post,
 }
 
-/// One request, ready to send (URL complete, headers besides the agent's own).
+/// One request, ready to send (URL complete, headers besides the agent's own); borrows
+/// everything so a retry or a page costs no copies.
 pub(crate) struct HttpRequest<'a> {
     pub operation: &'a str,
     pub method: Method,
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<(&'static str, Vec<u8>)>,
-}
-
-impl<'a> HttpRequest<'a> {
-    pub(crate) fn form_post(operation: &'a str, url: &str, body: Vec<u8>) -> Self {
-        HttpRequest {
-            operation,
-            method: Method::Post,
-            url: url.to_owned(),
-            headers: Vec::new(),
-            body: Some(("application/x-www-form-urlencoded", body)),
-        }
-    }
-
-    pub(crate) fn header(mut self, name: &'static str, value: String) -> Self {
-        self.headers.push((name, value));
-        self
-    }
+    pub url: &'a str,
+    pub headers: &'a [(&'static str, &'a str)],
+    /// Content type and body (POST only).
+    pub body: Option<(&'static str, &'a [u8])>,
 }
 
 /// A 2xx answer.
@@ -150,21 +135,21 @@ impl Transport {
         log::debug!("{operation}: {:?} {}", request.method, request.url);
         let result = match request.method {
             Method::Get => {
-                let mut builder = self.agent.get(&request.url);
-                for (name, value) in &request.headers {
-                    builder = builder.header(*name, value.as_str());
+                let mut builder = self.agent.get(request.url);
+                for (name, value) in request.headers {
+                    builder = builder.header(*name, *value);
                 }
                 builder.call()
             }
             Method::Post => {
-                let mut builder = self.agent.post(&request.url);
-                for (name, value) in &request.headers {
-                    builder = builder.header(*name, value.as_str());
+                let mut builder = self.agent.post(request.url);
+                for (name, value) in request.headers {
+                    builder = builder.header(*name, *value);
                 }
-                match &request.body {
-                    Some((content_type, body)) => builder
-                        .header("Content-Type", *content_type)
-                        .send(&body[..]),
+                match request.body {
+                    Some((content_type, body)) => {
+                        builder.header("Content-Type", content_type).send(body)
+                    }
                     None => builder.send_empty(),
                 }
             }
@@ -407,14 +392,22 @@ fn snippet(body: &[u8], content_type: &str) -> String {
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub(crate) fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    encode_component_into(&mut out, value);
+    out
+}
+
+/// [`encode_component`], appending to `out`.
+pub(crate) fn encode_component_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 #[cfg(test)]

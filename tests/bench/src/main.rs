@@ -1,7 +1,8 @@
 //! Walks segment pages from a running mock server and prints one JSON line of measurements.
 //!
-//! `amperity-bench <client> <base-url> <pages> <limit>` with client `rust-core` (the SDK, typed
-//! items) or `bare-ureq` (a hand-written ureq + serde_json loop: the floor). Also
+//! `amperity-bench <client> <base-url> <pages> <limit> [repeats]` with client `rust-core` (the
+//! SDK, typed items) or `bare-ureq` (a hand-written ureq + serde_json loop: the floor). The walk
+//! runs `repeats` times (default 1); `seconds` is the median walk, CPU is per walk. Also
 //! `amperity-bench construct <base-url> <n>`: time to build a client.
 
 use serde::Deserialize;
@@ -37,14 +38,16 @@ fn rss_kib() -> (u64, u64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
-/// User + system CPU seconds of this process, from /proc/self/stat.
+/// User + system CPU seconds of this process.
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    ticks / 100.0
+    // SAFETY: getrusage only writes the struct we hand it.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 fn walk_core(
@@ -139,20 +142,30 @@ fn main() {
     }
     let pages: usize = args[3].parse().expect("PAGES");
     let limit: u32 = args.get(4).and_then(|v| v.parse().ok()).expect("LIMIT");
+    let repeats: usize = args.get(5).and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let mut checkpoints = Vec::new();
-    let (cpu0, start) = (cpu_seconds(), Instant::now());
-    let records = match client {
-        "rust-core" => walk_core(base_url, pages, limit, &mut checkpoints),
-        "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints),
-        other => panic!("unknown client {other}"),
-    };
-    let (seconds, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    let mut times = Vec::with_capacity(repeats);
+    let mut records = 0;
+    let cpu0 = cpu_seconds();
+    for _ in 0..repeats {
+        checkpoints.clear();
+        let start = Instant::now();
+        records = match client {
+            "rust-core" => walk_core(base_url, pages, limit, &mut checkpoints),
+            "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints),
+            other => panic!("unknown client {other}"),
+        };
+        times.push(start.elapsed().as_secs_f64());
+    }
+    let cpu = (cpu_seconds() - cpu0) / repeats as f64;
+    times.sort_by(f64::total_cmp);
+    let seconds = times[times.len() / 2];
     let rss: Vec<String> = checkpoints
         .iter()
         .map(|(n, kib)| format!("[{n},{kib}]"))
         .collect();
     println!(
-        "{{\"client\":\"{client}\",\"pages\":{pages},\"limit\":{limit},\"records\":{records},\"seconds\":{seconds:.6},\"cpu_seconds\":{cpu:.4},\"peak_rss_kib\":{},\"rss_by_page\":[{}]}}",
+        "{{\"client\":\"{client}\",\"repeats\":{repeats},\"pages\":{pages},\"limit\":{limit},\"records\":{records},\"seconds\":{seconds:.6},\"cpu_seconds\":{cpu:.4},\"peak_rss_kib\":{},\"rss_by_page\":[{}]}}",
         rss_kib().0,
         rss.join(",")
     );

@@ -1,0 +1,115 @@
+/* Walks segment pages through the C API and prints one JSON line of measurements, in the same
+ * shape as the Rust bench binary: c_bench BASE_URL PAGES LIMIT [REPEATS]; `seconds` is the
+ * median walk, CPU is per walk. */
+#define _POSIX_C_SOURCE 200809L
+#include <amperity.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_seconds(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+           (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
+}
+
+static long peak_rss_kib(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+static void fail(const char *what) {
+    char message[512] = "";
+    size_t len = 0;
+    amperity_last_error_message(message, sizeof message, &len);
+    fprintf(stderr, "%s failed: %s\n", what, message);
+    exit(1);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: c_bench BASE_URL PAGES LIMIT [REPEATS]\n");
+        return 2;
+    }
+    const char *base_url = argv[1];
+    long pages = strtol(argv[2], NULL, 10);
+    unsigned limit = (unsigned)strtoul(argv[3], NULL, 10);
+    long repeats = argc == 5 ? strtol(argv[4], NULL, 10) : 1;
+    if (repeats < 1) repeats = 1;
+    if (repeats > 100) repeats = 100;
+    double times[100];
+
+    struct amperity_config *config = NULL;
+    struct amperity_client *client = NULL;
+    struct amperity_list_options *options = NULL;
+    struct amperity_iter *iter = NULL;
+    if (amperity_config_new("acme", &config) != AMPERITY_RESULT_OK) fail("config_new");
+    if (amperity_config_set_base_url(config, base_url) != AMPERITY_RESULT_OK) fail("base_url");
+    if (amperity_config_set_token(config, "mock-token") != AMPERITY_RESULT_OK) fail("token");
+    if (amperity_config_set_rate_limit(config, 0) != AMPERITY_RESULT_OK) fail("rate_limit");
+    if (amperity_client_new(config, &client) != AMPERITY_RESULT_OK) fail("client_new");
+    if (amperity_list_options_new(&options) != AMPERITY_RESULT_OK) fail("options");
+    if (amperity_list_options_set_limit(options, limit) != AMPERITY_RESULT_OK) fail("limit");
+
+    double cpu0 = cpu_seconds();
+    long records = 0;
+    size_t id_bytes = 0;
+    char checkpoints[4096] = "";
+    for (long r = 0; r < repeats; r++) {
+        double start = now_seconds();
+        records = 0;
+        checkpoints[0] = '\0';
+        if (amperity_list_segments(client, options, &iter) != AMPERITY_RESULT_OK) fail("list_segments");
+        for (long n = 1; n <= pages; n++) {
+            struct amperity_page *page = NULL;
+            if (amperity_iter_next_page(iter, &page) != AMPERITY_RESULT_OK) fail("next_page");
+            if (page == NULL) {
+                fprintf(stderr, "ran out of pages at %ld\n", n);
+                return 1;
+            }
+            size_t len = 0;
+            amperity_page_len(page, &len);
+            for (size_t i = 0; i < len; i++) {
+                const struct amperity_object *item = NULL;
+                const char *id = NULL;
+                size_t id_len = 0;
+                if (amperity_page_item(page, i, &item) != AMPERITY_RESULT_OK) fail("page_item");
+                if (amperity_object_id(item, &id, &id_len) != AMPERITY_RESULT_OK) fail("object_id");
+                id_bytes += id_len;
+            }
+            records += (long)len;
+            amperity_page_free(page);
+            if ((n & (n - 1)) == 0 || n == pages) {
+                char entry[64];
+                snprintf(entry, sizeof entry, "%s[%ld,%ld]", checkpoints[0] ? "," : "", n, peak_rss_kib());
+                strncat(checkpoints, entry, sizeof checkpoints - strlen(checkpoints) - 1);
+            }
+        }
+        amperity_iter_free(iter);
+        iter = NULL;
+        times[r] = now_seconds() - start;
+    }
+    /* median of the walks */
+    for (long i = 1; i < repeats; i++)
+        for (long j = i; j > 0 && times[j - 1] > times[j]; j--) {
+            double t = times[j]; times[j] = times[j - 1]; times[j - 1] = t;
+        }
+    double seconds = times[repeats / 2], cpu = (cpu_seconds() - cpu0) / (double)repeats;
+    printf("{\"client\":\"c-api\",\"repeats\":%ld,\"pages\":%ld,\"limit\":%u,\"records\":%ld,\"seconds\":%.6f,"
+           "\"cpu_seconds\":%.4f,\"peak_rss_kib\":%ld,\"rss_by_page\":[%s],\"id_bytes\":%zu}\n",
+           repeats, pages, limit, records, seconds, cpu, peak_rss_kib(), checkpoints, id_bytes);
+    amperity_list_options_free(options);
+    amperity_client_free(client);
+    amperity_config_free(config);
+    return 0;
+}
