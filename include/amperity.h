@@ -454,6 +454,36 @@ amperity_result amperity_client_new(const struct amperity_config *config,
 void amperity_client_free(struct amperity_client *client);
 
 /**
+ * Lends the tenant id the client sends: `*out` stays valid until the client is freed;
+ * `*out_len` (optional, may be NULL) gets its length.
+ */
+amperity_result amperity_client_tenant(const struct amperity_client *client,
+                                       const char **out,
+                                       size_t *out_len);
+
+/**
+ * Lends the API base URL, e.g. `https://app.amperity.com/api` (borrowed like
+ * `amperity_client_tenant`).
+ */
+amperity_result amperity_client_base_url(const struct amperity_client *client,
+                                         const char **out,
+                                         size_t *out_len);
+
+/**
+ * Lends the `api-version` header value (borrowed like `amperity_client_tenant`).
+ */
+amperity_result amperity_client_api_version(const struct amperity_client *client,
+                                            const char **out,
+                                            size_t *out_len);
+
+/**
+ * Lends the `User-Agent` header value (borrowed like `amperity_client_tenant`).
+ */
+amperity_result amperity_client_user_agent(const struct amperity_client *client,
+                                           const char **out,
+                                           size_t *out_len);
+
+/**
  * Creates a JSON array object (kind `AMPERITY_OBJECT_KIND_JSON`) of the `Deprecation`/`Sunset`
  * headers seen so far, one element per operation: `{"operation", "deprecation", "sunset"}`
  * (absent headers are null). The caller frees `*out`.

@@ -107,47 +107,62 @@ pub extern "C" fn amperity_client_free(client: *mut amperity_client) {
     });
 }
 
-macro_rules! client_string {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub extern "C" fn $name(
-            client: *const amperity_client,
-            out: *mut *const c_char,
-            out_len: *mut usize,
-        ) -> amperity_result {
-            guard(|| {
-                check_out(out, "out")?;
-                let client = unsafe { arg_ref(client, "client")? };
-                unsafe { lend(&client.$field, out, out_len) };
-                Ok(())
-            })
-        }
-    };
+/// Lends one of the client's strings.
+fn client_string(
+    client: *const amperity_client,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+    field: impl FnOnce(&amperity_client) -> &CText,
+) -> amperity_result {
+    guard(|| {
+        check_out(out, "out")?;
+        let client = unsafe { arg_ref(client, "client")? };
+        unsafe { lend(field(client), out, out_len) };
+        Ok(())
+    })
 }
 
-client_string!(
-    /// Lends the tenant id the client sends: `*out` stays valid until the client is freed;
-    /// `*out_len` (optional, may be NULL) gets its length.
-    amperity_client_tenant,
-    tenant
-);
-client_string!(
-    /// Lends the API base URL, e.g. `https://app.amperity.com/api` (borrowed like
-    /// `amperity_client_tenant`).
-    amperity_client_base_url,
-    base_url
-);
-client_string!(
-    /// Lends the `api-version` header value (borrowed like `amperity_client_tenant`).
-    amperity_client_api_version,
-    api_version
-);
-client_string!(
-    /// Lends the `User-Agent` header value (borrowed like `amperity_client_tenant`).
-    amperity_client_user_agent,
-    user_agent
-);
+/// Lends the tenant id the client sends: `*out` stays valid until the client is freed;
+/// `*out_len` (optional, may be NULL) gets its length.
+#[no_mangle]
+pub extern "C" fn amperity_client_tenant(
+    client: *const amperity_client,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> amperity_result {
+    client_string(client, out, out_len, |c| &c.tenant)
+}
+
+/// Lends the API base URL, e.g. `https://app.amperity.com/api` (borrowed like
+/// `amperity_client_tenant`).
+#[no_mangle]
+pub extern "C" fn amperity_client_base_url(
+    client: *const amperity_client,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> amperity_result {
+    client_string(client, out, out_len, |c| &c.base_url)
+}
+
+/// Lends the `api-version` header value (borrowed like `amperity_client_tenant`).
+#[no_mangle]
+pub extern "C" fn amperity_client_api_version(
+    client: *const amperity_client,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> amperity_result {
+    client_string(client, out, out_len, |c| &c.api_version)
+}
+
+/// Lends the `User-Agent` header value (borrowed like `amperity_client_tenant`).
+#[no_mangle]
+pub extern "C" fn amperity_client_user_agent(
+    client: *const amperity_client,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> amperity_result {
+    client_string(client, out, out_len, |c| &c.user_agent)
+}
 
 /// Creates a JSON array object (kind `AMPERITY_OBJECT_KIND_JSON`) of the `Deprecation`/`Sunset`
 /// headers seen so far, one element per operation: `{"operation", "deprecation", "sunset"}`
