@@ -1,0 +1,93 @@
+"""Python client for the Amperity API.
+
+Typed endpoints on the SDK's Rust core: static tokens or OAuth2 client credentials, lazy cursor
+pagination that never loops, retries with backoff, a client-side rate limiter, and errors that
+carry ``request_id``/``trace_id``. Blocking calls release the GIL.
+
+Example::
+
+    import amperity
+
+    with amperity.Client(tenant="acme", token="...") as client:
+        for segment in client.segments.list(limit=100):
+            print(segment.id, segment.name)
+
+        run = client.workflow_runs.run("cg-123")
+        done = client.workflow_runs.wait(run.id, poll_interval=10)
+        print(done.state)
+"""
+
+from ._client import Client
+from ._errors import (
+    AmperityError,
+    AmperityTimeoutError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    DecodeError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RepeatedCursorError,
+    ServerError,
+    TransportError,
+    WaitTimeoutError,
+)
+from ._models import (
+    AuditEvent,
+    Campaign,
+    CampaignDraft,
+    DeprecationNotice,
+    IngestFeed,
+    IngestFile,
+    IngestJob,
+    IngestJobList,
+    RawResponse,
+    RunState,
+    Segment,
+    Workflow,
+    WorkflowError,
+    WorkflowTaskInstance,
+)
+from ._pagination import Page, Paginator
+from ._version import __version__
+
+__all__ = [
+    "__version__",
+    "Client",
+    "Page",
+    "Paginator",
+    "RunState",
+    "Segment",
+    "Campaign",
+    "CampaignDraft",
+    "AuditEvent",
+    "Workflow",
+    "WorkflowTaskInstance",
+    "WorkflowError",
+    "IngestJob",
+    "IngestJobList",
+    "IngestFeed",
+    "IngestFile",
+    "DeprecationNotice",
+    "RawResponse",
+    "AmperityError",
+    "ConfigurationError",
+    "InvalidArgumentError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+    "TransportError",
+    "AmperityTimeoutError",
+    "DecodeError",
+    "RepeatedCursorError",
+    "WaitTimeoutError",
+]

@@ -1,0 +1,295 @@
+"""Exceptions raised by the Amperity client, and their mapping from the native errors."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ._native import amperity as _ffi
+
+__all__ = [
+    "AmperityError",
+    "ConfigurationError",
+    "InvalidArgumentError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+    "TransportError",
+    "AmperityTimeoutError",
+    "DecodeError",
+    "RepeatedCursorError",
+    "WaitTimeoutError",
+]
+
+
+class AmperityError(Exception):
+    """Base class of every error the Amperity client raises.
+
+    ``message`` is the human-readable description (also ``str(error)``).
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigurationError(AmperityError, ValueError):
+    """The client configuration was refused (missing credentials, bad URL, bad tenant id, ...)."""
+
+
+class InvalidArgumentError(AmperityError, ValueError):
+    """An argument of a call was refused before anything was sent (empty id, ``limit=0``, ...)."""
+
+
+class APIStatusError(AmperityError):
+    """Amperity (or a proxy in front of it) answered with an error status.
+
+    Subclasses exist for the common statuses; this class itself is raised for the others.
+
+    Attributes:
+        status: the HTTP status code.
+        message: the server's message (or a snippet of a non-JSON body).
+        request_id: ``request_id`` from the error body, when present (Support asks for it).
+        trace_id: ``trace_id`` from the error body, when present.
+        operation: the operation that failed, e.g. ``list-segment``.
+        kind: the status class: ``bad_request``, ``unauthorized``, ``forbidden``, ``not_found``,
+            ``conflict``, ``rate_limited``, ``server_error`` or ``other``.
+        retry_after: the wait in seconds the server asked for in ``Retry-After``, when sent.
+    """
+
+    status: int
+    request_id: Optional[str]
+    trace_id: Optional[str]
+    operation: str
+    kind: str
+    retry_after: Optional[float]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        request_id: Optional[str] = None,
+        trace_id: Optional[str] = None,
+        operation: str = "",
+        kind: str = "other",
+        retry_after: Optional[float] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+        self.trace_id = trace_id
+        self.operation = operation
+        self.kind = kind
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        text = f"{self.operation} failed with HTTP {self.status} ({self.kind}): {self.message}"
+        if self.request_id:
+            text += f" [request_id {self.request_id}]"
+        if self.trace_id:
+            text += f" [trace_id {self.trace_id}]"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: a missing or invalid parameter, or an unsupported api-version."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: missing, invalid or expired credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: authenticated, but not allowed."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the current state."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: rate limited (after the client's own retries)."""
+
+
+class ServerError(APIStatusError):
+    """HTTP 5xx: the server failed (after the client's own retries)."""
+
+
+class TransportError(AmperityError):
+    """The request never got a complete HTTP answer: DNS, connect, TLS, reset, proxy.
+
+    Attributes:
+        kind: ``dns``, ``connect``, ``tls``, ``timeout``, ``connection_reset``, ``proxy`` or
+            ``other``.
+        operation: the operation that was running.
+    """
+
+    kind: str
+    operation: str
+
+    def __init__(self, message: str, *, kind: str = "other", operation: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.operation = operation
+
+
+class AmperityTimeoutError(TransportError, TimeoutError):
+    """A connect or request timeout expired (after any retries); also a ``TimeoutError``."""
+
+
+class DecodeError(AmperityError):
+    """A successful response whose body could not be decoded (invalid, truncated, too large).
+
+    Attributes:
+        operation: the operation whose response was bad.
+    """
+
+    operation: str
+
+    def __init__(self, message: str, *, operation: str = "") -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class RepeatedCursorError(AmperityError):
+    """The server returned a pagination cursor it had already returned in the same walk.
+
+    The walk stops instead of looping forever.
+
+    Attributes:
+        operation: the operation being paginated.
+        cursor: the cursor that came back twice.
+    """
+
+    operation: str
+    cursor: str
+
+    def __init__(self, message: str, *, operation: str = "", cursor: str = "") -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.cursor = cursor
+
+
+class WaitTimeoutError(AmperityError):
+    """A workflow run did not finish within the wait timeout (the run itself goes on).
+
+    Attributes:
+        workflow_id: the run waited for.
+        last_state: its state at the last poll.
+        waited: how long the helper waited, in seconds.
+    """
+
+    workflow_id: str
+    last_state: str
+    waited: float
+
+    def __init__(
+        self, message: str, *, workflow_id: str = "", last_state: str = "", waited: float = 0.0
+    ) -> None:
+        super().__init__(message)
+        self.workflow_id = workflow_id
+        self.last_state = last_state
+        self.waited = waited
+
+
+_STATUS_CLASSES = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+_API_KINDS = {
+    _ffi.ApiErrorKind.BAD_REQUEST: "bad_request",
+    _ffi.ApiErrorKind.UNAUTHORIZED: "unauthorized",
+    _ffi.ApiErrorKind.FORBIDDEN: "forbidden",
+    _ffi.ApiErrorKind.NOT_FOUND: "not_found",
+    _ffi.ApiErrorKind.CONFLICT: "conflict",
+    _ffi.ApiErrorKind.RATE_LIMITED: "rate_limited",
+    _ffi.ApiErrorKind.SERVER_ERROR: "server_error",
+    _ffi.ApiErrorKind.OTHER: "other",
+}
+
+_TRANSPORT_KINDS = {
+    _ffi.TransportKind.DNS: "dns",
+    _ffi.TransportKind.CONNECT: "connect",
+    _ffi.TransportKind.TLS: "tls",
+    _ffi.TransportKind.TIMEOUT: "timeout",
+    _ffi.TransportKind.CONNECTION_RESET: "connection_reset",
+    _ffi.TransportKind.PROXY: "proxy",
+    _ffi.TransportKind.OTHER: "other",
+}
+
+
+def _from_native(error: BaseException) -> AmperityError:
+    """Maps a native ``AmperityError`` variant (or uniffi's internal error) to the public class."""
+    E = _ffi.AmperityError
+    if isinstance(error, E.Api):
+        status = error.status
+        cls = _STATUS_CLASSES.get(status) or (ServerError if 500 <= status <= 599 else APIStatusError)
+        retry_after = None if error.retry_after_ms is None else error.retry_after_ms / 1000.0
+        return cls(
+            error.detail,
+            status=status,
+            request_id=error.request_id,
+            trace_id=error.trace_id,
+            operation=error.operation,
+            kind=_API_KINDS.get(error.kind, "other"),
+            retry_after=retry_after,
+        )
+    if isinstance(error, E.Timeout):
+        return AmperityTimeoutError(
+            f"timed out during {error.operation}: {error.detail}",
+            kind="timeout",
+            operation=error.operation,
+        )
+    if isinstance(error, E.Transport):
+        kind = _TRANSPORT_KINDS.get(error.kind, "other")
+        return TransportError(
+            f"transport error ({kind}) during {error.operation}: {error.detail}",
+            kind=kind,
+            operation=error.operation,
+        )
+    if isinstance(error, E.Decode):
+        return DecodeError(
+            f"could not decode the response of {error.operation}: {error.detail}",
+            operation=error.operation,
+        )
+    if isinstance(error, E.Config):
+        return ConfigurationError(f"invalid configuration: {error.detail}")
+    if isinstance(error, E.InvalidArgument):
+        return InvalidArgumentError(f"invalid argument: {error.detail}")
+    if isinstance(error, E.RepeatedCursor):
+        return RepeatedCursorError(
+            f"{error.operation} returned a cursor it had already returned; "
+            "stopping instead of looping forever",
+            operation=error.operation,
+            cursor=error.cursor,
+        )
+    if isinstance(error, E.WaitTimeout):
+        return WaitTimeoutError(
+            f"workflow run {error.workflow_id} still {error.last_state} "
+            f"after waiting {error.waited_ms} ms",
+            workflow_id=error.workflow_id,
+            last_state=error.last_state,
+            waited=error.waited_ms / 1000.0,
+        )
+    if isinstance(error, E.Other):
+        return AmperityError(error.detail)
+    return AmperityError(f"internal error in the Amperity native library: {error}")
