@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Builds and tests the C API end to end:
+#   1. cargo build --release -p amperity-ffi -p amperity-mock, header freshness test;
+#   2. bindings/c/install.sh into a temporary prefix (header, .so, .a, amperity.pc);
+#   3. builds examples/c (shared via pkg-config, and static) and tests/c with
+#      -std=c11 -Wall -Wextra -Werror -pedantic, plus an AddressSanitizer build on libamperity.a;
+#   4. starts two mock servers (plain HTTP, and HTTPS with a self-signed certificate);
+#   5. runs the examples, the C tests, the C tests under valgrind and the ASan build;
+#   6. stops the servers; exits non-zero on any failure.
+#
+# Debian 12 packages: apt-get install -y gcc libc6-dev pkg-config valgrind
+# (plus a Rust toolchain with cargo). Usage: tests/c.sh
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/amperity-c.XXXXXX")"
+mock_pid=""
+tls_pid=""
+failures=()
+
+cleanup() {
+    for pid in $mock_pid $tls_pid; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; failures+=("$*"); }
+die() { echo "FATAL: $*" >&2; exit 1; }
+
+for tool in cargo cc pkg-config valgrind; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (see the package list at the top of $0)"
+done
+
+step "build (release)"
+cargo build --release -p amperity-ffi -p amperity-mock || die "cargo build failed"
+cargo test -q -p amperity-ffi --test c_header || fail "include/amperity.h is stale or invalid"
+
+step "install into $work/prefix"
+bindings/c/install.sh --prefix "$work/prefix" || die "install.sh failed"
+prefix="$work/prefix"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+pkg-config --exists amperity || die "pkg-config does not find amperity.pc"
+cflags="$(pkg-config --cflags amperity)"
+libs="$(pkg-config --libs amperity)"
+static_libs="$prefix/lib/libamperity.a $(pkg-config --static --libs-only-l amperity | sed 's/-lamperity//')"
+strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
+
+step "compile examples and tests"
+bin="$work/bin"
+mkdir -p "$bin"
+for example in list_segments run_workflow; do
+    # Exactly what a user types (shared library), and a static link.
+    cc "${strict[@]}" "examples/c/$example.c" $cflags $libs -o "$bin/$example" ||
+        fail "compile examples/c/$example.c"
+    cc "${strict[@]}" "examples/c/$example.c" $cflags $static_libs -o "$bin/${example}_static" ||
+        fail "compile examples/c/$example.c (static)"
+done
+cc "${strict[@]}" -g tests/c/test_c_api.c $cflags $libs -lpthread -o "$bin/test_c_api" ||
+    fail "compile tests/c/test_c_api.c"
+cc "${strict[@]}" -g -fsanitize=address -fno-omit-frame-pointer tests/c/test_c_api.c $cflags \
+    $static_libs -lpthread -o "$bin/test_c_api_asan" || fail "compile tests/c/test_c_api.c (ASan)"
+
+step "every exported function is called by the C tests"
+missing=0
+for fn in $(grep -oE '\bamperity_[a-z0-9_]+\(' include/amperity.h | tr -d '(' | sort -u); do
+    if ! grep -q "\b$fn(" tests/c/test_c_api.c; then
+        echo "not called by tests/c/test_c_api.c: $fn" >&2
+        missing=1
+    fi
+done
+exported="$(nm -D --defined-only "$prefix/lib/libamperity.so" | awk '$2 == "T" && $3 ~ /^amperity_/ {print $3}' | sort -u)"
+declared="$(grep -oE '\bamperity_[a-z0-9_]+\(' include/amperity.h | tr -d '(' | sort -u)"
+if [ "$exported" != "$declared" ]; then
+    diff <(echo "$exported") <(echo "$declared") >&2
+    echo "the amperity_* symbols of libamperity.so and the functions of amperity.h differ" >&2
+    missing=1
+fi
+[ "$missing" = 0 ] && echo "$(echo "$declared" | wc -l) functions, all declared, exported and tested" ||
+    fail "function coverage"
+
+step "start mock servers"
+mock="$target_dir/release/amperity-mock"
+segments=250
+# stdin from /dev/null: the mock then serves until SIGTERM (sent by cleanup).
+"$mock" --segments "$segments" --run-step-ms 20 </dev/null >"$work/mock.out" 2>"$work/mock.err" &
+mock_pid=$!
+"$mock" --segments 20 --tls --cert-out "$work/mock-cert.pem" </dev/null >"$work/tls.out" 2>"$work/tls.err" &
+tls_pid=$!
+for _ in $(seq 100); do
+    [ -s "$work/mock.out" ] && [ -s "$work/tls.out" ] && break
+    sleep 0.1
+done
+origin="$(head -n 1 "$work/mock.out")"
+tls_origin="$(head -n 1 "$work/tls.out")"
+[ -n "$origin" ] && [ -n "$tls_origin" ] || { cat "$work/mock.err" "$work/tls.err" >&2; die "mock servers did not start"; }
+echo "mock: $origin, TLS mock: $tls_origin"
+
+export AMPERITY_BASE_URL="$origin/api" AMPERITY_TENANT=acme AMPERITY_TOKEN=mock-token
+export AMPERITY_MOCK_ORIGIN="$origin" AMPERITY_MOCK_SEGMENTS="$segments"
+export AMPERITY_TLS_BASE_URL="$tls_origin/api" AMPERITY_TLS_CERT="$work/mock-cert.pem"
+export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+step "examples"
+for variant in "" _static; do
+    out="$("$bin/list_segments$variant" 100)" || fail "list_segments$variant exited $?"
+    echo "$out" | tail -n 2
+    echo "$out" | grep -qx "segments: $segments" || fail "list_segments$variant did not list $segments segments"
+    [ "$(echo "$out" | grep -c '^page ')" = 3 ] || fail "list_segments$variant did not walk 3 pages"
+    "$bin/run_workflow$variant" cg-example 20 20000 || fail "run_workflow$variant cg-example exited $?"
+    "$bin/run_workflow$variant" cg-fail-example 20 20000
+    rc=$?
+    [ "$rc" = 3 ] || fail "run_workflow$variant cg-fail-example exited $rc, expected 3 (run failed)"
+done
+
+step "C tests"
+"$bin/test_c_api" || fail "tests/c/test_c_api (exit $?)"
+
+step "C tests under valgrind"
+valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+    --suppressions=tests/c/valgrind.supp --log-file="$work/valgrind.log" "$bin/test_c_api" |
+    tail -n 1
+vg=${PIPESTATUS[0]}
+grep -E "definitely lost|indirectly lost|possibly lost|ERROR SUMMARY" "$work/valgrind.log" | sed 's/^==[0-9]*== /valgrind: /'
+if [ "$vg" != 0 ]; then
+    cat "$work/valgrind.log" >&2
+    fail "valgrind (exit $vg)"
+fi
+
+step "C tests with AddressSanitizer (static library)"
+ASAN_OPTIONS="detect_leaks=1" "$bin/test_c_api_asan" >"$work/asan.log" 2>&1
+asan=$?
+tail -n 1 "$work/asan.log"
+if [ "$asan" != 0 ]; then
+    cat "$work/asan.log" >&2
+    fail "AddressSanitizer build (exit $asan)"
+fi
+
+step "summary"
+if [ "${#failures[@]}" -gt 0 ]; then
+    printf 'FAILED: %s\n' "${failures[@]}"
+    exit 1
+fi
+echo "all C API checks passed"
