@@ -14,7 +14,7 @@ class AuthAndRetriesTest {
 
     @BeforeEach
     fun start() {
-        mock = MockServer("--segments", "300", "--token", "static-1", "--token-ttl-secs", "1")
+        mock = MockServer("--segments", "300", "--token", "static-1", "--token-ttl-secs", "2")
     }
 
     @AfterEach
@@ -49,7 +49,7 @@ class AuthAndRetriesTest {
             val tokenCalls = mock.requests().filter { it.path == "/api/v0/oauth2/token" }
             assertEquals(1, tokenCalls.size)
             assertEquals("POST", tokenCalls.single().method)
-            Thread.sleep(1200) // the issued token lives 1 s
+            Thread.sleep(2300) // the issued token lives 2 s
             assertEquals(300, client.segments.list(limit = 300).count())
             assertEquals(2, mock.requests().count { it.path == "/api/v0/oauth2/token" })
         }
