@@ -44,7 +44,7 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 jar=bindings/kotlin/target/amperity-sdk-0.1.0.jar
-grep -qx "linux-x86-64/libamperity.so" < <(unzip -Z1 "$jar") || { echo "kotlin: $jar lacks linux-x86-64/libamperity.so" >&2; exit 1; }
+grep -qx "linux-x86-64/libamperity.so" < <(jar tf "$jar") || { echo "kotlin: $jar lacks linux-x86-64/libamperity.so" >&2; exit 1; }
 
 echo "== kotlin: examples against the mock server"
 mock_out=target/kotlin-example-mock.out

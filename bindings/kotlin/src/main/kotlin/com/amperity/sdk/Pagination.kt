@@ -30,12 +30,14 @@ internal class PagerHandle<T>(
  * list's starting cursor. [pages] walks page by page, with each page's `nextToken` and `total`
  * and the [PageIterator.resumeCursor] to continue from after an error.
  *
- * Java: `for (Iterator<Segment> it = list.iterator(); it.hasNext(); )`, or
- * `SequencesKt.asIterable(list)` for an enhanced `for`.
+ * Java: `for (Segment s : list.asIterable())`, or `list.iterator()`.
  */
 class PagedList<T> internal constructor(private val open: () -> PagerHandle<T>) : Sequence<T> {
     /** Walks the records from the start, fetching one page at a time. */
     override fun iterator(): Iterator<T> = ItemIterator(PageIterator(open()))
+
+    /** This list as an [Iterable] (for Java's enhanced `for`); each iteration is a fresh walk. */
+    fun asIterable(): Iterable<T> = Iterable { iterator() }
 
     /** Walks the pages from the start; close it (or exhaust it) to release the native pager. */
     fun pages(): PageIterator<T> = PageIterator(open())

@@ -56,7 +56,7 @@ class JavaBuilderTest {
             assertEquals(230, ids.size());
 
             int count = 0;
-            for (Segment segment : SequencesKt.asIterable(client.getSegments().list())) {
+            for (Segment segment : client.getSegments().list().asIterable()) {
                 assertTrue(segment.getId().startsWith("seg-"));
                 count++;
             }
