@@ -29,6 +29,8 @@ PYTHON=${PYTHON:-python3}
 echo "== venv ($VENV)"
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r bindings/python/requirements-dev.txt
+# maturin finds zig (pip package ziglang) through the `python` on PATH.
+export PATH="$VENV/bin:$PATH"
 
 echo "== mock server"
 cargo build --release -q -p amperity-mock
@@ -74,10 +76,18 @@ run_examples() {
 }
 run_examples "$VENV/bin/python"
 
-if command -v python3.9 >/dev/null 2>&1 && python3.9 -c 'import sys; assert sys.version_info[:2] == (3, 9)' 2>/dev/null; then
+# The oldest supported Python: $PYTHON39, else a python3.9 on PATH that runs, else pyenv's.
+PY39=""
+for candidate in "${PYTHON39:-}" python3.9 "$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.9*/bin/python3.9 2>/dev/null | tail -1)"; do
+    if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 9)' >/dev/null 2>&1; then
+        PY39=$candidate
+        break
+    fi
+done
+if [ -n "$PY39" ]; then
     echo "== Python 3.9 smoke run (the oldest supported version)"
     VENV39="$ROOT/target/python39-venv"
-    [ -x "$VENV39/bin/python" ] || python3.9 -m venv "$VENV39"
+    [ -x "$VENV39/bin/python" ] || "$PY39" -m venv "$VENV39"
     "$VENV39/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
     "$VENV39/bin/python" - <<'PY'
 import datetime as dt, os
@@ -97,6 +107,8 @@ else:
 print(f"python3.9: {len(runs)} runs, {len(events)} events, errors map")
 PY
     run_examples "$VENV39/bin/python"
+else
+    echo "== no Python 3.9 found: skipping the 3.9 smoke run"
 fi
 
 if [ "$BENCH" = 1 ]; then
