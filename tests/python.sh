@@ -52,6 +52,10 @@ WHEEL=$(ls "$WHEELS"/amperity-*.whl)
 echo "built $WHEEL"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
+echo "== mypy --strict (the package source, and the examples against the installed wheel)"
+(cd bindings/python && "$VENV/bin/mypy" --no-incremental)
+(cd "$WHEELS" && "$VENV/bin/mypy" --strict --no-incremental "$ROOT/examples/python")
+
 echo "== pytest"
 (cd bindings/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)
 

@@ -19,7 +19,7 @@ def main() -> int:
         token=os.environ["AMPERITY_TOKEN"],
         base_url=os.environ.get("AMPERITY_BASE_URL"),
     ) as client:
-        by_type = collections.Counter()
+        by_type: "collections.Counter[str]" = collections.Counter()
         latest = None
         for event in client.audit_events.list(limit=500, happened_from=start, happened_to=end):
             by_type[event.event_type] += 1

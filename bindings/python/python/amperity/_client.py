@@ -64,6 +64,14 @@ def _utc(value: Optional[_dt.datetime], name: str) -> Optional[_dt.datetime]:
     raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
 
 
+def _required_utc(value: _dt.datetime, name: str) -> _dt.datetime:
+    """Like ``_utc`` for a required instant."""
+    result = _utc(value, name)
+    if result is None:
+        raise TypeError(f"{name} is required")
+    return result
+
+
 def _page_options(limit: Optional[int], cursor: Optional[str], with_total: bool) -> Any:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
         raise TypeError(f"limit must be an int, got {type(limit).__name__}")
@@ -297,8 +305,8 @@ class WorkflowRuns(_Resource):
                 itself goes on).
         """
         options = _ffi.WaitOptions(
-            poll_interval_ms=_millis(poll_interval, "poll_interval"),
-            timeout_ms=_millis(timeout, "timeout"),
+            poll_interval_ms=_millis(poll_interval, "poll_interval") or 0,
+            timeout_ms=_millis(timeout, "timeout") or 0,
         )
         native = self._client._native_client()
         text = _call(native.wait_for_workflow_run_json, workflow_id, options)
@@ -321,8 +329,8 @@ class IngestJobs(_Resource):
             with_total: also ask for the total count.
         """
         query = _ffi.IngestJobQuery(
-            created_from=_utc(created_from, "created_from"),
-            created_to=_utc(created_to, "created_to"),
+            created_from=_required_utc(created_from, "created_from"),
+            created_to=_required_utc(created_to, "created_to"),
             with_total=bool(with_total),
         )
         native = self._client._native_client()
@@ -444,8 +452,8 @@ class Client:
             max_response_bytes=max_response_bytes,
         )
         self._native = _call(_ffi.Client, config)
-        self._tenant = self._native.tenant()
-        self._base_url = self._native.base_url()
+        self._tenant: str = str(self._native.tenant())
+        self._base_url: str = str(self._native.base_url())
         self.segments = Segments(self)
         self.campaigns = Campaigns(self, drafts=False)
         self.campaign_drafts = Campaigns(self, drafts=True)
@@ -472,12 +480,12 @@ class Client:
     @property
     def api_version(self) -> str:
         """The ``api-version`` header value."""
-        return self._native_client().api_version()
+        return str(self._native_client().api_version())
 
     @property
     def user_agent(self) -> str:
         """The ``User-Agent`` header value."""
-        return self._native_client().user_agent()
+        return str(self._native_client().user_agent())
 
     def raw(
         self,

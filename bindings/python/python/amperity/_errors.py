@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from ._native import amperity as _ffi
 
@@ -239,7 +239,7 @@ _TRANSPORT_KINDS = {
 
 def _from_native(error: BaseException) -> AmperityError:
     """Maps a native ``AmperityError`` variant (or uniffi's internal error) to the public class."""
-    E = _ffi.AmperityError
+    E: Any = _ffi.AmperityError
     if isinstance(error, E.Api):
         status = error.status
         cls = _STATUS_CLASSES.get(status) or (ServerError if 500 <= status <= 599 else APIStatusError)

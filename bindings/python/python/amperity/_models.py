@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ._native import amperity as _ffi
 
@@ -74,12 +74,12 @@ class RunState:
     @staticmethod
     def is_terminal(state: str) -> bool:
         """True for states a run does not leave: succeeded, failed, canceled, stopped, skipped."""
-        return _ffi.run_state_is_terminal(_ffi.run_state_parse(state))
+        return bool(_ffi.run_state_is_terminal(_ffi.run_state_parse(state)))
 
     @staticmethod
     def normalize(state: str) -> str:
         """The lowercase wire form of a wire or display value (``"In progress"`` -> ``"in-progress"``)."""
-        return _ffi.run_state_name(_ffi.run_state_parse(state))
+        return str(_ffi.run_state_name(_ffi.run_state_parse(state)))
 
 
 class _Model:
@@ -87,27 +87,30 @@ class _Model:
 
     __slots__ = ()
 
+    def _fields(self) -> Tuple[str, ...]:
+        return self.__slots__
+
     def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
+        for name in self._fields():
             setattr(self, name, fields.pop(name, None))
         if fields:
             raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(sorted(fields))}")
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields())
         return f"{type(self).__name__}({parts})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+        return all(getattr(self, n) == getattr(other, n) for n in self._fields())
 
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> Dict[str, Any]:
         """The fields as a dict (nested models as dicts too)."""
         out: Dict[str, Any] = {}
-        for name in self.__slots__:
+        for name in self._fields():
             value = getattr(self, name)
             if isinstance(value, _Model):
                 value = value.to_dict()

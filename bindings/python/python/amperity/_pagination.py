@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json as _json
-from typing import Any, Callable, Generic, Iterator, List, Optional, TypeVar, overload
+from typing import Any, Callable, Generic, Iterator, List, Optional, TypeVar, cast, overload
 
 from ._errors import _from_native
 from ._native import amperity as _ffi
@@ -128,17 +128,17 @@ class Paginator(Generic[T]):
 
         ``None`` at the very start or once the list is exhausted.
         """
-        return self._native.resume_cursor()
+        return cast(Optional[str], self._native.resume_cursor())
 
     @property
     def total(self) -> Optional[int]:
         """The ``total`` reported by the server, once a page requested with ``with_total`` came."""
-        return self._native.total()
+        return cast(Optional[int], self._native.total())
 
     @property
     def is_done(self) -> bool:
         """True once the last page has been returned."""
-        return self._native.is_done()
+        return bool(self._native.is_done())
 
     def __repr__(self) -> str:
         return f"<Paginator done={self.is_done} resume_cursor={self.resume_cursor!r}>"
@@ -155,4 +155,4 @@ def _list_of(item: Callable[[Any], T]) -> Callable[[str], List[T]]:
 
 def _json_list(text: str) -> List[Any]:
     """Raw pages: the items stay plain JSON values (dicts)."""
-    return _loads(text)
+    return cast(List[Any], _loads(text))
