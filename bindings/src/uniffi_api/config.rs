@@ -191,3 +191,117 @@ impl ClientConfig {
         Ok(builder)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ClientConfig {
+        ClientConfig {
+            tenant: "acme".into(),
+            token: Some("t".into()),
+            client_id: None,
+            client_secret: None,
+            token_url: None,
+            region: None,
+            base_url: None,
+            api_version: None,
+            connect_timeout_ms: None,
+            request_timeout_ms: None,
+            max_attempts: None,
+            initial_backoff_ms: None,
+            max_backoff_ms: None,
+            max_retry_after_ms: None,
+            rate_limit_per_second: Some(10.0),
+            extra_root_certs_pem: Vec::new(),
+            proxy: None,
+            user_agent_suffix: None,
+            max_response_bytes: None,
+        }
+    }
+
+    fn refused(config: ClientConfig) -> String {
+        match config.into_builder().and_then(|b| Ok(b.build()?)) {
+            Err(AmperityError::Config { detail }) => detail,
+            other => panic!("expected a Config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn builds_with_defaults_and_suffix() {
+        let client = ClientConfig {
+            region: Some(Region::Azure),
+            user_agent_suffix: Some("amperity-test/1".into()),
+            ..config()
+        }
+        .into_builder()
+        .and_then(|b| Ok(b.build()?))
+        .unwrap();
+        assert_eq!(client.base_url(), "https://acme.amperity.com/api");
+        assert!(client.user_agent().ends_with(" amperity-test/1"));
+    }
+
+    #[test]
+    fn credentials_shape() {
+        assert!(refused(ClientConfig {
+            token: None,
+            ..config()
+        })
+        .contains("no credentials"));
+        assert!(refused(ClientConfig {
+            client_id: Some("i".into()),
+            client_secret: Some("s".into()),
+            ..config()
+        })
+        .contains("not both"));
+        assert!(refused(ClientConfig {
+            token: None,
+            client_id: Some("i".into()),
+            ..config()
+        })
+        .contains("client_secret"));
+        assert!(refused(ClientConfig {
+            token_url: Some("https://x/token".into()),
+            ..config()
+        })
+        .contains("token_url"));
+        let oauth = ClientConfig {
+            token: None,
+            client_id: Some("i".into()),
+            client_secret: Some("s".into()),
+            token_url: Some("https://login.example.com/token".into()),
+            ..config()
+        };
+        assert!(oauth.into_builder().unwrap().build().is_ok());
+    }
+
+    #[test]
+    fn negative_numbers_are_config_errors() {
+        assert!(refused(ClientConfig {
+            connect_timeout_ms: Some(-1),
+            ..config()
+        })
+        .contains("connect_timeout_ms"));
+        assert!(refused(ClientConfig {
+            max_attempts: Some(-3),
+            ..config()
+        })
+        .contains("max_attempts"));
+        assert!(refused(ClientConfig {
+            max_response_bytes: Some(-1),
+            ..config()
+        })
+        .contains("max_response_bytes"));
+        // Values the core refuses arrive as the core's own Config error.
+        assert!(refused(ClientConfig {
+            max_attempts: Some(0),
+            ..config()
+        })
+        .contains("max_attempts"));
+        assert!(refused(ClientConfig {
+            rate_limit_per_second: Some(0.0),
+            ..config()
+        })
+        .contains("rate limit"));
+    }
+}

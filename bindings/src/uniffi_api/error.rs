@@ -314,3 +314,65 @@ impl AmperityError {
 
 /// Result alias of the uniffi surface.
 pub type Result<T, E = AmperityError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_get_their_own_variant() {
+        let core = Error::Transport {
+            kind: CoreTransportKind::Timeout,
+            operation: "list-segment".into(),
+            detail: "timed out reading response".into(),
+        };
+        assert_eq!(
+            AmperityError::from(core),
+            AmperityError::Timeout {
+                operation: "list-segment".into(),
+                detail: "timed out reading response".into(),
+            }
+        );
+        let reset = Error::Transport {
+            kind: CoreTransportKind::ConnectionReset,
+            operation: "op".into(),
+            detail: "reset".into(),
+        };
+        assert!(matches!(
+            AmperityError::from(reset),
+            AmperityError::Transport {
+                kind: TransportKind::ConnectionReset,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn display_reads_like_the_core() {
+        let error = AmperityError::Api {
+            status: 404,
+            kind: ApiErrorKind::NotFound,
+            detail: "workflow wf-1 not found".into(),
+            request_id: Some("req-1".into()),
+            trace_id: None,
+            operation: "get-workflow".into(),
+            retry_after_ms: None,
+        };
+        assert_eq!(
+            error.to_string(),
+            "get-workflow failed with HTTP 404 (not_found): workflow wf-1 not found [request_id req-1]"
+        );
+        let wait = Error::WaitTimeout {
+            workflow_id: "wf-1".into(),
+            last_state: "running".into(),
+            waited_ms: u64::MAX,
+        };
+        assert!(matches!(
+            AmperityError::from(wait),
+            AmperityError::WaitTimeout {
+                waited_ms: i64::MAX,
+                ..
+            }
+        ));
+    }
+}
