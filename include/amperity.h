@@ -418,6 +418,12 @@ typedef struct amperity_list_options amperity_list_options;
  * of `amperity_page_item`, which belong to their page). Strings obtained from it are borrowed
  * and valid until it is freed. Thread safety: immutable, so any number of threads may read one
  * object at the same time; freeing must not race with reads.
+ *
+ * It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
+ * use (a walk that only reads ids never serializes anything).
+ *
+ * Kept small (the record, the id most walks read, and one pointer to everything else) so a page
+ * of objects costs little more than the page of records.
  */
 typedef struct amperity_object amperity_object;
 

@@ -213,7 +213,10 @@ pub extern "C" fn amperity_list_ingest_jobs(
         let mut query = IngestJobQuery::new(from, to);
         query.with_total = with_total;
         let list = client.list_ingest_jobs(query)?;
-        amperity_object::from_model(amperity_object_kind::IngestJobList, &list)
+        Ok(amperity_object::from_model(
+            amperity_object_kind::IngestJobList,
+            list,
+        ))
     })
 }
 
@@ -228,7 +231,10 @@ pub extern "C" fn amperity_get_ingest_job(
     object_call(client, out, |client| {
         let id = unsafe { arg_str(job_id, "job_id")? };
         let job = client.get_ingest_job(id)?;
-        amperity_object::from_model(amperity_object_kind::IngestJob, &job)
+        Ok(amperity_object::from_model(
+            amperity_object_kind::IngestJob,
+            job,
+        ))
     })
 }
 
@@ -274,7 +280,7 @@ pub extern "C" fn amperity_run_workflow(
             other => return Err(LastError::invalid(format!("unknown run mode {other}"))),
         };
         let run = client.run_workflow(&request)?;
-        amperity_object::from_workflow(&run)
+        Ok(amperity_object::from_workflow(run))
     })
 }
 
@@ -295,7 +301,7 @@ pub extern "C" fn amperity_get_workflow_run(
             other => return Err(LastError::invalid(format!("unknown view {other}"))),
         };
         let run = client.get_workflow_run(id, view)?;
-        amperity_object::from_workflow(&run)
+        Ok(amperity_object::from_workflow(run))
     })
 }
 
@@ -310,7 +316,7 @@ pub extern "C" fn amperity_stop_workflow_run(
     object_call(client, out, |client| {
         let id = unsafe { arg_str(workflow_id, "workflow_id")? };
         let run = client.stop_workflow_run(id)?;
-        amperity_object::from_workflow(&run)
+        Ok(amperity_object::from_workflow(run))
     })
 }
 
@@ -336,7 +342,7 @@ pub extern "C" fn amperity_wait_for_workflow_run(
             options.timeout = Duration::from_millis(timeout_ms);
         }
         let run = client.wait_for_workflow_run(id, &options)?;
-        amperity_object::from_workflow(&run)
+        Ok(amperity_object::from_workflow(run))
     })
 }
 

@@ -86,9 +86,9 @@ fn convert<T: ToObject>(
     Ok(amperity_page {
         items: page
             .items
-            .iter()
-            .map(|item| item.to_object(kind))
-            .collect::<Result<_, _>>()?,
+            .into_iter()
+            .map(|item| item.into_object(kind))
+            .collect(),
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,
     })

@@ -6,6 +6,7 @@ use super::util::{arg_ref, arg_str, check_out, free_handle, into_handle, lend, w
 use amperity_core::{AuditEvent, Campaign, IngestJob, IngestJobList, Segment, Workflow};
 use serde_json::Value;
 use std::os::raw::c_char;
+use std::sync::OnceLock;
 
 /// What an `amperity_object` holds. Values are stable and never reused.
 #[repr(u32)]
@@ -37,113 +38,222 @@ pub enum amperity_object_kind {
 /// of `amperity_page_item`, which belong to their page). Strings obtained from it are borrowed
 /// and valid until it is freed. Thread safety: immutable, so any number of threads may read one
 /// object at the same time; freeing must not race with reads.
+///
+/// It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
+/// use (a walk that only reads ids never serializes anything).
+///
+/// Kept small (the record, the id most walks read, and one pointer to everything else) so a page
+/// of objects costs little more than the page of records.
 #[derive(Debug)]
 pub struct amperity_object {
     kind: amperity_object_kind,
-    json: CText,
-    value: Value,
-    strings: Vec<(String, CText)>,
-    finished: Option<bool>,
-    ingest_jobs: Vec<IngestJob>,
+    model: Model,
+    id: OnceLock<Option<CText>>,
+    lazy: OnceLock<Box<Lazy>>,
+}
+
+/// The parts of an object built on first use.
+#[derive(Debug, Default)]
+struct Lazy {
+    json: OnceLock<CText>,
+    value: OnceLock<Value>,
+    name: OnceLock<Option<CText>>,
+    state: OnceLock<Option<CText>>,
+    /// Top-level string fields as C strings.
+    strings: OnceLock<Vec<(String, CText)>>,
+}
+
+/// The record an object holds (large records boxed to keep every object small).
+#[derive(Debug)]
+pub(crate) enum Model {
+    Segment(Segment),
+    Campaign(Campaign),
+    AuditEvent(Box<AuditEvent>),
+    Workflow(Box<Workflow>),
+    IngestJob(IngestJob),
+    IngestJobList(IngestJobList),
+    Json,
 }
 
 impl amperity_object {
     /// Wraps a model: its canonical JSON is `serde_json::to_string(model)`.
-    pub(crate) fn from_model<T: ToObject + ?Sized>(
-        kind: amperity_object_kind,
-        model: &T,
-    ) -> Result<Self, LastError> {
-        model.to_object(kind)
+    pub(crate) fn from_model<T: ToObject>(kind: amperity_object_kind, model: T) -> Self {
+        model.into_object(kind)
     }
 
-    /// Wraps a workflow run (adds the `is_finished` answer).
-    pub(crate) fn from_workflow(run: &Workflow) -> Result<Self, LastError> {
-        run.to_object(amperity_object_kind::Workflow)
+    /// Wraps a workflow run.
+    pub(crate) fn from_workflow(run: Workflow) -> Self {
+        run.into_object(amperity_object_kind::Workflow)
     }
 
     /// Wraps any JSON value.
     pub(crate) fn from_value(value: Value) -> Self {
-        let text = value.to_string();
-        Self::assemble(amperity_object_kind::Json, text, value)
+        let object = Self::assemble(amperity_object_kind::Json, Model::Json);
+        let _ = object.lazy().value.set(value);
+        object
     }
 
-    fn assemble(kind: amperity_object_kind, text: String, value: Value) -> Self {
-        let strings = match &value {
+    fn assemble(kind: amperity_object_kind, model: Model) -> Self {
+        amperity_object {
+            kind,
+            model,
+            id: OnceLock::new(),
+            lazy: OnceLock::new(),
+        }
+    }
+
+    fn lazy(&self) -> &Lazy {
+        self.lazy.get_or_init(Box::default)
+    }
+
+    /// The canonical JSON text, serialized on first use.
+    fn json(&self) -> &CText {
+        self.lazy().json.get_or_init(|| {
+            let text = match &self.model {
+                Model::Segment(m) => serde_json::to_string(m),
+                Model::Campaign(m) => serde_json::to_string(m),
+                Model::AuditEvent(m) => serde_json::to_string(m),
+                Model::Workflow(m) => serde_json::to_string(m),
+                Model::IngestJob(m) => serde_json::to_string(m),
+                Model::IngestJobList(m) => serde_json::to_string(m),
+                Model::Json => serde_json::to_string(self.value()),
+            };
+            // Serializing these plain data types cannot fail; `null` keeps the contract if it did.
+            CText::from_string(text.unwrap_or_else(|_| "null".to_owned()))
+        })
+    }
+
+    /// The JSON value (parsed from the canonical text on first use).
+    fn value(&self) -> &Value {
+        self.lazy()
+            .value
+            .get_or_init(|| serde_json::from_slice(self.json().as_bytes()).unwrap_or(Value::Null))
+    }
+
+    /// True for a workflow run that ended; `None` for other objects.
+    fn finished(&self) -> Option<bool> {
+        match &self.model {
+            Model::Workflow(run) => Some(run.is_finished()),
+            _ => None,
+        }
+    }
+
+    /// The id, name or state straight from the typed record (`None` for JSON values).
+    fn typed_field(&self, field: TypedField) -> Option<Option<&str>> {
+        use TypedField::*;
+        Some(match (&self.model, field) {
+            (Model::Segment(m), Id) => Some(m.id.as_str()),
+            (Model::Segment(m), Name) => Some(m.name.as_str()),
+            (Model::Segment(m), State) => m.status.as_deref(),
+            (Model::Campaign(m), Id) => Some(m.id.as_str()),
+            (Model::Campaign(m), Name) => Some(m.name.as_str()),
+            (Model::AuditEvent(m), Id) => Some(m.event_id.as_str()),
+            (Model::Workflow(m), Id) => Some(m.id.as_str()),
+            (Model::Workflow(m), Name) => Some(m.name.as_str()),
+            (Model::Workflow(m), State) => Some(m.state.as_str()),
+            (Model::IngestJob(m), Id) => Some(m.id.as_str()),
+            (Model::Json, _) => return None,
+            _ => None,
+        })
+    }
+
+    fn cached_field(
+        &self,
+        field: TypedField,
+        keys: &[&str],
+        what: &str,
+    ) -> Result<&CText, LastError> {
+        let cell = match field {
+            TypedField::Id => &self.id,
+            TypedField::Name => &self.lazy().name,
+            TypedField::State => &self.lazy().state,
+        };
+        match self.typed_field(field) {
+            Some(text) => cell
+                .get_or_init(|| text.map(CText::new))
+                .as_ref()
+                .ok_or_else(|| LastError::no_value(format!("this object has no {what}"))),
+            None => self.string(keys, what),
+        }
+    }
+
+    /// A top-level string field by name; the id, name and state of typed records come from the
+    /// same cache as `amperity_object_id`/`_name`/`_state` (the same pointer).
+    fn field(&self, key: &str, what: &str) -> Result<&CText, LastError> {
+        let typed = match (&self.model, key) {
+            (Model::AuditEvent(_), "event_id") => Some(TypedField::Id),
+            (Model::AuditEvent(_), _) => None,
+            (Model::Json, _) => None,
+            (_, "id") => Some(TypedField::Id),
+            (Model::Segment(_) | Model::Campaign(_) | Model::Workflow(_), "name") => {
+                Some(TypedField::Name)
+            }
+            (Model::Segment(_), "status") | (Model::Workflow(_), "state") => {
+                Some(TypedField::State)
+            }
+            _ => None,
+        };
+        match typed {
+            Some(field) => self.cached_field(field, &[key], what),
+            None => self.string(&[key], what),
+        }
+    }
+
+    fn string(&self, keys: &[&str], what: &str) -> Result<&CText, LastError> {
+        let strings = self.lazy().strings.get_or_init(|| match self.value() {
             Value::Object(map) => map
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), CText::new(s))))
                 .collect(),
             _ => Vec::new(),
-        };
-        amperity_object {
-            kind,
-            json: CText::new(&text),
-            value,
-            strings,
-            finished: None,
-            ingest_jobs: Vec::new(),
-        }
-    }
-
-    fn string(&self, keys: &[&str], what: &str) -> Result<&CText, LastError> {
+        });
         keys.iter()
-            .find_map(|key| self.strings.iter().find(|(k, _)| k == key).map(|(_, v)| v))
+            .find_map(|key| strings.iter().find(|(k, _)| k == key).map(|(_, v)| v))
             .ok_or_else(|| LastError::no_value(format!("this object has no {what}")))
     }
 }
 
-/// A core model that can become an [`amperity_object`] (implemented for each concrete model so
-/// that this crate needs no direct serde dependency).
+#[derive(Clone, Copy)]
+enum TypedField {
+    Id,
+    Name,
+    State,
+}
+
+/// A core model that can become an [`amperity_object`].
 pub(crate) trait ToObject {
     /// The object holding this model, with `serde_json::to_string(self)` as its JSON.
-    fn to_object(&self, kind: amperity_object_kind) -> Result<amperity_object, LastError>;
+    fn into_object(self, kind: amperity_object_kind) -> amperity_object;
 }
 
 macro_rules! to_object {
-    ($($model:ty),*) => {$(
+    ($($model:ident),*) => {$(
         impl ToObject for $model {
-            fn to_object(&self, kind: amperity_object_kind) -> Result<amperity_object, LastError> {
-                let text = serde_json::to_string(self).map_err(serialize_error)?;
-                let value = serde_json::to_value(self).map_err(serialize_error)?;
-                Ok(amperity_object::assemble(kind, text, value))
+            fn into_object(self, kind: amperity_object_kind) -> amperity_object {
+                amperity_object::assemble(kind, Model::$model(self))
             }
         }
     )*};
 }
 
-to_object!(Segment, Campaign, AuditEvent, IngestJob);
+to_object!(Segment, Campaign, IngestJob, IngestJobList);
 
-impl ToObject for Workflow {
-    fn to_object(&self, kind: amperity_object_kind) -> Result<amperity_object, LastError> {
-        let text = serde_json::to_string(self).map_err(serialize_error)?;
-        let value = serde_json::to_value(self).map_err(serialize_error)?;
-        let mut object = amperity_object::assemble(kind, text, value);
-        object.finished = Some(self.is_finished());
-        Ok(object)
+impl ToObject for AuditEvent {
+    fn into_object(self, kind: amperity_object_kind) -> amperity_object {
+        amperity_object::assemble(kind, Model::AuditEvent(Box::new(self)))
     }
 }
 
-impl ToObject for IngestJobList {
-    fn to_object(&self, kind: amperity_object_kind) -> Result<amperity_object, LastError> {
-        let text = serde_json::to_string(self).map_err(serialize_error)?;
-        let value = serde_json::to_value(self).map_err(serialize_error)?;
-        let mut object = amperity_object::assemble(kind, text, value);
-        object.ingest_jobs = self.items.clone();
-        Ok(object)
+impl ToObject for Workflow {
+    fn into_object(self, kind: amperity_object_kind) -> amperity_object {
+        amperity_object::assemble(kind, Model::Workflow(Box::new(self)))
     }
 }
 
 impl ToObject for Value {
-    fn to_object(&self, _kind: amperity_object_kind) -> Result<amperity_object, LastError> {
-        Ok(amperity_object::from_value(self.clone()))
+    fn into_object(self, _kind: amperity_object_kind) -> amperity_object {
+        amperity_object::from_value(self)
     }
-}
-
-fn serialize_error(e: serde_json::Error) -> LastError {
-    LastError::new(
-        amperity_result::Unknown,
-        format!("could not serialize a result: {e}"),
-    )
 }
 
 /// Frees an object. NULL is a no-op. Never pass an object borrowed from a page.
@@ -181,7 +291,7 @@ pub extern "C" fn amperity_object_json(
     guard(|| {
         check_out(out_json, "out_json")?;
         let object = unsafe { arg_ref(object, "object")? };
-        unsafe { lend(&object.json, out_json, out_len) };
+        unsafe { lend(object.json(), out_json, out_len) };
         Ok(())
     })
 }
@@ -198,7 +308,7 @@ pub extern "C" fn amperity_object_id(
     guard(|| {
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let text = object.string(&["id", "event_id"], "id")?;
+        let text = object.cached_field(TypedField::Id, &["id", "event_id"], "id")?;
         unsafe { lend(text, out, out_len) };
         Ok(())
     })
@@ -215,7 +325,7 @@ pub extern "C" fn amperity_object_name(
     guard(|| {
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let text = object.string(&["name"], "name")?;
+        let text = object.cached_field(TypedField::Name, &["name"], "name")?;
         unsafe { lend(text, out, out_len) };
         Ok(())
     })
@@ -234,7 +344,8 @@ pub extern "C" fn amperity_object_state(
     guard(|| {
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let text = object.string(&["state", "status"], "state or status")?;
+        let text =
+            object.cached_field(TypedField::State, &["state", "status"], "state or status")?;
         unsafe { lend(text, out, out_len) };
         Ok(())
     })
@@ -254,7 +365,7 @@ pub extern "C" fn amperity_object_get_string(
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
         let key = unsafe { arg_str(key, "key")? };
-        let text = object.string(&[key], &format!("string field {key:?}"))?;
+        let text = object.field(key, &format!("string field {key:?}"))?;
         unsafe { lend(text, out, out_len) };
         Ok(())
     })
@@ -273,7 +384,7 @@ pub extern "C" fn amperity_object_get_int(
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
         let key = unsafe { arg_str(key, "key")? };
-        match object.value.get(key) {
+        match object.value().get(key) {
             None | Some(Value::Null) => Err(LastError::no_value(format!("no field {key:?}"))),
             Some(value) => match value.as_i64() {
                 Some(n) => {
@@ -303,7 +414,7 @@ pub extern "C" fn amperity_object_get(
         let object = unsafe { arg_ref(object, "object")? };
         let key = unsafe { arg_str(key, "key")? };
         let value = object
-            .value
+            .value()
             .get(key)
             .ok_or_else(|| LastError::no_value(format!("no field {key:?}")))?;
         let child = amperity_object::from_value(value.clone());
@@ -323,8 +434,8 @@ pub extern "C" fn amperity_object_len(
     guard(|| {
         check_out(out_len, "out_len")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let len = match (object.kind, &object.value) {
-            (amperity_object_kind::IngestJobList, _) => object.ingest_jobs.len(),
+        let len = match (&object.model, object.value()) {
+            (Model::IngestJobList(list), _) => list.items.len(),
             (_, Value::Array(items)) => items.len(),
             _ => {
                 return Err(LastError::invalid(
@@ -350,15 +461,15 @@ pub extern "C" fn amperity_object_at(
     guard(|| {
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let child = match (object.kind, &object.value) {
-            (amperity_object_kind::IngestJobList, _) => {
-                let job = object.ingest_jobs.get(index).ok_or_else(|| {
+        let child = match (&object.model, object.value()) {
+            (Model::IngestJobList(list), _) => {
+                let job = list.items.get(index).ok_or_else(|| {
                     LastError::invalid(format!(
                         "index {index} is out of range (length {})",
-                        object.ingest_jobs.len()
+                        list.items.len()
                     ))
                 })?;
-                amperity_object::from_model(amperity_object_kind::IngestJob, job)?
+                amperity_object::from_model(amperity_object_kind::IngestJob, job.clone())
             }
             (_, Value::Array(items)) => {
                 let item = items.get(index).ok_or_else(|| {
@@ -392,7 +503,7 @@ pub extern "C" fn amperity_object_is_finished(
         check_out(out_finished, "out_finished")?;
         let object = unsafe { arg_ref(object, "object")? };
         let finished = object
-            .finished
+            .finished()
             .ok_or_else(|| LastError::invalid("the object is not a workflow run"))?;
         unsafe { write_out(out_finished, finished) };
         Ok(())

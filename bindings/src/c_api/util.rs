@@ -21,6 +21,18 @@ impl CText {
         CText(bytes.into_boxed_slice())
     }
 
+    /// Takes `text` and appends a NUL, reusing its allocation when it has room.
+    pub fn from_string(text: String) -> Self {
+        let mut bytes = text.into_bytes();
+        bytes.push(0);
+        CText(bytes.into_boxed_slice())
+    }
+
+    /// The text without the terminating NUL.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0[..self.0.len() - 1]
+    }
+
     /// Length in bytes without the terminating NUL.
     pub fn len(&self) -> usize {
         self.0.len() - 1
