@@ -82,11 +82,11 @@ impl Transport {
             .tls_config(tls.build())
             .build();
         // ureq resolves the host before every request, pooled connection or not; see
-        // `resolve::IpLiteralFirst` for why IP literals skip the default resolver.
+        // `resolve::CachingResolver` for why lookups are cached.
         let agent = Agent::with_parts(
             agent_config,
             ureq::unversioned::transport::DefaultConnector::default(),
-            crate::resolve::IpLiteralFirst::default(),
+            crate::resolve::CachingResolver::default(),
         );
         Ok(Transport {
             agent,
