@@ -53,7 +53,7 @@ strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
 step "compile examples and tests"
 bin="$work/bin"
 mkdir -p "$bin"
-for example in list_segments run_workflow; do
+for example in list_segments run_workflow audit_events; do
     # Exactly what a user types (shared library), and a static link.
     cc "${strict[@]}" "examples/c/$example.c" $cflags $libs -o "$bin/$example" ||
         fail "compile examples/c/$example.c"
@@ -115,6 +115,9 @@ for variant in "" _static; do
     "$bin/run_workflow$variant" cg-fail-example 20 20000
     rc=$?
     [ "$rc" = 3 ] || fail "run_workflow$variant cg-fail-example exited $rc, expected 3 (run failed)"
+    out="$("$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
+    echo "$out" | tail -n 1
+    echo "$out" | grep -Eq "^audit events in the last day: [1-9][0-9]*$" || fail "audit_events$variant listed no events"
 done
 
 step "C tests"
