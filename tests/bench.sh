@@ -52,6 +52,21 @@ cp target/release/libamperity.so "$out/libamperity.stripped.so"
 strip "$out/libamperity.stripped.so"
 echo "{\"client\":\"native-library\",\"shape\":\"size\",\"stripped_bytes\":$(stat -c %s "$out/libamperity.stripped.so")}" | tee -a "$results"
 
-python3 tests/bench/report.py "$results" > "$out/report.md"
+# Python: the SDK against requests, urllib3 and httpx (+ json), each walk against one mock that
+# the script starts itself; needs the venv that tests/python.sh builds.
+if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
+  echo "== Python clients"
+  [ -x target/python-venv/bin/python ] || bash tests/python.sh
+  target/python-venv/bin/python bindings/python/bench/bench_pages.py \
+    --mock target/release/amperity-mock --rounds "$repeats" | tee "$out/python.txt"
+fi
+
+# Kotlin: the SDK against OkHttp 5 + Jackson on the JVM (release native library).
+if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
+  echo "== Kotlin clients"
+  CARGO_PROFILE=release bindings/kotlin/bench/run.sh "$repeats" | tee "$out/kotlin.txt"
+fi
+
+python3 tests/bench/report.py "$results" "$out" > "$out/report.md"
 echo "== report: $out/report.md"
 cat "$out/report.md"
