@@ -3,7 +3,7 @@
 
 use super::client::{amperity_client, timestamp};
 use super::error::{amperity_result, guard, LastError};
-use super::object::{amperity_object, amperity_object_kind, ToObject};
+use super::object::{amperity_object, amperity_object_kind, RecordId, ToObject};
 use super::util::{
     arg_mut, arg_ref, arg_str, check_out, copy_to_buffer, free_handle, into_handle, lend, opt_str,
     write_out, CText,
@@ -79,15 +79,18 @@ enum AnyPager {
     Raw(Pager<Value>),
 }
 
-fn convert<T: ToObject>(
+fn convert<T: ToObject + RecordId>(
     page: amperity_core::Page<T>,
     kind: amperity_object_kind,
 ) -> Result<amperity_page, LastError> {
+    // Every id of the page in one buffer: lending ids costs one allocation per page.
+    let ids = CText::shared(page.items.iter().map(|item| Some(item.id_text())));
     Ok(amperity_page {
         items: page
             .items
             .into_iter()
-            .map(|item| item.into_object(kind))
+            .zip(ids)
+            .map(|(item, id)| item.into_object(kind).with_id(id))
             .collect(),
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,

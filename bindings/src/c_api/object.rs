@@ -102,6 +102,14 @@ impl amperity_object {
         }
     }
 
+    /// Presets the text `amperity_object_id` lends (from the page's shared buffer).
+    pub(crate) fn with_id(self, id: Option<CText>) -> Self {
+        if let Some(id) = id {
+            let _ = self.id.set(Some(id));
+        }
+        self
+    }
+
     fn lazy(&self) -> &Lazy {
         self.lazy.get_or_init(Box::default)
     }
@@ -237,6 +245,24 @@ macro_rules! to_object {
 }
 
 to_object!(Segment, Campaign, IngestJob, IngestJobList);
+
+macro_rules! record_id {
+    ($($model:ident . $field:ident),*) => {$(
+        impl RecordId for $model {
+            fn id_text(&self) -> &str {
+                &self.$field
+            }
+        }
+    )*};
+}
+
+/// Records whose id is lent from the page's shared buffer.
+pub(crate) trait RecordId {
+    /// The id (`event_id` for audit events).
+    fn id_text(&self) -> &str;
+}
+
+record_id!(Segment.id, Campaign.id, AuditEvent.event_id, Workflow.id);
 
 impl ToObject for AuditEvent {
     fn into_object(self, kind: amperity_object_kind) -> amperity_object {

@@ -7,10 +7,22 @@
 use super::error::{amperity_result, LastError};
 use std::ffi::CStr;
 use std::os::raw::c_char;
+use std::sync::Arc;
 
 /// A string kept with a terminating NUL so C can borrow it as `const char *`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CText(Box<[u8]>);
+#[derive(Clone)]
+pub(crate) enum CText {
+    /// Its own allocation.
+    Owned(Box<[u8]>),
+    /// A slice (NUL included) of a buffer shared by the records of one page, so lending the
+    /// ids of a page costs one allocation instead of one per record.
+    Shared {
+        arena: Arc<[u8]>,
+        start: usize,
+        /// Length without the NUL.
+        len: usize,
+    },
+}
 
 impl CText {
     /// Copies `text` and appends a NUL. A NUL inside `text` is kept; C sees the length too.
@@ -18,29 +30,70 @@ impl CText {
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.extend_from_slice(text.as_bytes());
         bytes.push(0);
-        CText(bytes.into_boxed_slice())
+        CText::Owned(bytes.into_boxed_slice())
     }
 
     /// Takes `text` and appends a NUL, reusing its allocation when it has room.
     pub fn from_string(text: String) -> Self {
         let mut bytes = text.into_bytes();
         bytes.push(0);
-        CText(bytes.into_boxed_slice())
+        CText::Owned(bytes.into_boxed_slice())
+    }
+
+    /// Texts for `parts`, all NUL-terminated in one shared buffer.
+    pub fn shared<'a>(parts: impl Iterator<Item = Option<&'a str>> + Clone) -> Vec<Option<CText>> {
+        let size: usize = parts.clone().flatten().map(|p| p.len() + 1).sum();
+        let mut buffer = Vec::with_capacity(size);
+        let mut spans = Vec::new();
+        for part in parts {
+            spans.push(part.map(|text| {
+                let start = buffer.len();
+                buffer.extend_from_slice(text.as_bytes());
+                buffer.push(0);
+                (start, text.len())
+            }));
+        }
+        let arena: Arc<[u8]> = buffer.into();
+        spans
+            .into_iter()
+            .map(|span| {
+                span.map(|(start, len)| CText::Shared {
+                    arena: Arc::clone(&arena),
+                    start,
+                    len,
+                })
+            })
+            .collect()
+    }
+
+    /// The text and its NUL.
+    fn with_nul(&self) -> &[u8] {
+        match self {
+            CText::Owned(bytes) => bytes,
+            CText::Shared { arena, start, len } => &arena[*start..=*start + *len],
+        }
     }
 
     /// The text without the terminating NUL.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0[..self.0.len() - 1]
+        let bytes = self.with_nul();
+        &bytes[..bytes.len() - 1]
     }
 
     /// Length in bytes without the terminating NUL.
     pub fn len(&self) -> usize {
-        self.0.len() - 1
+        self.with_nul().len() - 1
     }
 
     /// Pointer to the first byte; valid while `self` lives.
     pub fn as_ptr(&self) -> *const c_char {
-        self.0.as_ptr().cast()
+        self.with_nul().as_ptr().cast()
+    }
+}
+
+impl std::fmt::Debug for CText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CText({:?})", String::from_utf8_lossy(self.as_bytes()))
     }
 }
 
