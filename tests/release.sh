@@ -2,7 +2,7 @@
 # Release artifacts from one command, each installed and smoke-tested from the artifact alone.
 #
 # Builds into target/dist/:
-#   amperity-VERSION-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+#   amperity-VERSION-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl
 #       maturin --release --zig --compatibility manylinux2014, symbols kept (uniffi-bindgen reads
 #       the library's metadata), in tests/python.sh's venv (target/python-venv);
 #   amperity-sdk-VERSION.jar, amperity-sdk-VERSION.pom
@@ -132,7 +132,7 @@ wheels=("$work"/wheels/amperity-*.whl)
 wheel="$dist/$(basename "${wheels[0]}")"
 mv "${wheels[0]}" "$wheel"
 case "$(basename "$wheel")" in
-    "amperity-$version-"*manylinux2014_x86_64.whl) ;;
+    "amperity-$version-py3-none-"*manylinux2014_x86_64*.whl) ;;
     *) die "wheel $(basename "$wheel") is not amperity $version for manylinux2014_x86_64" ;;
 esac
 python3 - "$wheel" "$version" "$license" <<'PY' || die "wheel metadata"

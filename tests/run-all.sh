@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(rust c python kotlin)
+suites=(versions rust c python kotlin release)
 for suite in "${suites[@]}"; do
   echo "######## $suite"
   bash "tests/$suite.sh"

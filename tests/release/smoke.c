@@ -8,6 +8,7 @@
  * lists every segment (pages of 100), runs a workflow and waits for it, reads the audit events of
  * the last day, and maps a 404. Exits 0 when all pass, 1 otherwise.
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include <amperity.h>
 
 #include <stdio.h>
