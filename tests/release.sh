@@ -58,7 +58,7 @@ step() {
 mvn_plain() { mvn -B -q -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; return "${PIPESTATUS[0]}"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-for tool in cargo cc pkg-config strip python3 mvn java jar; do
+for tool in cargo cc pkg-config strip objdump readelf ldd python3 mvn java jar; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
@@ -73,6 +73,10 @@ mkdir -p "$dist"
 step "cargo build --release (native library, mock server)"
 cargo build --release --locked -p amperity-ffi -p amperity-mock || die "cargo build"
 mock="$target_dir/release/amperity-mock"
+# A snapshot of the library for the jar (and its uniffi sources): a concurrent cargo build in
+# target/release cannot swap it halfway.
+mkdir -p "$work/native"
+cp "$target_dir/release/libamperity.so" "$work/native/libamperity.so"
 
 # ---------------------------------------------------------------------------------------------
 step "C tarball"
@@ -92,8 +96,11 @@ sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${pr
     "$stage/lib/pkgconfig/amperity.pc"
 grep -q "^Version: $version$" "$stage/lib/pkgconfig/amperity.pc" || die "amperity.pc has no Version: $version"
 cp LICENSE-MIT LICENSE-APACHE "$stage/"
+# Built against this machine's glibc (unlike the wheel, built with zig for glibc 2.17).
+glibc="$(objdump -T "$stage/lib/libamperity.so" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -n 1)"
+[ -n "$glibc" ] || die "no GLIBC symbol versions in libamperity.so"
 cat > "$stage/README" <<README
-Amperity SDK $version: C library for Linux x86_64 (glibc)
+Amperity SDK $version: C library for Linux x86_64, glibc $glibc or newer
 License: $license (LICENSE-MIT, LICENSE-APACHE)
 
 include/amperity.h              the C API; every item documented
@@ -157,14 +164,15 @@ echo "built $wheel ($(du -h "$wheel" | cut -f1))"
 # ---------------------------------------------------------------------------------------------
 step "Kotlin jar (release library) and pom"
 # Built from a copy of bindings/kotlin under target/, so bindings/kotlin/target (tests/kotlin.sh's
-# dev build) stays as it is. The cargo release build above is reused (-Dcargo.skip).
+# dev build) stays as it is. The cargo release build above is reused (-Dcargo.skip), through the
+# snapshot in $work/native.
 kbuild="$target_dir/dist-build/kotlin"
 rm -rf "$kbuild"
 mkdir -p "$kbuild/src"
 cp bindings/kotlin/pom.xml "$kbuild/"
 cp -r bindings/kotlin/src/main "$kbuild/src/"
 mvn_plain -f "$kbuild/pom.xml" -Dworkspace.dir="$root" -Dcargo.profile=release -Dcargo.skip=true \
-    -Dmaven.test.skip=true package || die "mvn package"
+    -Dnative.dir="$work/native" -Dmaven.test.skip=true package || die "mvn package"
 pom_version="$(python3 - "$kbuild/pom.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -175,7 +183,7 @@ PY
 cp "$kbuild/target/amperity-sdk-$version.jar" "$dist/amperity-sdk-$version.jar"
 cp bindings/kotlin/pom.xml "$dist/amperity-sdk-$version.pom"
 jarfile="$dist/amperity-sdk-$version.jar"
-python3 - "$jarfile" "$target_dir/release/libamperity.so" "$dist/amperity-sdk-$version.pom" "$license" <<'PY' || die "jar contents"
+python3 - "$jarfile" "$work/native/libamperity.so" "$dist/amperity-sdk-$version.pom" "$license" <<'PY' || die "jar contents"
 import hashlib, sys, zipfile, xml.etree.ElementTree as ET
 jar, lib, pom, license = sys.argv[1:]
 z = zipfile.ZipFile(jar)
