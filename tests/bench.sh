@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks every client side by side against one bundled mock server, in one run, and writes
-# target/bench/report.md (machine, date, one table). Ratios between clients of the same run are
-# what count; never compare runs. The mock runs pinned to CPU 1, the clients to CPU 0.
+# target/bench/report.md (machine, date, one table per shape). Ratios between clients of the same
+# run are what count; never compare runs. The mock runs pinned to CPU 1, the clients to CPU 0,
+# each client in its own process (peak RSS is per client). Per shape: the Rust clients, the C
+# API, the Python clients (tests/bench/python_clients.py: the SDK, requests, urllib3, httpx) and
+# the JVM clients (tests/bench/kotlin_clients.sh: the Kotlin SDK, OkHttp 5 + Jackson).
 #
 #   tests/bench.sh            # all clients
 #   BENCH_REPEATS=5 tests/bench.sh
+#   BENCH_SKIP_PYTHON=1 BENCH_SKIP_KOTLIN=1 tests/bench.sh   # Rust and C only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -23,6 +27,18 @@ echo "== building (release)"
 cargo build -q --release --locked -p amperity-mock -p amperity-bench -p amperity-ffi
 gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude tests/bench/c_bench.c \
   -Ltarget/release -lamperity -Wl,-rpath,"$root/target/release" -o "$out/c_bench"
+
+python_clients=(); kotlin_clients=()
+if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
+  # The venv of tests/python.sh: the amperity wheel plus requests, urllib3 and httpx.
+  [ -x target/python-venv/bin/python ] || bash tests/python.sh
+  python_clients=(python-sdk python-requests python-urllib3 python-httpx)
+fi
+if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
+  echo "== building the JVM clients (release native library, test classpath)"
+  tests/bench/kotlin_clients.sh --build
+  kotlin_clients=(kotlin-sdk okhttp-jackson)
+fi
 
 echo "== starting the mock server"
 "${pin_server[@]}" target/release/amperity-mock --segments 100000 --no-stdin-watch > "$out/mock.out" &
@@ -44,6 +60,12 @@ for shape in "${shapes[@]}"; do
   run target/release/amperity-bench bare-ureq "$base" "$1" "$2" "$r"
   run target/release/amperity-bench rust-core "$base" "$1" "$2" "$r"
   run "$out/c_bench" "$base" "$1" "$2" "$r"
+  for client in "${python_clients[@]}"; do
+    run target/python-venv/bin/python tests/bench/python_clients.py "$client" "$base" "$1" "$2" "$r"
+  done
+  for client in "${kotlin_clients[@]}"; do
+    run tests/bench/kotlin_clients.sh "$client" "$base" "$1" "$2" "$r"
+  done
 done
 run target/release/amperity-bench construct "$base" 10000
 
@@ -51,21 +73,6 @@ run target/release/amperity-bench construct "$base" 10000
 cp target/release/libamperity.so "$out/libamperity.stripped.so"
 strip "$out/libamperity.stripped.so"
 echo "{\"client\":\"native-library\",\"shape\":\"size\",\"stripped_bytes\":$(stat -c %s "$out/libamperity.stripped.so")}" | tee -a "$results"
-
-# Python: the SDK against requests, urllib3 and httpx (+ json), each walk against one mock that
-# the script starts itself; needs the venv that tests/python.sh builds.
-if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
-  echo "== Python clients"
-  [ -x target/python-venv/bin/python ] || bash tests/python.sh
-  target/python-venv/bin/python bindings/python/bench/bench_pages.py \
-    --mock target/release/amperity-mock --rounds "$repeats" | tee "$out/python.txt"
-fi
-
-# Kotlin: the SDK against OkHttp 5 + Jackson on the JVM (release native library).
-if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
-  echo "== Kotlin clients"
-  CARGO_PROFILE=release bindings/kotlin/bench/run.sh "$repeats" | tee "$out/kotlin.txt"
-fi
 
 python3 tests/bench/report.py "$results" "$out" > "$out/report.md"
 echo "== report: $out/report.md"

@@ -17,46 +17,40 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def python_report(out_dir):
-    """The table printed by bindings/python/bench/bench_pages.py, as markdown."""
-    path = os.path.join(out_dir, "python.txt") if out_dir else None
-    if not path or not os.path.exists(path):
-        return
-    lines = open(path).read().splitlines()
-    print(f"## Python clients ({lines[0]})\n" if lines else "## Python clients\n")
-    print("| client | best pages/s | median pages/s | median ms/page |")
-    print("|---|---:|---:|---:|")
-    for line in lines[2:]:
-        parts = line.rsplit(None, 3)
-        if len(parts) == 4 and all(p.replace(".", "", 1).isdigit() for p in parts[1:]):
-            print(f"| {parts[0].strip()} | {parts[1]} | {parts[2]} | {parts[3]} |")
-    print()
-    for line in lines:
-        if line.startswith("sdk (typed items) /"):
-            print(f"- {line}")
-    print()
+# The baseline each client's time is compared with: the hand-written client of its language.
+BASELINES = {"python": "python-requests", "jvm": "okhttp-jackson", "native": "rust-core"}
 
 
-def kotlin_report(out_dir):
-    """The lines printed by bindings/kotlin/bench/run.sh, as markdown."""
-    path = os.path.join(out_dir, "kotlin.txt") if out_dir else None
-    if not path or not os.path.exists(path):
-        return
-    print("## Kotlin clients (JVM, 200 pages x 100 segments)\n")
-    print("| client | median pages/s | best | worst |")
-    print("|---|---:|---:|---:|")
-    ratio = None
-    for line in open(path).read().splitlines():
-        if " median " in line and "pages/s" in line:
-            name, rest = line.split(" median ", 1)
-            nums = [w for w in rest.replace("pages/s", "").split() if w.replace(".", "", 1).isdigit()]
-            if len(nums) >= 3:
-                print(f"| {name.strip()} | {nums[0]} | {nums[1]} | {nums[2]} |")
-        if line.startswith("SDK / OkHttp"):
-            ratio = line
-    print()
-    if ratio:
-        print(f"- {ratio}\n")
+def family(client):
+    """The language family of a client name: python, jvm or native (Rust and C)."""
+    if client.startswith("python-"):
+        return "python"
+    if client in ("kotlin-sdk", "okhttp-jackson"):
+        return "jvm"
+    return "native"
+
+
+def speedup(by_client, client, baseline):
+    """How many times faster `client` walked than `baseline` (median times), or None."""
+    a, b = by_client.get(client), by_client.get(baseline)
+    if not a or not b or not a["seconds"]:
+        return None
+    return b["seconds"] / a["seconds"]
+
+
+def targets(by_client):
+    """One line of the SDK-vs-baseline targets of this shape (what is present)."""
+    checks = [
+        ("python-sdk", "python-requests", 2.0, "Python SDK ≥ 2× requests"),
+        ("python-sdk", "python-urllib3", 1.0, "Python SDK faster than urllib3"),
+        ("kotlin-sdk", "okhttp-jackson", 1.0, "Kotlin SDK ≥ OkHttp + Jackson"),
+    ]
+    parts = []
+    for client, baseline, goal, label in checks:
+        x = speedup(by_client, client, baseline)
+        if x is not None:
+            parts.append(f"{label}: {x:.2f}× ({'met' if x >= goal else 'not met'})")
+    return "; ".join(parts)
 
 
 def main(path, out_dir=None):
@@ -68,7 +62,11 @@ def main(path, out_dir=None):
     print(f"- Date: {now}")
     print(f"- Machine: {cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}")
     print("- Server: bundled mock (`amperity-mock`), pinned to CPU 1; clients pinned to CPU 0")
-    print("- Seconds: median of the repeated walks; CPU: client user+system time per walk\n")
+    print("- Seconds: median of the repeated walks; CPU: client user+system time per walk")
+    print("- Each client in its own process; Python and JVM clients build their client once, warm up "
+          "(Python: one walk of 5 pages; JVM: 3 walks of up to 200 pages, heap -Xms64m -Xmx256m), then time the walks")
+    print("- Time vs baseline: median walk time over the baseline's of the same language "
+          "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM); below 1.00x is faster\n")
     shapes = []
     for r in walks:
         key = (r["pages"], r["limit"])
@@ -76,11 +74,10 @@ def main(path, out_dir=None):
             shapes.append(key)
     for pages, limit in shapes:
         group = [r for r in walks if (r["pages"], r["limit"]) == (pages, limit)]
-        base = {r["client"]: r for r in group}
-        ref = base.get("rust-core")
+        by_client = {r["client"]: r for r in group}
         print(f"## {pages} pages x {limit} records\n")
-        print("| client | pages/s | records/s | CPU ms/page | peak RSS MiB | RSS growth KiB (first→last page) | time vs Rust core |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| client | pages/s | records/s | CPU ms/page | peak RSS MiB | RSS growth KiB (first→last page) | baseline | time vs baseline |")
+        print("|---|---:|---:|---:|---:|---:|---|---:|")
         for r in group:
             secs = r["seconds"]
             pps = r["pages"] / secs if secs else float("inf")
@@ -88,11 +85,14 @@ def main(path, out_dir=None):
             cpu_ms = 1000 * r["cpu_seconds"] / r["pages"]
             rss = r.get("rss_by_page") or []
             growth = (rss[-1][1] - rss[0][1]) if len(rss) >= 2 else 0
+            baseline = BASELINES[family(r["client"])]
+            ref = by_client.get(baseline)
             ratio = f"{secs / ref['seconds']:.2f}x" if ref and ref["seconds"] else "-"
-            print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {ratio} |")
+            print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {baseline} | {ratio} |")
         print()
-    python_report(out_dir)
-    kotlin_report(out_dir)
+        line = targets(by_client)
+        if line:
+            print(f"- Targets (speed-up, median times): {line}\n")
     if extra:
         print("## Other measurements\n")
         for r in extra:

@@ -1,0 +1,140 @@
+// Walks segment pages of an already running mock server with one JVM client and prints one JSON
+// line of measurements, in the shape of tests/bench/src/main.rs. Not a test: run by
+// tests/bench/kotlin_clients.sh from tests/bench.sh.
+@file:JvmName("ShapeBenchmark")
+
+package com.amperity.sdk.bench
+
+import com.amperity.sdk.Client
+import com.fasterxml.jackson.databind.DeserializationFeature
+import com.fasterxml.jackson.databind.ObjectMapper
+import okhttp3.HttpUrl.Companion.toHttpUrl
+import okhttp3.OkHttpClient
+import okhttp3.Request
+import java.io.File
+import java.lang.management.ManagementFactory
+import java.util.Locale
+
+/** Walks of the JIT warm-up, each of at most [WARMUP_PAGES] pages, before the timed walks. */
+private const val WARMUP_WALKS = 3
+
+/** Pages of one warm-up walk (fewer when the shape has fewer). */
+private const val WARMUP_PAGES = 200
+
+/**
+ * One client under measurement: [walk] fetches exactly `pages` pages of `limit` segments from
+ * the first page, calls `onPage(n)` after page `n`, and returns the number of records walked.
+ */
+private interface ShapeClient : AutoCloseable {
+    fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int
+}
+
+/** The SDK: `client.segments.list(limit).pages()`, typed `Segment` items. */
+private class SdkClient(baseUrl: String) : ShapeClient {
+    private val client = Client(tenant = "acme", token = "mock-token", baseUrl = baseUrl, rateLimitPerSecond = null)
+
+    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int {
+        var records = 0
+        client.segments.list(limit = limit).pages().use { iterator ->
+            for (n in 1..pages) {
+                check(iterator.hasNext()) { "kotlin-sdk: the list ended after ${n - 1} pages" }
+                records += iterator.next().items.size
+                onPage(n)
+            }
+        }
+        return records
+    }
+
+    override fun close() = client.close()
+}
+
+/** OkHttp 5 + Jackson into the DTOs of [SegmentPageDto], as PagesBenchmark walks. */
+private class OkHttpJacksonClient(private val baseUrl: String) : ShapeClient {
+    private val http = OkHttpClient()
+    private val mapper = ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+
+    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int {
+        var records = 0
+        var cursor: String? = null
+        for (n in 1..pages) {
+            val url = "$baseUrl/segments".toHttpUrl().newBuilder().addQueryParameter("limit", "$limit")
+            cursor?.let { url.addQueryParameter("next_token", it) }
+            val request = Request.Builder().url(url.build())
+                .header("Authorization", "Bearer mock-token")
+                .header("amperity-tenant", "acme")
+                .header("api-version", "2024-04-01")
+                .header("Accept", "application/json")
+                .build()
+            val page = http.newCall(request).execute().use { response ->
+                check(response.isSuccessful) { "okhttp-jackson: HTTP ${response.code}" }
+                mapper.readValue(response.body.byteStream(), SegmentPageDto::class.java)
+            }
+            records += page.data.size
+            onPage(n)
+            cursor = page.nextToken?.takeIf { it.isNotEmpty() } ?: break
+        }
+        return records
+    }
+
+    override fun close() {
+        http.dispatcher.executorService.shutdown()
+        http.connectionPool.evictAll()
+    }
+}
+
+/** Peak resident set size (VmHWM) of this process in KiB, 0 where /proc is missing. */
+private fun peakRssKib(): Long =
+    runCatching {
+        File("/proc/self/status").readLines().firstOrNull { it.startsWith("VmHWM:") }
+            ?.split(Regex("\\s+"))?.getOrNull(1)?.toLong()
+    }.getOrNull() ?: 0L
+
+/** User + system CPU seconds of this process (all its threads: JIT and GC included). */
+private fun cpuSeconds(): Double =
+    (ManagementFactory.getOperatingSystemMXBean() as com.sun.management.OperatingSystemMXBean).processCpuTime / 1e9
+
+/**
+ * `ShapeBenchmark CLIENT BASE_URL PAGES LIMIT REPEATS` with CLIENT `kotlin-sdk` or
+ * `okhttp-jackson`: builds the client once, runs [WARMUP_WALKS] warm-up walks, then REPEATS
+ * timed walks of exactly PAGES pages, and prints one JSON line: `seconds` is the median walk,
+ * `cpu_seconds` the process CPU per walk, `peak_rss_kib` VmHWM, `rss_by_page` VmHWM at pages
+ * 1, 2, 4, 8, ... and the last page of the last walk.
+ */
+fun main(args: Array<String>) {
+    require(args.size == 5) { "usage: ShapeBenchmark kotlin-sdk|okhttp-jackson BASE_URL PAGES LIMIT REPEATS" }
+    val (name, baseUrl) = args[0] to args[1]
+    val pages = args[2].toInt()
+    val limit = args[3].toInt()
+    val repeats = maxOf(1, args[4].toInt())
+    val client: ShapeClient = when (name) {
+        "kotlin-sdk" -> SdkClient(baseUrl)
+        "okhttp-jackson" -> OkHttpJacksonClient(baseUrl)
+        else -> throw IllegalArgumentException("unknown client $name (kotlin-sdk or okhttp-jackson)")
+    }
+    client.use {
+        val expected = pages * limit
+        repeat(WARMUP_WALKS) { client.walk(minOf(pages, WARMUP_PAGES), limit) {} }
+        val checkpoints = mutableListOf<Pair<Int, Long>>()
+        val times = DoubleArray(repeats)
+        var records = 0
+        val cpu0 = cpuSeconds()
+        for (r in 0 until repeats) {
+            checkpoints.clear()
+            val start = System.nanoTime()
+            records = client.walk(pages, limit) { n ->
+                if (n and (n - 1) == 0 || n == pages) checkpoints += n to peakRssKib()
+            }
+            times[r] = (System.nanoTime() - start) / 1e9
+            check(records == expected) { "$name: walked $records records, expected $expected" }
+        }
+        val cpu = (cpuSeconds() - cpu0) / repeats
+        times.sort()
+        val seconds = times[times.size / 2]
+        val rss = checkpoints.joinToString(",") { (n, kib) -> "[$n,$kib]" }
+        println(
+            "{\"client\":\"$name\",\"repeats\":$repeats,\"pages\":$pages,\"limit\":$limit,\"records\":$records," +
+                "\"seconds\":${"%.6f".format(Locale.ROOT, seconds)},\"cpu_seconds\":${"%.4f".format(Locale.ROOT, cpu)}," +
+                "\"peak_rss_kib\":${peakRssKib()},\"rss_by_page\":[$rss]}",
+        )
+    }
+}

@@ -1,0 +1,207 @@
+"""Walks segment pages from a running mock server with one Python client and prints one JSON line.
+
+    python_clients.py CLIENT BASE_URL PAGES LIMIT REPEATS
+
+CLIENT is ``python-sdk`` (the ``amperity`` package, typed ``amperity.Segment`` items),
+``python-requests`` (``requests.Session`` + ``json.loads``), ``python-urllib3``
+(``urllib3.PoolManager`` + ``json.loads``) or ``python-httpx`` (``httpx.Client`` + ``json.loads``);
+the three baselines keep items as dicts. The line has the shape of tests/bench/src/main.rs and
+tests/bench/c_bench.c: ``seconds`` is the median of REPEATS walks of exactly PAGES pages,
+``cpu_seconds`` the process's user+system CPU per walk, ``peak_rss_kib`` its VmHWM and
+``rss_by_page`` VmHWM at pages 1, 2, 4, 8, ... and the last page (of the last walk).
+
+Each client is built once per process (like the C bench): a walk is a fresh pagination from the
+first page over the same connection pool. One warm-up walk of a few pages runs before timing
+(imports, connections, caches). A benchmark, not a test: it asserts only that every walk saw
+PAGES * LIMIT records. Run by tests/bench.sh with the venv that tests/python.sh builds.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Callable, List, Tuple
+
+TOKEN = "mock-token"
+TENANT = "acme"
+HEADERS = {
+    "Authorization": f"Bearer {TOKEN}",
+    "amperity-tenant": TENANT,
+    "api-version": "2024-04-01",
+    "Accept": "application/json",
+}
+WARMUP_PAGES = 5
+
+# A walk: (pages, limit, checkpoints to fill) -> records walked.
+Walk = Callable[[int, int, List[Tuple[int, int]]], int]
+
+
+def peak_rss_kib() -> int:
+    """VmHWM of this process in KiB (ru_maxrss where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def checkpoint(n: int, pages: int, checkpoints: List[Tuple[int, int]]) -> None:
+    if n & (n - 1) == 0 or n == pages:
+        checkpoints.append((n, peak_rss_kib()))
+
+
+def sdk_walker(base: str) -> Walk:
+    import amperity
+
+    client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
+
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+        records = 0
+        # zip stops on the range first: exactly `pages` pages are fetched, never one more.
+        for n, page in zip(range(1, pages + 1), client.segments.list(limit=limit).pages()):
+            items = page.items
+            if n == 1 and not isinstance(items[0], amperity.Segment):
+                raise SystemExit(f"python-sdk: items are {type(items[0])}, not amperity.Segment")
+            records += len(items)
+            checkpoint(n, pages, checkpoints)
+        return records
+
+    return walk
+
+
+def requests_walker(base: str) -> Walk:
+    import requests
+
+    session = requests.Session()
+    session.headers.update(HEADERS)
+    url = base + "/segments"
+
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+        records, token = 0, None
+        for n in range(1, pages + 1):
+            params = {"limit": str(limit)}
+            if token:
+                params["next_token"] = token
+            response = session.get(url, params=params)
+            response.raise_for_status()
+            body = json.loads(response.content)
+            records += len(body["data"])
+            token = body.get("next_token")
+            checkpoint(n, pages, checkpoints)
+            if not token:
+                break
+        return records
+
+    return walk
+
+
+def urllib3_walker(base: str) -> Walk:
+    import urllib3
+
+    pool = urllib3.PoolManager(headers=HEADERS)
+    url = base + "/segments"
+
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+        records, token = 0, None
+        for n in range(1, pages + 1):
+            fields = {"limit": str(limit)}
+            if token:
+                fields["next_token"] = token
+            response = pool.request("GET", url, fields=fields)
+            if response.status != 200:
+                raise SystemExit(f"python-urllib3: HTTP {response.status}")
+            body = json.loads(response.data)
+            records += len(body["data"])
+            token = body.get("next_token")
+            checkpoint(n, pages, checkpoints)
+            if not token:
+                break
+        return records
+
+    return walk
+
+
+def httpx_walker(base: str) -> Walk:
+    import httpx
+
+    client = httpx.Client(headers=HEADERS)
+    url = base + "/segments"
+
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+        records, token = 0, None
+        for n in range(1, pages + 1):
+            params = {"limit": str(limit)}
+            if token:
+                params["next_token"] = token
+            response = client.get(url, params=params)
+            response.raise_for_status()
+            body = json.loads(response.content)
+            records += len(body["data"])
+            token = body.get("next_token")
+            checkpoint(n, pages, checkpoints)
+            if not token:
+                break
+        return records
+
+    return walk
+
+
+CLIENTS = {
+    "python-sdk": sdk_walker,
+    "python-requests": requests_walker,
+    "python-urllib3": urllib3_walker,
+    "python-httpx": httpx_walker,
+}
+
+
+def main(argv: List[str]) -> int:
+    if len(argv) != 5 or argv[0] not in CLIENTS:
+        print(f"usage: python_clients.py {'|'.join(CLIENTS)} BASE_URL PAGES LIMIT REPEATS", file=sys.stderr)
+        return 2
+    name, base = argv[0], argv[1]
+    pages, limit, repeats = int(argv[2]), int(argv[3]), max(1, int(argv[4]))
+    walk = CLIENTS[name](base)
+    walk(min(WARMUP_PAGES, pages), limit, [])  # warm-up: imports, connection, caches
+
+    checkpoints: List[Tuple[int, int]] = []
+    times = []
+    records = 0
+    expected = pages * limit
+    cpu0 = cpu_seconds()
+    for _ in range(repeats):
+        checkpoints.clear()
+        start = time.perf_counter()
+        records = walk(pages, limit, checkpoints)
+        times.append(time.perf_counter() - start)
+        if records != expected:
+            raise SystemExit(f"{name}: walked {records} records, expected {expected}")
+    cpu = (cpu_seconds() - cpu0) / repeats
+    seconds = sorted(times)[len(times) // 2]  # the median as the Rust and C benches take it
+    line = {
+        "client": name,
+        "repeats": repeats,
+        "pages": pages,
+        "limit": limit,
+        "records": records,
+        "seconds": round(seconds, 6),
+        "cpu_seconds": round(cpu, 4),
+        "peak_rss_kib": peak_rss_kib(),
+        "rss_by_page": [list(c) for c in checkpoints],
+    }
+    print(json.dumps(line, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
