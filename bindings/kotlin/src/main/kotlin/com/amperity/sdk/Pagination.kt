@@ -78,18 +78,28 @@ class PageIterator<T> internal constructor(private val handle: PagerHandle<T>) :
     private var lastTotal: Long? = null
     private var closedCursor: String? = null
 
+    // The native pager's cursor, mirrored here so a page costs one native call: every native call
+    // allocates JNA structures that only the garbage collector's cleaner frees.
+    private var cursor: String? = null
+    private var cursorKnown = false
+
     override fun hasNext(): Boolean {
         if (buffered != null) return true
         if (done) return false
         check(!closed) { "this page iterator is closed" }
-        val from = handle.resumeCursor()
+        if (!cursorKnown) {
+            cursor = handle.resumeCursor()
+            cursorKnown = true
+        }
+        val from = cursor
         val page = ffi { handle.nextPage() }
-        lastTotal = handle.total()
         if (page == null) {
             done = true
             close()
             return false
         }
+        page.total?.let { lastTotal = it }
+        cursor = page.nextToken
         buffered = page
         bufferedFrom = from
         return true
@@ -113,6 +123,7 @@ class PageIterator<T> internal constructor(private val handle: PagerHandle<T>) :
             buffered != null -> bufferedFrom
             done -> null
             closed -> closedCursor
+            cursorKnown -> cursor
             else -> handle.resumeCursor()
         }
 
