@@ -15,6 +15,7 @@ use amperity_core::{
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::os::raw::c_char;
+use std::sync::Arc;
 
 /// Page size, total, starting cursor and filters of a list call.
 ///
@@ -84,13 +85,22 @@ fn convert<T: ToObject + RecordId>(
     kind: amperity_object_kind,
 ) -> Result<amperity_page, LastError> {
     // Every id of the page in one buffer: lending ids costs one allocation per page.
-    let ids = CText::shared(page.items.iter().map(|item| Some(item.id_text())));
+    let arena = CText::arena(page.items.iter().map(RecordId::id_text));
+    let mut start = 0;
     Ok(amperity_page {
         items: page
             .items
             .into_iter()
-            .zip(ids)
-            .map(|(item, id)| item.into_object(kind).with_id(id))
+            .map(|item| {
+                let len = item.id_text().len();
+                let id = CText::Shared {
+                    arena: Arc::clone(&arena),
+                    start,
+                    len,
+                };
+                start += len + 1;
+                item.into_object(kind).with_id(Some(id))
+            })
             .collect(),
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,

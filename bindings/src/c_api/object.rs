@@ -48,6 +48,8 @@ pub enum amperity_object_kind {
 pub struct amperity_object {
     kind: amperity_object_kind,
     model: Model,
+    /// The id lent from the page's shared buffer (records of a page).
+    page_id: Option<CText>,
     id: OnceLock<Option<CText>>,
     lazy: OnceLock<Box<Lazy>>,
 }
@@ -97,16 +99,15 @@ impl amperity_object {
         amperity_object {
             kind,
             model,
+            page_id: None,
             id: OnceLock::new(),
             lazy: OnceLock::new(),
         }
     }
 
     /// Presets the text `amperity_object_id` lends (from the page's shared buffer).
-    pub(crate) fn with_id(self, id: Option<CText>) -> Self {
-        if let Some(id) = id {
-            let _ = self.id.set(Some(id));
-        }
+    pub(crate) fn with_id(mut self, id: Option<CText>) -> Self {
+        self.page_id = id;
         self
     }
 
@@ -171,6 +172,9 @@ impl amperity_object {
         keys: &[&str],
         what: &str,
     ) -> Result<&CText, LastError> {
+        if let (TypedField::Id, Some(id)) = (field, &self.page_id) {
+            return Ok(id);
+        }
         let cell = match field {
             TypedField::Id => &self.id,
             TypedField::Name => &self.lazy().name,

@@ -40,30 +40,15 @@ impl CText {
         CText::Owned(bytes.into_boxed_slice())
     }
 
-    /// Texts for `parts`, all NUL-terminated in one shared buffer.
-    pub fn shared<'a>(parts: impl Iterator<Item = Option<&'a str>> + Clone) -> Vec<Option<CText>> {
-        let size: usize = parts.clone().flatten().map(|p| p.len() + 1).sum();
+    /// One buffer holding every part followed by a NUL, for [`CText::Shared`] texts.
+    pub fn arena<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> Arc<[u8]> {
+        let size: usize = parts.clone().map(|p| p.len() + 1).sum();
         let mut buffer = Vec::with_capacity(size);
-        let mut spans = Vec::new();
         for part in parts {
-            spans.push(part.map(|text| {
-                let start = buffer.len();
-                buffer.extend_from_slice(text.as_bytes());
-                buffer.push(0);
-                (start, text.len())
-            }));
+            buffer.extend_from_slice(part.as_bytes());
+            buffer.push(0);
         }
-        let arena: Arc<[u8]> = buffer.into();
-        spans
-            .into_iter()
-            .map(|span| {
-                span.map(|(start, len)| CText::Shared {
-                    arena: Arc::clone(&arena),
-                    start,
-                    len,
-                })
-            })
-            .collect()
+        buffer.into()
     }
 
     /// The text and its NUL.
