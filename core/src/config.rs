@@ -69,6 +69,24 @@ impl std::fmt::Debug for Credentials {
 }
 
 /// Builds a [`Client`](crate::Client); every setting is checked by [`build`](Self::build).
+///
+/// ```
+/// use amperity::{Client, Error, Region};
+/// use std::time::Duration;
+///
+/// let client = Client::builder("acme-sb-12345")          // a sandbox is just another tenant id
+///     .region(Region::Azure)                             // https://acme-sb-12345.amperity.com/api
+///     .client_credentials("client-id", "client-secret")
+///     .request_timeout(Duration::from_secs(30))
+///     .rate_limit(Some(5.0))
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://acme-sb-12345.amperity.com/api");
+///
+/// // Every setting is checked when the client is built.
+/// let refused = Client::builder("acme").token("t").base_url("http://app.amperity.com/api").build();
+/// assert!(matches!(refused, Err(Error::Config { .. })));
+/// # Ok::<(), amperity::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {

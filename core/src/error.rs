@@ -10,6 +10,23 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The variants separate what a caller reacts to differently: fix the configuration, inspect an
 /// API answer (status, message, request and trace ids), retry later after a network problem, or
 /// report a response that could not be understood.
+///
+/// ```
+/// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+/// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+/// use amperity::{ApiErrorKind, Error};
+///
+/// match client.get_ingest_job("isj-does-not-exist") {
+///     Err(Error::Api(api)) if api.kind == ApiErrorKind::NotFound => {
+///         assert_eq!(api.status, 404);
+///         // Quote these to Amperity Support.
+///         assert!(api.request_id.is_some() && api.trace_id.is_some());
+///     }
+///     Err(Error::Transport { kind, .. }) => eprintln!("network trouble ({kind}); try again later"),
+///     other => panic!("unexpected: {other:?}"),
+/// }
+/// # Ok::<(), amperity::Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -101,6 +101,23 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
 /// again retries the same page, and [`resume_cursor`](Self::resume_cursor) tells where to start a
 /// new walk later. A cursor the server already returned ends the walk with
 /// [`Error::RepeatedCursor`].
+///
+/// ```
+/// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
+/// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
+/// use amperity::PageOptions;
+///
+/// let mut pager = client.list_segments(PageOptions::limit(100).with_total());
+/// let first = pager.next_page()?.expect("a first page");
+/// assert_eq!(first.items.len(), 100);
+/// assert_eq!(pager.total(), Some(10_000));
+///
+/// // Later (another process, after an error...): continue where this walk stopped.
+/// let cursor = pager.resume_cursor().expect("more pages").to_owned();
+/// let rest = client.list_segments(PageOptions::limit(100).starting_at(cursor));
+/// assert_eq!(rest.items().count(), 9_900);
+/// # Ok::<(), amperity::Error>(())
+/// ```
 pub struct Pager<T> {
     inner: Arc<Inner>,
     call: Call,

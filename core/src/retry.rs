@@ -18,6 +18,19 @@ pub(crate) enum RetryClass {
 /// The wait before retry `n` (1-based) is a random duration in `[0, min(max_backoff,
 /// initial_backoff × 2^(n-1))]`. A `Retry-After` header overrides it when it asks for no more
 /// than `max_retry_after`; a longer demand ends the retries and returns the 429 to the caller.
+///
+/// ```
+/// use amperity::{Client, RetryPolicy};
+/// use std::time::Duration;
+///
+/// // 5 attempts, backoff ceilings 0.5 s, 1 s, 2 s, 4 s (capped at 10 s), Retry-After up to 30 s.
+/// let policy = RetryPolicy::new(5, Duration::from_millis(500), Duration::from_secs(10))
+///     .with_max_retry_after(Duration::from_secs(30));
+/// let client = Client::builder("acme").token("t").retry_policy(policy).build()?;
+/// let no_retries = Client::builder("acme").token("t").retry_policy(RetryPolicy::disabled()).build()?;
+/// # let _ = (client, no_retries);
+/// # Ok::<(), amperity::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetryPolicy {

@@ -10,6 +10,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// (`2026-06-19T04:00:18.764Z`, `2026-04-22T20:30:00Z`, `2026-04-22T22:30:00+02:00`) and the
 /// partial date `2026-04-10` (midnight UTC) that Amperity's filters accept. Displays as RFC 3339
 /// in UTC with milliseconds when they are not zero.
+///
+/// ```
+/// use amperity::Timestamp;
+///
+/// let t = Timestamp::parse("2026-06-19T06:00:18.764+02:00")?;
+/// assert_eq!(t.to_string(), "2026-06-19T04:00:18.764Z");
+/// assert_eq!(Timestamp::parse("2026-04-10")?.to_string(), "2026-04-10T00:00:00Z");
+/// assert!(Timestamp::parse("yesterday").is_err());
+/// let _as_system_time: std::time::SystemTime = t.into();
+/// # Ok::<(), amperity::TimestampError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
     secs: i64,
