@@ -286,6 +286,23 @@ impl ToObject for Value {
     }
 }
 
+/// The shared body of the accessors that lend one of an object's strings: checks the
+/// arguments, picks the text, and writes the out-parameters only on success.
+fn lend_text(
+    object: *const amperity_object,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+    pick: impl FnOnce(&amperity_object) -> Result<&CText, LastError>,
+) -> amperity_result {
+    guard(|| {
+        check_out(out, "out")?;
+        let object = unsafe { arg_ref(object, "object")? };
+        let text = pick(object)?;
+        unsafe { lend(text, out, out_len) };
+        Ok(())
+    })
+}
+
 /// Frees an object. NULL is a no-op. Never pass an object borrowed from a page.
 #[no_mangle]
 pub extern "C" fn amperity_object_free(object: *mut amperity_object) {
@@ -335,12 +352,8 @@ pub extern "C" fn amperity_object_id(
     out: *mut *const c_char,
     out_len: *mut usize,
 ) -> amperity_result {
-    guard(|| {
-        check_out(out, "out")?;
-        let object = unsafe { arg_ref(object, "object")? };
-        let text = object.cached_field(TypedField::Id, &["id", "event_id"], "id")?;
-        unsafe { lend(text, out, out_len) };
-        Ok(())
+    lend_text(object, out, out_len, |o| {
+        o.cached_field(TypedField::Id, &["id", "event_id"], "id")
     })
 }
 
@@ -352,12 +365,8 @@ pub extern "C" fn amperity_object_name(
     out: *mut *const c_char,
     out_len: *mut usize,
 ) -> amperity_result {
-    guard(|| {
-        check_out(out, "out")?;
-        let object = unsafe { arg_ref(object, "object")? };
-        let text = object.cached_field(TypedField::Name, &["name"], "name")?;
-        unsafe { lend(text, out, out_len) };
-        Ok(())
+    lend_text(object, out, out_len, |o| {
+        o.cached_field(TypedField::Name, &["name"], "name")
     })
 }
 
@@ -371,13 +380,8 @@ pub extern "C" fn amperity_object_state(
     out: *mut *const c_char,
     out_len: *mut usize,
 ) -> amperity_result {
-    guard(|| {
-        check_out(out, "out")?;
-        let object = unsafe { arg_ref(object, "object")? };
-        let text =
-            object.cached_field(TypedField::State, &["state", "status"], "state or status")?;
-        unsafe { lend(text, out, out_len) };
-        Ok(())
+    lend_text(object, out, out_len, |o| {
+        o.cached_field(TypedField::State, &["state", "status"], "state or status")
     })
 }
 
@@ -391,13 +395,9 @@ pub extern "C" fn amperity_object_get_string(
     out: *mut *const c_char,
     out_len: *mut usize,
 ) -> amperity_result {
-    guard(|| {
-        check_out(out, "out")?;
-        let object = unsafe { arg_ref(object, "object")? };
+    lend_text(object, out, out_len, |o| {
         let key = unsafe { arg_str(key, "key")? };
-        let text = object.field(key, &format!("string field {key:?}"))?;
-        unsafe { lend(text, out, out_len) };
-        Ok(())
+        o.field(key, &format!("string field {key:?}"))
     })
 }
 
