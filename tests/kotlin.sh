@@ -3,10 +3,12 @@
 # uniffi Kotlin bindings, builds and tests the Maven package (JUnit 5 against the mock; the jar
 # carries linux-x86-64/libamperity.so), installs it into ~/.m2, then compiles the Kotlin examples
 # as a separate Maven project depending on that jar and runs them against a mock server.
-# Needs JDK 17+, Maven and network access to Maven Central (first run fills ~/.m2).
+# Needs JDK 17+ and Maven; artifacts come from Maven Central into ~/.m2, or from the offline
+# cache (tests/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+source tests/deps.sh
 
 # Maven prints ANSI resets even in batch mode: strip them so logs stay plain text.
 mvn_plain() { mvn -B -q -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; }

@@ -12,6 +12,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source tests/deps.sh
 MANYLINUX=0
 BENCH=0
 for arg in "$@"; do

@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+source tests/deps.sh
 out=target/bench
 cpfile="$out/kotlin.classpath"
 mkdir -p "$out"
