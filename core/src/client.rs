@@ -104,6 +104,12 @@ impl Client {
         ClientBuilder::new(tenant)
     }
 
+    /// A client from the environment variables of [`EnvSettings`](crate::EnvSettings), with
+    /// every other setting at its default; [`ClientBuilder::from_env`] to change more.
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+
     pub(crate) fn from_config(config: Config) -> Result<Self> {
         let transport = Transport::new(&config)?;
         let auth = Auth::new(&config.credentials, &config.tenant, &config.token_url);

@@ -8,6 +8,9 @@ use std::time::Duration;
 /// The default `api-version` header value.
 pub const DEFAULT_API_VERSION: &str = "2024-04-01";
 
+/// The default client-side rate limit, in requests per second: Amperity's documented limit.
+pub const DEFAULT_RATE_LIMIT_PER_SECOND: f64 = 10.0;
+
 /// Where a tenant is hosted; decides the default base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -22,6 +25,16 @@ pub enum Region {
 }
 
 impl Region {
+    /// The region for its name: `aws`, `azure` or `australia`, in any case.
+    pub fn parse(name: &str) -> Option<Region> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "aws" => Some(Region::Aws),
+            "azure" => Some(Region::Azure),
+            "australia" => Some(Region::Australia),
+            _ => None,
+        }
+    }
+
     /// The API base URL for `tenant` in this region.
     pub fn base_url(self, tenant: &str) -> String {
         match self {
@@ -93,7 +106,12 @@ pub struct ClientBuilder {
     tenant: String,
     region: Region,
     base_url: Option<String>,
-    credentials: Option<Credentials>,
+    // The credential settings are kept apart and combined by `validate`, so the order of the
+    // setters never matters (a `token_url` set before `client_credentials` is kept).
+    token: Option<Secret>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    token_url: Option<String>,
     api_version: String,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -129,50 +147,77 @@ impl ClientBuilder {
             tenant: tenant.into(),
             region: Region::Aws,
             base_url: None,
-            credentials: None,
+            token: None,
+            client_id: None,
+            client_secret: None,
+            token_url: None,
             api_version: DEFAULT_API_VERSION.to_owned(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             user_agent_suffix: None,
             retry: RetryPolicy::default(),
-            rate_limit: Some(10.0),
+            rate_limit: Some(DEFAULT_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
             proxy: None,
             max_response_bytes: 64 * 1024 * 1024,
         }
     }
 
-    /// Authenticates with a static access token.
+    /// Authenticates with a static access token (not together with client credentials).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Token(Secret::new(token)));
+        self.token = Some(Secret::new(token));
         self
     }
 
-    /// Authenticates with OAuth2 client credentials (token URL from the region or base URL).
+    /// Authenticates with OAuth2 client credentials (token URL from the region or base URL,
+    /// unless [`token_url`](Self::token_url) is set; not together with a token).
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        self.credentials = Some(Credentials::ClientCredentials {
-            client_id: client_id.into(),
-            client_secret: Secret::new(client_secret),
-            token_url: None,
-        });
+        self.client_id = Some(client_id.into());
+        self.client_secret = Some(Secret::new(client_secret));
         self
     }
 
-    /// Sets the credentials directly.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+    /// Sets the client-credential halves that are given, for settings read from elsewhere
+    /// (the environment, a foreign-language record): [`build`](Self::build) refuses a pair
+    /// with a half missing. Prefer [`client_credentials`](Self::client_credentials).
+    pub fn client_credential_parts(
+        mut self,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+    ) -> Self {
+        self.client_id = client_id.or(self.client_id);
+        self.client_secret = client_secret.map(Secret::new).or(self.client_secret);
         self
     }
 
-    /// Overrides the OAuth2 token endpoint (only meaningful with client credentials).
-    pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        if let Some(Credentials::ClientCredentials { token_url, .. }) = &mut self.credentials {
-            *token_url = Some(url.into());
+    /// Sets the credentials directly (the same as [`token`](Self::token) or
+    /// [`client_credentials`](Self::client_credentials) plus [`token_url`](Self::token_url)).
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        match credentials {
+            Credentials::Token(secret) => Self {
+                token: Some(secret),
+                ..self
+            },
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                token_url,
+            } => Self {
+                client_id: Some(client_id),
+                client_secret: Some(client_secret),
+                token_url: token_url.or(self.token_url),
+                ..self
+            },
         }
+    }
+
+    /// Overrides the OAuth2 token endpoint; only valid with client credentials, in any order.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
         self
     }
 
@@ -260,9 +305,7 @@ impl ClientBuilder {
             Some(url) => normalize_url(url, "base URL")?,
             None => self.region.base_url(&self.tenant),
         };
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::config("no credentials: set a token or client credentials"))?;
+        let credentials = self.resolved_credentials()?;
         let default_token_url = match &self.base_url {
             Some(_) => format!("{base_url}/v0/oauth2/token"),
             None => format!("https://{}.amperity.com/api/v0/oauth2/token", self.tenant),
@@ -338,6 +381,33 @@ impl ClientBuilder {
     }
 }
 
+impl ClientBuilder {
+    /// Exactly one kind of credentials, whatever order the setters were called in.
+    fn resolved_credentials(&self) -> Result<Credentials> {
+        match (&self.token, &self.client_id, &self.client_secret) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Error::config(
+                "set either a token or client credentials, not both",
+            )),
+            (Some(token), None, None) => match self.token_url {
+                Some(_) => Err(Error::config(
+                    "token_url is only used with client credentials",
+                )),
+                None => Ok(Credentials::Token(token.clone())),
+            },
+            (None, Some(client_id), Some(client_secret)) => Ok(Credentials::ClientCredentials {
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                token_url: self.token_url.clone(),
+            }),
+            (None, Some(_), None) => Err(Error::config("client_id needs a client_secret")),
+            (None, None, Some(_)) => Err(Error::config("client_secret needs a client_id")),
+            (None, None, None) => Err(Error::config(
+                "no credentials: set a token or client_id and client_secret",
+            )),
+        }
+    }
+}
+
 fn validate_tenant(tenant: &str) -> Result<()> {
     if tenant.is_empty() {
         return Err(Error::config("tenant id is empty"));
@@ -372,6 +442,17 @@ fn check_header_value(value: &str, what: &str, no_spaces: bool) -> Result<()> {
 /// Checks scheme and host and strips trailing slashes; refuses `http://` to non-loopback hosts.
 fn normalize_url(url: &str, what: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
+    // Userinfo (`user:password@`) is refused before anything else, and a URL that has any is
+    // never echoed in a message: the password would travel with the error.
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .contains('@')
+    {
+        return Err(Error::config(format!("{what} must not carry credentials")));
+    }
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| Error::config(format!("{what} {url:?} is not an absolute http(s) URL")))?;
@@ -381,10 +462,7 @@ fn normalize_url(url: &str, what: &str) -> Result<String> {
             "{what} {url:?} must not have a query or fragment"
         )));
     }
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if authority.contains('@') {
-        return Err(Error::config(format!("{what} must not carry credentials")));
-    }
+    let host_port = authority;
     let host = if let Some(stripped) = host_port.strip_prefix('[') {
         stripped.split(']').next().unwrap_or_default()
     } else {
@@ -428,6 +506,17 @@ mod tests {
         assert!(normalize_url("ftp://x/api", "u").is_err());
         assert!(normalize_url("app.amperity.com", "u").is_err());
         assert!(normalize_url("https://u:p@host/api", "u").is_err());
+        for secret_url in [
+            "https://user:hunter2@host.example/api?x=1",
+            "user:hunter2@host.example/api",
+            "http://user:hunter2@example.com/api#frag",
+        ] {
+            let message = normalize_url(secret_url, "base URL")
+                .unwrap_err()
+                .to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(message.contains("must not carry credentials"), "{message}");
+        }
     }
 
     #[test]

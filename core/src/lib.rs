@@ -39,6 +39,7 @@ mod api;
 mod auth;
 mod client;
 mod config;
+mod env;
 mod error;
 mod models;
 mod pagination;
@@ -55,7 +56,10 @@ pub use api::{
 };
 pub use auth::Secret;
 pub use client::Client;
-pub use config::{ClientBuilder, Credentials, Region, DEFAULT_API_VERSION};
+pub use config::{
+    ClientBuilder, Credentials, Region, DEFAULT_API_VERSION, DEFAULT_RATE_LIMIT_PER_SECOND,
+};
+pub use env::{EnvSettings, ENV_VARIABLES};
 pub use error::{ApiError, ApiErrorKind, Error, Result, TransportKind};
 pub use models::*;
 pub use pagination::{Items, Page, PageOptions, Pager, Pages};

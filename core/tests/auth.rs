@@ -36,7 +36,7 @@ fn logs() -> &'static CaptureLogger {
 }
 
 fn oauth(server: &amperity_mock::MockServer, secret: &str) -> Client {
-    builder(server)
+    bare_builder(server)
         .client_credentials("mock-client", secret)
         .build()
         .unwrap()
@@ -172,7 +172,7 @@ fn secrets_never_show_in_debug_output_or_logs() {
         .next_page()
         .unwrap();
     let oauth_builder =
-        common::builder(&server).client_credentials("mock-client", "client-secret-XYZ");
+        common::bare_builder(&server).client_credentials("mock-client", "client-secret-XYZ");
     assert!(!format!("{oauth_builder:?}").contains("client-secret-XYZ"));
     let oauth_client = oauth_builder.build().unwrap();
     oauth_client
@@ -220,4 +220,68 @@ fn eight_threads_share_one_token_fetch() {
         assert_eq!(handle.join().unwrap(), 250);
     }
     assert_eq!(token_requests(&server), 1, "single-flight refresh");
+}
+
+#[test]
+fn the_builder_does_not_depend_on_call_order() {
+    let server = server();
+    // token_url before client_credentials: kept, and the token request goes there.
+    let token_url = format!("{}/v0/oauth2/token", server.base_url());
+    let client = bare_builder(&server)
+        .token_url(token_url.clone())
+        .client_credentials("mock-client", "mock-secret")
+        .build()
+        .unwrap();
+    client
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .unwrap();
+    assert_eq!(token_requests(&server), 1);
+    // A token URL that is not the mock's: the request goes there and fails to connect, which
+    // proves the setter was honoured whatever its place.
+    let elsewhere = bare_builder(&server)
+        .token_url("http://127.0.0.1:9/token")
+        .client_credentials("mock-client", "mock-secret")
+        .build()
+        .unwrap();
+    let err = elsewhere
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        token_requests(&server),
+        1,
+        "no token request reached the mock"
+    );
+}
+
+#[test]
+fn a_token_together_with_client_credentials_is_refused_in_either_order() {
+    let server = server();
+    for builder in [
+        bare_builder(&server)
+            .token("t")
+            .client_credentials("mock-client", "mock-secret"),
+        bare_builder(&server)
+            .client_credentials("mock-client", "mock-secret")
+            .token("t"),
+    ] {
+        match builder.build() {
+            Err(Error::Config { detail }) => {
+                assert_eq!(detail, "set either a token or client credentials, not both");
+            }
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+    match bare_builder(&server)
+        .token_url("https://login.example.com/token")
+        .token("t")
+        .build()
+    {
+        Err(Error::Config { detail }) => {
+            assert_eq!(detail, "token_url is only used with client credentials")
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
 }

@@ -34,13 +34,17 @@ pub fn fast_retries() -> RetryPolicy {
     RetryPolicy::new(3, Duration::from_millis(1), Duration::from_millis(10))
 }
 
-/// A builder pointed at the mock with the static token, fast retries and no rate limit.
-pub fn builder(server: &MockServer) -> ClientBuilder {
+/// A builder pointed at the mock with fast retries and no rate limit, without credentials.
+pub fn bare_builder(server: &MockServer) -> ClientBuilder {
     Client::builder("acme")
         .base_url(server.base_url())
-        .token("mock-token")
         .retry_policy(fast_retries())
         .rate_limit(None)
+}
+
+/// [`bare_builder`] with the static token.
+pub fn builder(server: &MockServer) -> ClientBuilder {
+    bare_builder(server).token("mock-token")
 }
 
 pub fn client(server: &MockServer) -> Client {

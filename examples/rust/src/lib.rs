@@ -1,11 +1,12 @@
 //! Shared set-up for the examples: a client for the tenant named in the environment, or for the
 //! bundled mock server when no credentials are given.
 //!
-//! Environment: `AMPERITY_TENANT` plus either `AMPERITY_TOKEN` or `AMPERITY_CLIENT_ID` and
-//! `AMPERITY_CLIENT_SECRET`; optionally `AMPERITY_BASE_URL` (or `AMPERITY_REGION` = `aws`,
-//! `azure`, `australia`) and `AMPERITY_API_VERSION`.
+//! Environment ([`EnvSettings`]): `AMPERITY_TENANT` plus either `AMPERITY_TOKEN` or
+//! `AMPERITY_CLIENT_ID` and `AMPERITY_CLIENT_SECRET`; optionally `AMPERITY_TOKEN_URL`,
+//! `AMPERITY_REGION` (`aws`, `azure`, `australia`), `AMPERITY_BASE_URL` and
+//! `AMPERITY_API_VERSION`.
 
-use amperity::{Client, Region};
+use amperity::{Client, EnvSettings};
 use amperity_mock::{MockConfig, MockServer};
 use std::time::Duration;
 
@@ -19,32 +20,17 @@ pub struct Connection {
 
 /// Connects to the tenant in the environment, or starts the bundled mock server.
 pub fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let tenant = env("AMPERITY_TENANT");
-    let token = env("AMPERITY_TOKEN");
-    let client_credentials = env("AMPERITY_CLIENT_ID").zip(env("AMPERITY_CLIENT_SECRET"));
-    if let (Some(tenant), true) = (tenant, token.is_some() || client_credentials.is_some()) {
-        let mut builder = Client::builder(tenant);
-        builder = match (token, client_credentials) {
-            (Some(token), _) => builder.token(token),
-            (None, Some((id, secret))) => builder.client_credentials(id, secret),
-            (None, None) => unreachable!("checked above"),
-        };
-        if let Some(url) = env("AMPERITY_BASE_URL") {
-            builder = builder.base_url(url);
-        } else if let Some(region) = env("AMPERITY_REGION") {
-            builder = builder.region(match region.to_ascii_lowercase().as_str() {
-                "azure" => Region::Azure,
-                "australia" | "au" => Region::Australia,
-                _ => Region::Aws,
-            });
-        }
-        if let Some(version) = env("AMPERITY_API_VERSION") {
-            builder = builder.api_version(version);
-        }
+    // The core reads the variables (the same set as every language's `from_env`); without a
+    // tenant, or without credentials, the example walks the bundled mock instead.
+    let settings = match EnvSettings::from_env() {
+        Ok(settings) => Some(settings),
+        Err(_) if std::env::var_os("AMPERITY_TENANT").is_none_or(|v| v.is_empty()) => None,
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(settings) = settings.filter(|s| s.token.is_some() || s.client_id.is_some()) {
         eprintln!("Using tenant credentials from the environment.");
         return Ok(Connection {
-            client: builder.build()?,
+            client: settings.into_builder().build()?,
             mock: None,
         });
     }
