@@ -599,19 +599,32 @@ amperity_result amperity_raw_post(const struct amperity_client *client,
 amperity_result amperity_config_new(const char *tenant, struct amperity_config **out_config);
 
 /**
+ * Creates a config from the environment: `AMPERITY_TENANT` (required), `AMPERITY_TOKEN` or
+ * `AMPERITY_CLIENT_ID` + `AMPERITY_CLIENT_SECRET` (+ `AMPERITY_TOKEN_URL`), and optionally
+ * `AMPERITY_REGION` (`aws`, `azure`, `australia`), `AMPERITY_BASE_URL`, `AMPERITY_API_VERSION`;
+ * empty values count as unset, every other setting is at its default (see
+ * `amperity_config_new`) and may still be changed. `AMPERITY_RESULT_INVALID_CONFIG` when the
+ * tenant is missing or a value cannot be used (the last error says which). The caller frees
+ * `*out_config` with `amperity_config_free`.
+ */
+amperity_result amperity_config_from_env(struct amperity_config **out_config);
+
+/**
  * Frees a config. NULL is a no-op. Clients created from it are not affected.
  */
 void amperity_config_free(struct amperity_config *config);
 
 /**
  * Authenticates with a static access token (Amperity UI: Settings, Security, API keys, Get
- * token). Replaces any credentials set before.
+ * token). Replaces a token set before; a config with both a token and client credentials is
+ * refused by `amperity_client_new` (`AMPERITY_RESULT_INVALID_CONFIG`).
  */
 amperity_result amperity_config_set_token(struct amperity_config *config, const char *token);
 
 /**
  * Authenticates with OAuth2 client credentials: tokens are fetched from the token endpoint,
- * cached and refreshed automatically. Replaces any credentials set before.
+ * cached and refreshed automatically. Replaces client credentials set before; a config with
+ * both a token and client credentials is refused by `amperity_client_new`.
  */
 amperity_result amperity_config_set_client_credentials(struct amperity_config *config,
                                                        const char *client_id,
@@ -619,8 +632,8 @@ amperity_result amperity_config_set_client_credentials(struct amperity_config *c
 
 /**
  * Overrides the OAuth2 token endpoint (default `{base_url}/v0/oauth2/token` with a base URL,
- * else `https://{tenant}.amperity.com/api/v0/oauth2/token`); used with client credentials only.
- * NULL restores the default.
+ * else `https://{tenant}.amperity.com/api/v0/oauth2/token`), in any order with the credentials;
+ * with a token instead, `amperity_client_new` refuses the config. NULL restores the default.
  */
 amperity_result amperity_config_set_token_url(struct amperity_config *config, const char *url);
 

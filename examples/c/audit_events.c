@@ -4,7 +4,7 @@
  *   cc -std=c11 audit_events.c $(pkg-config --cflags --libs amperity) -o audit_events
  *   AMPERITY_TENANT=acme AMPERITY_TOKEN=... ./audit_events
  *
- * Environment: AMPERITY_TENANT and AMPERITY_TOKEN (required), AMPERITY_BASE_URL (optional).
+ * Environment: as list_segments.c (amperity_config_from_env).
  * Prints one line per event and the count; exits 1 on any error.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -33,13 +33,6 @@ static void rfc3339(time_t t, char out[32]) {
 }
 
 int main(void) {
-    const char *tenant = getenv("AMPERITY_TENANT");
-    const char *token = getenv("AMPERITY_TOKEN");
-    const char *base_url = getenv("AMPERITY_BASE_URL");
-    if (tenant == NULL || token == NULL) {
-        fprintf(stderr, "set AMPERITY_TENANT and AMPERITY_TOKEN (and AMPERITY_BASE_URL)\n");
-        return 2;
-    }
     char from[32], to[32];
     time_t now = time(NULL);
     rfc3339(now - 24 * 60 * 60, from);
@@ -54,9 +47,7 @@ int main(void) {
     amperity_result rc;
     size_t count = 0;
 
-    if ((rc = amperity_config_new(tenant, &config)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_token(config, token)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_base_url(config, base_url)) != AMPERITY_RESULT_OK ||
+    if ((rc = amperity_config_from_env(&config)) != AMPERITY_RESULT_OK ||
         (rc = amperity_client_new(config, &client)) != AMPERITY_RESULT_OK) {
         status = fail("creating the client", rc);
         goto done;

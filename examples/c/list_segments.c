@@ -4,8 +4,9 @@
  *   cc -std=c11 list_segments.c $(pkg-config --cflags --libs amperity) -o list_segments
  *   AMPERITY_TENANT=acme AMPERITY_TOKEN=... ./list_segments [PAGE_SIZE]
  *
- * Environment: AMPERITY_TENANT and AMPERITY_TOKEN (required), AMPERITY_BASE_URL (optional; the
- * AWS region's URL otherwise). Prints one line per page, the first segment of each page, and
+ * Environment (amperity_config_from_env): AMPERITY_TENANT, AMPERITY_TOKEN or AMPERITY_CLIENT_ID +
+ * AMPERITY_CLIENT_SECRET, optionally AMPERITY_TOKEN_URL, AMPERITY_REGION, AMPERITY_BASE_URL,
+ * AMPERITY_API_VERSION. Prints one line per page, the first segment of each page, and
  * the number of segments; exits 1 on any error.
  */
 #include <amperity.h>
@@ -34,14 +35,7 @@ static int fail(const char *what, amperity_result rc) {
 }
 
 int main(int argc, char **argv) {
-    const char *tenant = getenv("AMPERITY_TENANT");
-    const char *token = getenv("AMPERITY_TOKEN");
-    const char *base_url = getenv("AMPERITY_BASE_URL");
     unsigned long page_size = argc > 1 ? strtoul(argv[1], NULL, 10) : 100;
-    if (tenant == NULL || token == NULL) {
-        fprintf(stderr, "set AMPERITY_TENANT and AMPERITY_TOKEN (and AMPERITY_BASE_URL)\n");
-        return 2;
-    }
 
     amperity_config *config = NULL;
     amperity_client *client = NULL;
@@ -50,10 +44,8 @@ int main(int argc, char **argv) {
     int status = 0;
     amperity_result rc;
 
-    if ((rc = amperity_config_new(tenant, &config)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_token(config, token)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_base_url(config, base_url)) != AMPERITY_RESULT_OK) {
-        status = fail("configuring", rc);
+    if ((rc = amperity_config_from_env(&config)) != AMPERITY_RESULT_OK) {
+        status = fail("amperity_config_from_env", rc);
         goto done;
     }
     if ((rc = amperity_client_new(config, &client)) != AMPERITY_RESULT_OK) {

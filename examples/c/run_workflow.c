@@ -5,7 +5,7 @@
  *   AMPERITY_TENANT=acme AMPERITY_TOKEN=... ./run_workflow CONFIG_ID [POLL_MS [TIMEOUT_MS]]
  *
  * CONFIG_ID is a courier group (cg-...), orchestration group (og-...) or campaign (cc-...).
- * Environment: AMPERITY_TENANT and AMPERITY_TOKEN (required), AMPERITY_BASE_URL (optional).
+ * Environment: as list_segments.c (amperity_config_from_env).
  * Exits 0 when the run succeeded, 3 when it ended in another state, 1 on an error.
  */
 #include <amperity.h>
@@ -25,10 +25,7 @@ static int fail(const char *what, amperity_result rc) {
 }
 
 int main(int argc, char **argv) {
-    const char *tenant = getenv("AMPERITY_TENANT");
-    const char *token = getenv("AMPERITY_TOKEN");
-    const char *base_url = getenv("AMPERITY_BASE_URL");
-    if (argc < 2 || tenant == NULL || token == NULL) {
+    if (argc < 2) {
         fprintf(stderr, "usage: AMPERITY_TENANT=... AMPERITY_TOKEN=... [AMPERITY_BASE_URL=...] "
                         "%s CONFIG_ID [POLL_MS [TIMEOUT_MS]]\n",
                 argv[0]);
@@ -45,10 +42,8 @@ int main(int argc, char **argv) {
     int status = 0;
     amperity_result rc;
 
-    if ((rc = amperity_config_new(tenant, &config)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_token(config, token)) != AMPERITY_RESULT_OK ||
-        (rc = amperity_config_set_base_url(config, base_url)) != AMPERITY_RESULT_OK) {
-        status = fail("configuring", rc);
+    if ((rc = amperity_config_from_env(&config)) != AMPERITY_RESULT_OK) {
+        status = fail("amperity_config_from_env", rc);
         goto out;
     }
     if ((rc = amperity_client_new(config, &client)) != AMPERITY_RESULT_OK) {

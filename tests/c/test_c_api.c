@@ -337,6 +337,101 @@ static void test_config(void) {
     amperity_config_free(config);
 }
 
+/* Sets or (value NULL) unsets one environment variable. */
+static void set_env(const char *name, const char *value) {
+    if (value) {
+        setenv(name, value, 1);
+    } else {
+        unsetenv(name);
+    }
+}
+
+static void clear_amperity_env(void) {
+    const char *names[] = {"AMPERITY_TENANT",        "AMPERITY_TOKEN",      "AMPERITY_CLIENT_ID",
+                           "AMPERITY_CLIENT_SECRET", "AMPERITY_TOKEN_URL",  "AMPERITY_REGION",
+                           "AMPERITY_BASE_URL",      "AMPERITY_API_VERSION"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) set_env(names[i], NULL);
+}
+
+static void test_config_from_env_and_credentials(void) {
+    amperity_client *client = NULL;
+    amperity_config *config = NULL;
+
+    /* The environment: the same variables as every language, read by the core. */
+    clear_amperity_env();
+    CHECK_RC(amperity_config_from_env(NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+    config = (amperity_config *)0x1;
+    CHECK_RC(amperity_config_from_env(&config), AMPERITY_RESULT_INVALID_CONFIG);
+    CHECK(config == (amperity_config *)0x1); /* out-parameter untouched on failure */
+    CHECK(strcmp(last_message(), "invalid configuration: AMPERITY_TENANT is not set") == 0);
+    set_env("AMPERITY_TENANT", "acme");
+    set_env("AMPERITY_REGION", "mars");
+    config = NULL;
+    CHECK_RC(amperity_config_from_env(&config), AMPERITY_RESULT_INVALID_CONFIG);
+    CHECK(strstr(last_message(), "AMPERITY_REGION must be aws, azure or australia") != NULL);
+    set_env("AMPERITY_REGION", "azure");
+    set_env("AMPERITY_TOKEN", "mock-token");
+    OK(amperity_config_from_env(&config));
+    OK(amperity_client_new(config, &client));
+    const char *url = NULL;
+    OK(amperity_client_base_url(client, &url, NULL));
+    CHECK(strcmp(url, "https://acme.amperity.com/api") == 0);
+    amperity_client_free(client);
+    amperity_config_free(config);
+    set_env("AMPERITY_BASE_URL", base_url);
+    config = NULL;
+    OK(amperity_config_from_env(&config));
+    OK(amperity_config_set_rate_limit(config, 0.0)); /* further settings still apply */
+    OK(amperity_client_new(config, &client));
+    amperity_object *body = NULL;
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    amperity_client_free(client);
+    amperity_config_free(config);
+
+    /* A token together with client credentials is refused, in either order. */
+    set_env("AMPERITY_CLIENT_ID", "mock-client");
+    set_env("AMPERITY_CLIENT_SECRET", "mock-secret");
+    config = NULL;
+    OK(amperity_config_from_env(&config));
+    CHECK_RC(amperity_client_new(config, &client), AMPERITY_RESULT_INVALID_CONFIG);
+    CHECK(strcmp(last_message(),
+                 "invalid configuration: set either a token or client credentials, not both") == 0);
+    CHECK(strstr(last_message(), "mock-secret") == NULL);
+    amperity_config_free(config);
+    OK(amperity_config_new("acme", &config));
+    OK(amperity_config_set_client_credentials(config, "mock-client", "mock-secret"));
+    OK(amperity_config_set_token(config, "mock-token"));
+    CHECK_RC(amperity_client_new(config, &client), AMPERITY_RESULT_INVALID_CONFIG);
+    amperity_config_free(config);
+
+    /* OAuth from the environment, the token URL set before the credentials: honoured. */
+    set_env("AMPERITY_TOKEN", NULL);
+    char token_url[300];
+    snprintf(token_url, sizeof token_url, "%s/v0/oauth2/token", base_url);
+    set_env("AMPERITY_TOKEN_URL", token_url);
+    config = NULL;
+    OK(amperity_config_from_env(&config));
+    OK(amperity_config_set_rate_limit(config, 0.0));
+    OK(amperity_client_new(config, &client));
+    body = NULL;
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    amperity_client_free(client);
+    amperity_config_free(config);
+    OK(amperity_config_new("acme", &config));
+    OK(amperity_config_set_base_url(config, base_url));
+    OK(amperity_config_set_token_url(config, "http://127.0.0.1:1/token"));
+    OK(amperity_config_set_client_credentials(config, "mock-client", "mock-secret"));
+    OK(amperity_config_set_retry(config, 1, 10, 10));
+    OK(amperity_client_new(config, &client));
+    body = (amperity_object *)0x1;
+    CHECK_RC(amperity_raw_get(client, "/segments", NULL, NULL, &body), AMPERITY_RESULT_TRANSPORT);
+    amperity_client_free(client);
+    amperity_config_free(config);
+    clear_amperity_env();
+}
+
 static void test_client_info(void) {
     amperity_config *config = mock_config();
     OK(amperity_config_set_api_version(config, "unstable"));
@@ -1207,7 +1302,12 @@ static void test_auth_and_network(void) {
     CHECK(amperity_last_error_http_status() == 401);
     amperity_client_free(client);
 
-    /* OAuth client credentials against the mock's token endpoint. */
+    /* OAuth client credentials against the mock's token endpoint (a config without a token:
+     * one with both is refused). */
+    amperity_config_free(config);
+    OK(amperity_config_new("acme", &config));
+    OK(amperity_config_set_base_url(config, base_url));
+    OK(amperity_config_set_rate_limit(config, 0.0));
     char token_url[300];
     snprintf(token_url, sizeof token_url, "%s/v0/oauth2/token", base_url);
     OK(amperity_config_set_client_credentials(config, "mock-client", "mock-secret"));
@@ -1371,6 +1471,7 @@ int main(void) {
         {"version_and_names", test_version_and_names},
         {"last_error", test_last_error},
         {"config", test_config},
+        {"config_from_env_and_credentials", test_config_from_env_and_credentials},
         {"client_info", test_client_info},
         {"segments_by_item", test_segments_by_item},
         {"object_accessors", test_object_accessors},

@@ -2,7 +2,7 @@
 
 use super::error::{amperity_result, guard, LastError};
 use super::util::{arg_mut, arg_str, check_out, free_handle, into_handle, opt_str, write_out};
-use amperity_core::{Client, ClientBuilder, Region, RetryPolicy};
+use amperity_core::{Client, ClientBuilder, EnvSettings, Region, RetryPolicy};
 use std::os::raw::c_char;
 use std::time::Duration;
 
@@ -18,13 +18,6 @@ pub enum amperity_region {
     Australia = 2,
 }
 
-#[derive(Debug, Clone)]
-enum Credentials {
-    None,
-    Token(String),
-    OAuth { id: String, secret: String },
-}
-
 /// Client settings, filled by the `amperity_config_set_*` functions and read by
 /// `amperity_client_new`.
 ///
@@ -34,7 +27,10 @@ enum Credentials {
 #[derive(Debug, Clone)]
 pub struct amperity_config {
     tenant: String,
-    credentials: Credentials,
+    // Credentials as set: the core checks the combination when the client is built.
+    token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
     token_url: Option<String>,
     region: Region,
     base_url: Option<String>,
@@ -51,6 +47,29 @@ pub struct amperity_config {
 }
 
 impl amperity_config {
+    /// Every setting at its default.
+    fn new(tenant: String) -> Self {
+        amperity_config {
+            tenant,
+            token: None,
+            client_id: None,
+            client_secret: None,
+            token_url: None,
+            region: Region::Aws,
+            base_url: None,
+            api_version: None,
+            connect_timeout_ms: None,
+            request_timeout_ms: None,
+            retry: None,
+            max_retry_after_ms: None,
+            rate_limit: None,
+            root_certificates: Vec::new(),
+            proxy: None,
+            user_agent_suffix: None,
+            max_response_bytes: None,
+        }
+    }
+
     /// The core builder these settings describe.
     pub(crate) fn builder(&self) -> ClientBuilder {
         let mut b = Client::builder(self.tenant.clone())
@@ -59,11 +78,10 @@ impl amperity_config {
                 Some(suffix) => format!("amperity-c/{} {suffix}", amperity_core::VERSION),
                 None => format!("amperity-c/{}", amperity_core::VERSION),
             });
-        b = match &self.credentials {
-            Credentials::None => b,
-            Credentials::Token(token) => b.token(token.clone()),
-            Credentials::OAuth { id, secret } => b.client_credentials(id.clone(), secret.clone()),
-        };
+        if let Some(token) = &self.token {
+            b = b.token(token.clone());
+        }
+        b = b.client_credential_parts(self.client_id.clone(), self.client_secret.clone());
         if let Some(url) = &self.token_url {
             b = b.token_url(url.clone());
         }
@@ -126,23 +144,38 @@ pub extern "C" fn amperity_config_new(
     guard(|| {
         check_out(out_config, "out_config")?;
         let tenant = unsafe { arg_str(tenant, "tenant")? };
-        let config = amperity_config {
-            tenant: tenant.to_owned(),
-            credentials: Credentials::None,
-            token_url: None,
-            region: Region::Aws,
-            base_url: None,
-            api_version: None,
-            connect_timeout_ms: None,
-            request_timeout_ms: None,
-            retry: None,
-            max_retry_after_ms: None,
-            rate_limit: None,
-            root_certificates: Vec::new(),
-            proxy: None,
-            user_agent_suffix: None,
-            max_response_bytes: None,
+        unsafe {
+            write_out(
+                out_config,
+                into_handle(amperity_config::new(tenant.to_owned())),
+            )
         };
+        Ok(())
+    })
+}
+
+/// Creates a config from the environment: `AMPERITY_TENANT` (required), `AMPERITY_TOKEN` or
+/// `AMPERITY_CLIENT_ID` + `AMPERITY_CLIENT_SECRET` (+ `AMPERITY_TOKEN_URL`), and optionally
+/// `AMPERITY_REGION` (`aws`, `azure`, `australia`), `AMPERITY_BASE_URL`, `AMPERITY_API_VERSION`;
+/// empty values count as unset, every other setting is at its default (see
+/// `amperity_config_new`) and may still be changed. `AMPERITY_RESULT_INVALID_CONFIG` when the
+/// tenant is missing or a value cannot be used (the last error says which). The caller frees
+/// `*out_config` with `amperity_config_free`.
+#[no_mangle]
+pub extern "C" fn amperity_config_from_env(
+    out_config: *mut *mut amperity_config,
+) -> amperity_result {
+    guard(|| {
+        check_out(out_config, "out_config")?;
+        let env = EnvSettings::from_env()?;
+        let mut config = amperity_config::new(env.tenant);
+        config.token = env.token;
+        config.client_id = env.client_id;
+        config.client_secret = env.client_secret;
+        config.token_url = env.token_url;
+        config.region = env.region.unwrap_or_default();
+        config.base_url = env.base_url;
+        config.api_version = env.api_version;
         unsafe { write_out(out_config, into_handle(config)) };
         Ok(())
     })
@@ -158,7 +191,8 @@ pub extern "C" fn amperity_config_free(config: *mut amperity_config) {
 }
 
 /// Authenticates with a static access token (Amperity UI: Settings, Security, API keys, Get
-/// token). Replaces any credentials set before.
+/// token). Replaces a token set before; a config with both a token and client credentials is
+/// refused by `amperity_client_new` (`AMPERITY_RESULT_INVALID_CONFIG`).
 #[no_mangle]
 pub extern "C" fn amperity_config_set_token(
     config: *mut amperity_config,
@@ -166,13 +200,14 @@ pub extern "C" fn amperity_config_set_token(
 ) -> amperity_result {
     with_config(config, |config| {
         let token = unsafe { arg_str(token, "token")? };
-        config.credentials = Credentials::Token(token.to_owned());
+        config.token = Some(token.to_owned());
         Ok(())
     })
 }
 
 /// Authenticates with OAuth2 client credentials: tokens are fetched from the token endpoint,
-/// cached and refreshed automatically. Replaces any credentials set before.
+/// cached and refreshed automatically. Replaces client credentials set before; a config with
+/// both a token and client credentials is refused by `amperity_client_new`.
 #[no_mangle]
 pub extern "C" fn amperity_config_set_client_credentials(
     config: *mut amperity_config,
@@ -182,17 +217,15 @@ pub extern "C" fn amperity_config_set_client_credentials(
     with_config(config, |config| {
         let id = unsafe { arg_str(client_id, "client_id")? };
         let secret = unsafe { arg_str(client_secret, "client_secret")? };
-        config.credentials = Credentials::OAuth {
-            id: id.to_owned(),
-            secret: secret.to_owned(),
-        };
+        config.client_id = Some(id.to_owned());
+        config.client_secret = Some(secret.to_owned());
         Ok(())
     })
 }
 
 /// Overrides the OAuth2 token endpoint (default `{base_url}/v0/oauth2/token` with a base URL,
-/// else `https://{tenant}.amperity.com/api/v0/oauth2/token`); used with client credentials only.
-/// NULL restores the default.
+/// else `https://{tenant}.amperity.com/api/v0/oauth2/token`), in any order with the credentials;
+/// with a token instead, `amperity_client_new` refuses the config. NULL restores the default.
 #[no_mangle]
 pub extern "C" fn amperity_config_set_token_url(
     config: *mut amperity_config,

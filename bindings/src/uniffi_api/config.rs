@@ -1,7 +1,8 @@
 //! `ClientConfig`: every client setting as one record, turned into the core's builder.
 
 use super::error::{AmperityError, Result};
-use amperity_core::{ClientBuilder, Region as CoreRegion, RetryPolicy};
+use amperity_core::{ClientBuilder, EnvSettings, Region as CoreRegion, RetryPolicy};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// Where a tenant is hosted; decides the default base URL.
@@ -76,6 +77,8 @@ pub struct ClientConfig {
     pub max_retry_after_ms: Option<i64>,
     /// Client-side rate limit in requests per second shared by every thread using the client:
     /// 10 (the documented limit) by default, `None` turns it off.
+    // uniffi takes a literal here: `default_rate_limit_matches_the_core` keeps it equal to
+    // amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND.
     #[uniffi(default = Some(10.0))]
     pub rate_limit_per_second: Option<f64>,
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
@@ -94,6 +97,34 @@ pub struct ClientConfig {
     pub max_response_bytes: Option<i64>,
 }
 
+impl From<CoreRegion> for Region {
+    fn from(region: CoreRegion) -> Self {
+        match region {
+            CoreRegion::Azure => Region::Azure,
+            CoreRegion::Australia => Region::Australia,
+            _ => Region::Aws,
+        }
+    }
+}
+
+/// The `AMPERITY_*` variables of the process environment as a config: `AMPERITY_TENANT`
+/// (required), `AMPERITY_TOKEN` or `AMPERITY_CLIENT_ID` + `AMPERITY_CLIENT_SECRET`
+/// (+ `AMPERITY_TOKEN_URL`), and optionally `AMPERITY_REGION` (`aws`, `azure`, `australia`),
+/// `AMPERITY_BASE_URL`, `AMPERITY_API_VERSION`; empty values count as unset and every other
+/// field is at its default. A `Config` error when the tenant is missing or the region unknown.
+#[uniffi::export]
+pub fn client_config_from_env() -> Result<ClientConfig> {
+    Ok(ClientConfig::from_env_settings(EnvSettings::from_env()?))
+}
+
+/// Like [`client_config_from_env`], reading the variables from `variables` instead (a copy of
+/// the environment, or settings a program keeps elsewhere).
+#[uniffi::export]
+pub fn client_config_from_variables(variables: HashMap<String, String>) -> Result<ClientConfig> {
+    let settings = EnvSettings::from_lookup(|name| variables.get(name).cloned())?;
+    Ok(ClientConfig::from_env_settings(settings))
+}
+
 fn millis(value: i64, what: &str) -> Result<Duration> {
     u64::try_from(value)
         .map(Duration::from_millis)
@@ -101,43 +132,45 @@ fn millis(value: i64, what: &str) -> Result<Duration> {
 }
 
 impl ClientConfig {
+    /// The settings read from the environment, every other field at its default (the same
+    /// defaults as the record's `#[uniffi(default)]`s above).
+    fn from_env_settings(env: EnvSettings) -> Self {
+        ClientConfig {
+            tenant: env.tenant,
+            token: env.token,
+            client_id: env.client_id,
+            client_secret: env.client_secret,
+            token_url: env.token_url,
+            region: env.region.map(Region::from),
+            base_url: env.base_url,
+            api_version: env.api_version,
+            connect_timeout_ms: None,
+            request_timeout_ms: None,
+            max_attempts: None,
+            initial_backoff_ms: None,
+            max_backoff_ms: None,
+            max_retry_after_ms: None,
+            rate_limit_per_second: Some(amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND),
+            extra_root_certs_pem: Vec::new(),
+            proxy: None,
+            user_agent_suffix: None,
+            max_response_bytes: None,
+        }
+    }
+
     /// Checks the FFI-level shape of the settings and fills the core's builder; the core
     /// validates the values themselves when the client is built.
     pub(crate) fn into_builder(self) -> Result<ClientBuilder> {
+        // Credentials go to the core as given: it checks their combination (one kind, a
+        // token URL only with client credentials), whatever the order.
         let mut builder = amperity_core::Client::builder(self.tenant);
-        builder = match (self.token, self.client_id, self.client_secret) {
-            (Some(token), None, None) => {
-                if self.token_url.is_some() {
-                    return Err(AmperityError::config(
-                        "token_url is only used with client credentials",
-                    ));
-                }
-                builder.token(token)
-            }
-            (None, Some(id), Some(secret)) => {
-                let builder = builder.client_credentials(id, secret);
-                match self.token_url {
-                    Some(url) => builder.token_url(url),
-                    None => builder,
-                }
-            }
-            (None, None, None) => {
-                return Err(AmperityError::config(
-                    "no credentials: set a token or client_id and client_secret",
-                ))
-            }
-            (Some(_), _, _) => {
-                return Err(AmperityError::config(
-                    "set either a token or client credentials, not both",
-                ))
-            }
-            (None, Some(_), None) => {
-                return Err(AmperityError::config("client_id needs a client_secret"))
-            }
-            (None, None, Some(_)) => {
-                return Err(AmperityError::config("client_secret needs a client_id"))
-            }
-        };
+        if let Some(token) = self.token {
+            builder = builder.token(token);
+        }
+        builder = builder.client_credential_parts(self.client_id, self.client_secret);
+        if let Some(url) = self.token_url {
+            builder = builder.token_url(url);
+        }
         if let Some(region) = self.region {
             builder = builder.region(region.into());
         }
@@ -223,6 +256,41 @@ mod tests {
     fn refused(config: ClientConfig) -> String {
         match config.into_builder().and_then(|b| Ok(b.build()?)) {
             Err(AmperityError::Config { detail }) => detail,
+            other => panic!("expected a Config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn default_rate_limit_matches_the_core() {
+        let source = include_str!("config.rs");
+        let literal = format!(
+            "#[uniffi(default = Some({:?}))]",
+            amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND
+        );
+        assert!(source.contains(&literal), "expected {literal} in config.rs");
+    }
+
+    #[test]
+    fn from_variables_reads_the_core_set() {
+        let vars = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<HashMap<_, _>>()
+        };
+        let config = client_config_from_variables(vars(&[
+            ("AMPERITY_TENANT", "acme"),
+            ("AMPERITY_TOKEN", "t"),
+            ("AMPERITY_REGION", "azure"),
+        ]))
+        .unwrap();
+        assert_eq!(config.region, Some(Region::Azure));
+        let client = config.into_builder().unwrap().build().unwrap();
+        assert_eq!(client.base_url(), "https://acme.amperity.com/api");
+        match client_config_from_variables(vars(&[])) {
+            Err(AmperityError::Config { detail }) => {
+                assert_eq!(detail, "AMPERITY_TENANT is not set")
+            }
             other => panic!("expected a Config error, got {other:?}"),
         }
     }

@@ -78,7 +78,10 @@ impl From<CoreTransportKind> for TransportKind {
 ///
 /// No variant has a field named `message` (it would clash with `Throwable.message` in Kotlin):
 /// the human-readable text is `detail`, and the error's string form reads like the core's.
+// `export(Display)`: the foreign error's string form (Swift `description`, Kotlin `toString`,
+// Python `str`) is this type's `Display` text, the core's wording, not a generated dump.
 #[derive(Debug, Clone, PartialEq, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum AmperityError {
     /// Amperity (or a proxy in front of it) answered with an error status.
     Api {
@@ -209,6 +212,13 @@ impl fmt::Display for AmperityError {
             Self::Other { detail } => f.write_str(detail),
         }
     }
+}
+
+/// The core's message for `error`, word for word as Rust and C show it (for languages whose
+/// generated error classes do not carry the `Display` text, such as Python's).
+#[uniffi::export]
+pub fn error_message(error: AmperityError) -> String {
+    error.to_string()
 }
 
 fn api_kind_name(kind: ApiErrorKind) -> &'static str {
