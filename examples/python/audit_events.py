@@ -1,11 +1,10 @@
 """Print the audit events of the last day, grouped by event type.
 
-Environment: AMPERITY_TENANT, AMPERITY_TOKEN and optionally AMPERITY_BASE_URL.
+Environment: as list_segments.py (``Client.from_env``).
 """
 
 import collections
 import datetime as dt
-import os
 import sys
 
 import amperity
@@ -14,11 +13,7 @@ import amperity
 def main() -> int:
     end = dt.datetime.now(dt.timezone.utc)
     start = end - dt.timedelta(days=1)
-    with amperity.Client(
-        os.environ["AMPERITY_TENANT"],
-        token=os.environ["AMPERITY_TOKEN"],
-        base_url=os.environ.get("AMPERITY_BASE_URL"),
-    ) as client:
+    with amperity.Client.from_env() as client:
         by_type: "collections.Counter[str]" = collections.Counter()
         latest = None
         for event in client.audit_events.list(limit=500, happened_from=start, happened_to=end):

@@ -1,21 +1,17 @@
 """List every segment of a tenant, 100 per request.
 
-Environment: AMPERITY_TENANT, AMPERITY_TOKEN and optionally AMPERITY_BASE_URL (for example the
-bundled mock server: http://127.0.0.1:PORT/api).
+Environment (``Client.from_env``): AMPERITY_TENANT, AMPERITY_TOKEN or AMPERITY_CLIENT_ID +
+AMPERITY_CLIENT_SECRET, optionally AMPERITY_TOKEN_URL, AMPERITY_REGION, AMPERITY_BASE_URL (for
+example the bundled mock server: http://127.0.0.1:PORT/api) and AMPERITY_API_VERSION.
 """
 
-import os
 import sys
 
 import amperity
 
 
 def main() -> int:
-    client = amperity.Client(
-        os.environ["AMPERITY_TENANT"],
-        token=os.environ["AMPERITY_TOKEN"],
-        base_url=os.environ.get("AMPERITY_BASE_URL"),
-    )
+    client = amperity.Client.from_env()
     with client:
         count = 0
         for segment in client.segments.list(limit=100):

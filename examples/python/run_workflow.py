@@ -2,21 +2,16 @@
 
 Usage: python run_workflow.py [CONFIG_ID]   (default cg-example)
 
-Environment: AMPERITY_TENANT, AMPERITY_TOKEN and optionally AMPERITY_BASE_URL.
+Environment: as list_segments.py (``Client.from_env``).
 """
 
-import os
 import sys
 
 import amperity
 
 
 def main(config_id: str) -> int:
-    with amperity.Client(
-        os.environ["AMPERITY_TENANT"],
-        token=os.environ["AMPERITY_TOKEN"],
-        base_url=os.environ.get("AMPERITY_BASE_URL"),
-    ) as client:
+    with amperity.Client.from_env() as client:
         run = client.workflow_runs.run(config_id)
         print(f"started {run.id} ({run.workflow_type}), state {run.state}")
         try:

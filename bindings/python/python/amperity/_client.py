@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 import math
+import os as _os
 from collections.abc import Mapping
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -19,6 +20,7 @@ __all__ = ["Client"]
 _NATIVE_ERRORS = (_ffi.AmperityError, _ffi.InternalError)
 _UNSET: Any = object()
 _REGIONS = {"aws": _ffi.Region.AWS, "azure": _ffi.Region.AZURE, "australia": _ffi.Region.AUSTRALIA}
+_REGION_NAMES = {region: name for name, region in _REGIONS.items()}
 _RUN_MODES = {"source": _ffi.RunMode.SOURCE, "refresh": _ffi.RunMode.REFRESH, "full": _ffi.RunMode.FULL}
 _UTC = _dt.timezone.utc
 
@@ -422,12 +424,10 @@ class Client:
             native_region = _REGIONS.get(str(region).lower())
             if native_region is None:
                 raise _config_error(f"region must be 'aws', 'azure' or 'australia', got {region!r}")
-        if rate_limit is _UNSET:
-            rate = 10.0
-        elif rate_limit is None:
-            rate = None
-        else:
-            rate = float(rate_limit)
+        # Unset: the record's default, which is the core's (10 requests per second).
+        rate: Dict[str, Optional[float]] = {}
+        if rate_limit is not _UNSET:
+            rate["rate_limit_per_second"] = None if rate_limit is None else float(rate_limit)
         if isinstance(root_certificates, str):
             root_certificates = [root_certificates]
         config = _ffi.ClientConfig(
@@ -445,7 +445,7 @@ class Client:
             initial_backoff_ms=_config_millis(initial_backoff, "initial_backoff"),
             max_backoff_ms=_config_millis(max_backoff, "max_backoff"),
             max_retry_after_ms=_config_millis(max_retry_after, "max_retry_after"),
-            rate_limit_per_second=rate,
+            **rate,
             extra_root_certs_pem=list(root_certificates),
             proxy=proxy,
             user_agent_suffix=f"amperity-python/{__version__}",
@@ -460,6 +460,37 @@ class Client:
         self.audit_events = AuditEvents(self)
         self.workflow_runs = WorkflowRuns(self)
         self.ingest_jobs = IngestJobs(self)
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Client":
+        """A client from the environment: ``AMPERITY_TENANT`` (required), ``AMPERITY_TOKEN`` or
+        ``AMPERITY_CLIENT_ID`` + ``AMPERITY_CLIENT_SECRET`` (+ ``AMPERITY_TOKEN_URL``), and
+        optionally ``AMPERITY_REGION`` (``aws``, ``azure``, ``australia``),
+        ``AMPERITY_BASE_URL``, ``AMPERITY_API_VERSION``; empty values count as unset. The
+        native core reads them (the same variables in every language).
+
+        Args:
+            environ: the variables to read instead of ``os.environ``.
+            **options: any other :class:`Client` keyword argument (``rate_limit``, ...).
+
+        Raises:
+            ConfigurationError: the tenant is missing, a value is refused, or ``options``
+                repeats a setting the environment gives.
+        """
+        variables = dict(_os.environ if environ is None else environ)
+        env = _call(_ffi.client_config_from_variables, variables)
+        settings = {
+            "token": env.token, "client_id": env.client_id, "client_secret": env.client_secret,
+            "token_url": env.token_url, "base_url": env.base_url, "api_version": env.api_version,
+            "region": None if env.region is None else _REGION_NAMES[env.region],
+        }
+        for name, value in settings.items():
+            given = options.get(name)
+            if value is not None and given is not None:
+                raise _config_error(f"{name} is given both by the environment and as an argument")
+            if given is None:
+                options[name] = value
+        return cls(env.tenant, **options)
 
     def _native_client(self) -> Any:
         native = self._native

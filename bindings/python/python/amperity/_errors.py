@@ -72,6 +72,7 @@ class APIStatusError(AmperityError):
     operation: str
     kind: str
     retry_after: Optional[float]
+    _text: Optional[str] = None  # the core's full message, when the error came from it
 
     def __init__(
         self,
@@ -93,11 +94,14 @@ class APIStatusError(AmperityError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        text = f"{self.operation} failed with HTTP {self.status} ({self.kind}): {self.message}"
-        if self.request_id:
-            text += f" [request_id {self.request_id}]"
-        if self.trace_id:
-            text += f" [trace_id {self.trace_id}]"
+        # The core's text when the error came from it; built the same way otherwise.
+        text = self._text
+        if text is None:
+            text = f"{self.operation} failed with HTTP {self.status} ({self.kind}): {self.message}"
+            if self.request_id:
+                text += f" [request_id {self.request_id}]"
+            if self.trace_id:
+                text += f" [trace_id {self.trace_id}]"
         return text
 
 
@@ -206,13 +210,16 @@ class WaitTimeoutError(AmperityError):
         self.waited = waited
 
 
-_STATUS_CLASSES = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
+# The one table from the core's kind of HTTP failure to the class raised.
+_API_CLASSES = {
+    _ffi.ApiErrorKind.BAD_REQUEST: BadRequestError,
+    _ffi.ApiErrorKind.UNAUTHORIZED: AuthenticationError,
+    _ffi.ApiErrorKind.FORBIDDEN: PermissionDeniedError,
+    _ffi.ApiErrorKind.NOT_FOUND: NotFoundError,
+    _ffi.ApiErrorKind.CONFLICT: ConflictError,
+    _ffi.ApiErrorKind.RATE_LIMITED: RateLimitError,
+    _ffi.ApiErrorKind.SERVER_ERROR: ServerError,
+    _ffi.ApiErrorKind.OTHER: APIStatusError,
 }
 
 _API_KINDS = {
@@ -238,58 +245,42 @@ _TRANSPORT_KINDS = {
 
 
 def _from_native(error: BaseException) -> AmperityError:
-    """Maps a native ``AmperityError`` variant (or uniffi's internal error) to the public class."""
+    """Maps a native ``AmperityError`` variant (or uniffi's internal error) to the public class,
+    with the core's message (the same text as in every other language)."""
     E: Any = _ffi.AmperityError
+    if not isinstance(error, E):
+        return AmperityError(f"internal error in the Amperity native library: {error}")
+    text = _ffi.error_message(error)
     if isinstance(error, E.Api):
-        status = error.status
-        cls = _STATUS_CLASSES.get(status) or (ServerError if 500 <= status <= 599 else APIStatusError)
         retry_after = None if error.retry_after_ms is None else error.retry_after_ms / 1000.0
-        return cls(
+        api = _API_CLASSES.get(error.kind, APIStatusError)(
             error.detail,
-            status=status,
+            status=error.status,
             request_id=error.request_id,
             trace_id=error.trace_id,
             operation=error.operation,
             kind=_API_KINDS.get(error.kind, "other"),
             retry_after=retry_after,
         )
+        api._text = text
+        return api
     if isinstance(error, E.Timeout):
-        return AmperityTimeoutError(
-            f"timed out during {error.operation}: {error.detail}",
-            kind="timeout",
-            operation=error.operation,
-        )
+        return AmperityTimeoutError(text, kind="timeout", operation=error.operation)
     if isinstance(error, E.Transport):
-        kind = _TRANSPORT_KINDS.get(error.kind, "other")
-        return TransportError(
-            f"transport error ({kind}) during {error.operation}: {error.detail}",
-            kind=kind,
-            operation=error.operation,
-        )
+        return TransportError(text, kind=_TRANSPORT_KINDS.get(error.kind, "other"), operation=error.operation)
     if isinstance(error, E.Decode):
-        return DecodeError(
-            f"could not decode the response of {error.operation}: {error.detail}",
-            operation=error.operation,
-        )
+        return DecodeError(text, operation=error.operation)
     if isinstance(error, E.Config):
-        return ConfigurationError(f"invalid configuration: {error.detail}")
+        return ConfigurationError(text)
     if isinstance(error, E.InvalidArgument):
-        return InvalidArgumentError(f"invalid argument: {error.detail}")
+        return InvalidArgumentError(text)
     if isinstance(error, E.RepeatedCursor):
-        return RepeatedCursorError(
-            f"{error.operation} returned a cursor it had already returned; "
-            "stopping instead of looping forever",
-            operation=error.operation,
-            cursor=error.cursor,
-        )
+        return RepeatedCursorError(text, operation=error.operation, cursor=error.cursor)
     if isinstance(error, E.WaitTimeout):
         return WaitTimeoutError(
-            f"workflow run {error.workflow_id} still {error.last_state} "
-            f"after waiting {error.waited_ms} ms",
+            text,
             workflow_id=error.workflow_id,
             last_state=error.last_state,
             waited=error.waited_ms / 1000.0,
         )
-    if isinstance(error, E.Other):
-        return AmperityError(error.detail)
-    return AmperityError(f"internal error in the Amperity native library: {error}")
+    return AmperityError(text)
