@@ -5,6 +5,7 @@ import com.amperity.sdk.ffi.PageOptions
 import com.amperity.sdk.ffi.QueryParam
 import com.amperity.sdk.ffi.RawPager
 import com.amperity.sdk.ffi.RawRequest
+import com.amperity.sdk.ffi.clientConfigFromVariables
 import java.time.Duration
 import com.amperity.sdk.ffi.Client as FfiClient
 
@@ -76,7 +77,7 @@ class Client(
     initialBackoff: Duration? = null,
     maxBackoff: Duration? = null,
     maxRetryAfter: Duration? = null,
-    rateLimitPerSecond: Double? = 10.0,
+    rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND,
     extraRootCertificatesPem: List<String> = emptyList(),
     proxy: String? = null,
     maxResponseBytes: Long? = null,
@@ -216,7 +217,7 @@ class Client(
         private var initialBackoff: Duration? = null
         private var maxBackoff: Duration? = null
         private var maxRetryAfter: Duration? = null
-        private var rateLimitPerSecond: Double? = 10.0
+        private var rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND
         private val extraRootCertificatesPem = mutableListOf<String>()
         private var proxy: String? = null
         private var maxResponseBytes: Long? = null
@@ -310,27 +311,35 @@ class Client(
         fun builder(tenant: String): Builder = Builder(tenant)
 
         /**
-         * A client from the environment: `AMPERITY_TENANT` (required), `AMPERITY_TOKEN` or
-         * `AMPERITY_CLIENT_ID` + `AMPERITY_CLIENT_SECRET`, and optionally `AMPERITY_BASE_URL`,
-         * `AMPERITY_API_VERSION`. Throws [ConfigurationException] when the tenant is missing.
+         * A client from the environment, read by the native core (the same variables in every
+         * language): `AMPERITY_TENANT` (required), `AMPERITY_TOKEN` or `AMPERITY_CLIENT_ID` +
+         * `AMPERITY_CLIENT_SECRET` (+ `AMPERITY_TOKEN_URL`), and optionally `AMPERITY_REGION`
+         * (`aws`, `azure`, `australia`), `AMPERITY_BASE_URL`, `AMPERITY_API_VERSION`; empty values
+         * count as unset. Throws [ConfigurationException] when the tenant is missing or a value
+         * is refused.
+         *
+         * @param env the variables to read (the process environment by default).
          */
         @JvmStatic
         @JvmOverloads
         fun fromEnv(env: Map<String, String> = System.getenv()): Client {
-            fun get(name: String) = env[name]?.takeIf { it.isNotBlank() }
-            val tenant = get("AMPERITY_TENANT")
-                ?: throw ConfigurationException("AMPERITY_TENANT is not set", "invalid configuration: AMPERITY_TENANT is not set")
+            val settings = ffi { clientConfigFromVariables(env) }
             return Client(
-                tenant = tenant,
-                token = get("AMPERITY_TOKEN"),
-                clientId = get("AMPERITY_CLIENT_ID"),
-                clientSecret = get("AMPERITY_CLIENT_SECRET"),
-                baseUrl = get("AMPERITY_BASE_URL"),
-                apiVersion = get("AMPERITY_API_VERSION"),
+                tenant = settings.tenant,
+                token = settings.token,
+                clientId = settings.clientId,
+                clientSecret = settings.clientSecret,
+                tokenUrl = settings.tokenUrl,
+                region = settings.region,
+                baseUrl = settings.baseUrl,
+                apiVersion = settings.apiVersion,
             )
         }
     }
 }
+
+/** The core's default rate limit (10 requests/s), as the generated config record carries it. */
+internal val DEFAULT_RATE_LIMIT_PER_SECOND: Double? = ClientConfig(tenant = "").rateLimitPerSecond
 
 /** A non-negative duration in milliseconds, or a [ConfigurationException]. */
 internal fun millis(duration: Duration, what: String): Long {
@@ -344,8 +353,17 @@ internal fun millis(duration: Duration, what: String): Long {
     }
 }
 
+/** A duration in milliseconds, saturating at the ends of `Long`. */
+internal fun saturatingMillis(duration: Duration): Long =
+    try {
+        duration.toMillis()
+    } catch (e: ArithmeticException) {
+        if (duration.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
+    }
+
 internal fun pageOptions(limit: Int?, withTotal: Boolean, cursor: String?): PageOptions {
-    if (limit != null && limit < 1) throw invalidArgument("limit must be at least 1, got $limit")
+    // Checked here so `list()` throws at once; the words are the core's (PageOptions::to_core).
+    if (limit != null && limit < 1) throw invalidArgument("limit must be at least 1")
     return PageOptions(limit = limit, withTotal = withTotal, cursor = cursor)
 }
 

@@ -116,8 +116,15 @@ class DecodeException internal constructor(
     message: String,
 ) : AmperityException(message)
 
-/** A client setting or a call argument was refused before anything was sent. */
+/** A client setting was refused before anything was sent. */
 class ConfigurationException internal constructor(
+    /** What is wrong and how to fix it. */
+    val detail: String,
+    message: String,
+) : AmperityException(message)
+
+/** An argument of a call was refused before anything was sent (an empty id, `limit = 0`, ...). */
+class InvalidArgumentException internal constructor(
     /** What is wrong and how to fix it. */
     val detail: String,
     message: String,
@@ -143,46 +150,37 @@ class WaitTimeoutException internal constructor(
     message: String,
 ) : AmperityException(message)
 
-private fun apiKindName(kind: ApiErrorKind): String = kind.name.lowercase()
-
-private fun transportKindName(kind: TransportKind): String = kind.name.lowercase()
-
-/** Turns an error of the generated bindings into the public hierarchy. */
-internal fun FfiException.toPublic(): AmperityException = when (this) {
-    is FfiException.Api -> {
-        val text = buildString {
-            append("$operation failed with HTTP $status (${apiKindName(kind)}): $detail")
-            requestId?.let { append(" [request_id $it]") }
-            traceId?.let { append(" [trace_id $it]") }
+/**
+ * Turns an error of the generated bindings into the public hierarchy: the class from the core's
+ * kind of failure (one table), the message the core's own text (`toString()` of the generated
+ * error is the core's `Display`).
+ */
+internal fun FfiException.toPublic(): AmperityException {
+    val text = toString()
+    return when (this) {
+        is FfiException.Api -> {
+            val retry = retryAfterMs?.let { Duration.ofMillis(it) }
+            when (kind) {
+                ApiErrorKind.BAD_REQUEST -> BadRequestException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.UNAUTHORIZED -> AuthenticationException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.FORBIDDEN -> PermissionDeniedException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.NOT_FOUND -> NotFoundException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.CONFLICT -> ConflictException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.RATE_LIMITED -> RateLimitException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.SERVER_ERROR -> ServerException(status, detail, requestId, traceId, operation, retry, text)
+                ApiErrorKind.OTHER -> ApiStatusException(status, detail, requestId, traceId, operation, retry, text)
+            }
         }
-        val retry = retryAfterMs?.let { Duration.ofMillis(it) }
-        when (kind) {
-            ApiErrorKind.BAD_REQUEST -> BadRequestException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.UNAUTHORIZED -> AuthenticationException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.FORBIDDEN -> PermissionDeniedException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.NOT_FOUND -> NotFoundException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.CONFLICT -> ConflictException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.RATE_LIMITED -> RateLimitException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.SERVER_ERROR -> ServerException(status, detail, requestId, traceId, operation, retry, text)
-            ApiErrorKind.OTHER -> ApiStatusException(status, detail, requestId, traceId, operation, retry, text)
-        }
-    }
-    is FfiException.Transport ->
-        TransportException(kind, operation, detail, "transport error (${transportKindName(kind)}) during $operation: $detail")
-    is FfiException.Timeout -> TimeoutException(operation, detail, "timed out during $operation: $detail")
-    is FfiException.Decode -> DecodeException(operation, detail, "could not decode the response of $operation: $detail")
-    is FfiException.Config -> ConfigurationException(detail, "invalid configuration: $detail")
-    is FfiException.InvalidArgument -> ConfigurationException(detail, "invalid argument: $detail")
-    is FfiException.RepeatedCursor -> RepeatedCursorException(
-        operation, cursor,
-        "$operation returned a cursor it had already returned; stopping instead of looping forever",
-    )
-    is FfiException.WaitTimeout -> WaitTimeoutException(
-        workflowId, lastState, Duration.ofMillis(waitedMs),
-        "workflow run $workflowId still $lastState after waiting $waitedMs ms",
-    )
-    is FfiException.Other -> AmperityException(detail)
-}.also { it.initCause(this) }
+        is FfiException.Transport -> TransportException(kind, operation, detail, text)
+        is FfiException.Timeout -> TimeoutException(operation, detail, text)
+        is FfiException.Decode -> DecodeException(operation, detail, text)
+        is FfiException.Config -> ConfigurationException(detail, text)
+        is FfiException.InvalidArgument -> InvalidArgumentException(detail, text)
+        is FfiException.RepeatedCursor -> RepeatedCursorException(operation, cursor, text)
+        is FfiException.WaitTimeout -> WaitTimeoutException(workflowId, lastState, Duration.ofMillis(waitedMs), text)
+        is FfiException.Other -> AmperityException(text)
+    }.also { it.initCause(this) }
+}
 
 /** Runs a call into the generated bindings, rethrowing its errors as the public hierarchy. */
 internal inline fun <T> ffi(block: () -> T): T =
@@ -194,6 +192,6 @@ internal inline fun <T> ffi(block: () -> T): T =
         throw AmperityException("internal error in the native library: ${e.message}", e)
     }
 
-/** A [ConfigurationException] for an argument refused on the Kotlin side. */
-internal fun invalidArgument(detail: String): ConfigurationException =
-    ConfigurationException(detail, "invalid argument: $detail")
+/** An [InvalidArgumentException] for an argument refused on the Kotlin side. */
+internal fun invalidArgument(detail: String): InvalidArgumentException =
+    InvalidArgumentException(detail, "invalid argument: $detail")

@@ -166,7 +166,8 @@ class WorkflowRuns internal constructor(private val client: Client) {
         pollInterval: Duration = Duration.ofSeconds(5),
         timeout: Duration = Duration.ofHours(1),
     ): Workflow {
-        val options = WaitOptions(millis(pollInterval, "pollInterval"), millis(timeout, "timeout"))
+        // Negative values go to the core as they are: it refuses them as invalid arguments.
+        val options = WaitOptions(saturatingMillis(pollInterval), saturatingMillis(timeout))
         return ffi { client.native.waitForWorkflowRun(workflowId, options) }
     }
 }

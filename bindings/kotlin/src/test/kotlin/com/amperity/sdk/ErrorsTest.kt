@@ -4,6 +4,7 @@ import com.amperity.sdk.ffi.RunState
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
@@ -145,19 +146,74 @@ class ErrorsTest {
     }
 
     @Test
-    fun `invalid settings and arguments are ConfigurationException`() {
+    fun `invalid settings are ConfigurationException`() {
         assertThrows<ConfigurationException> { Client(tenant = "acme") }
         assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", clientId = "id", clientSecret = "s") }
         assertThrows<ConfigurationException> { Client(tenant = "acme", clientId = "id") }
         assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", baseUrl = "http://example.com/api") }
         assertThrows<ConfigurationException> { Client(tenant = "acme", token = "t", connectTimeout = Duration.ofSeconds(-1)) }
         assertThrows<ConfigurationException> { Client(tenant = "", token = "t") }
-        val e = assertThrows<ConfigurationException> { client.segments.list(limit = 0) }
-        assertTrue(e.detail.contains("limit"))
-        assertThrows<ConfigurationException> {
+        assertThrows<ConfigurationException> { Client.fromEnv(emptyMap()) }
+    }
+
+    @Test
+    fun `invalid arguments are InvalidArgumentException with the core's words`() {
+        val e = assertThrows<InvalidArgumentException> { client.segments.list(limit = 0) }
+        assertEquals("invalid argument: limit must be at least 1", e.message)
+        val wait = assertThrows<InvalidArgumentException> {
             client.workflowRuns.wait("wf-1", pollInterval = Duration.ofMillis(-5))
         }
-        assertThrows<ConfigurationException> { Client.fromEnv(emptyMap()) }
+        assertEquals("invalid argument: poll_interval_ms must not be negative, got -5", wait.message)
+    }
+
+    @Test
+    fun `the builder does not depend on order and refuses two kinds of credentials`() {
+        val both = assertThrows<ConfigurationException> {
+            Client.builder("acme").clientCredentials("id", "secret").token("t").build()
+        }
+        assertEquals("invalid configuration: set either a token or client credentials, not both", both.message)
+        val tokenUrl = assertThrows<ConfigurationException> {
+            Client.builder("acme").tokenUrl("https://login.example.com/token").token("t").build()
+        }
+        assertEquals("invalid configuration: token_url is only used with client credentials", tokenUrl.message)
+        // The token URL given before the credentials is used: the token request goes there.
+        val tokenRequests = { mock.requests().count { it.path == "/api/v0/oauth2/token" } }
+        val before = tokenRequests()
+        Client.builder("acme").baseUrl(mock.baseUrl).tokenUrl("${mock.baseUrl}/v0/oauth2/token")
+            .clientCredentials("mock-client", "mock-secret").noRateLimit().build().use { oauth ->
+                assertEquals(3, oauth.segments.list(limit = 3).firstPage().items.size)
+            }
+        assertEquals(before + 1, tokenRequests())
+    }
+
+    @Test
+    fun `fromEnv reads the core's variables`() {
+        val env = mapOf(
+            "AMPERITY_TENANT" to "acme", "AMPERITY_TOKEN" to "mock-token", "AMPERITY_BASE_URL" to mock.baseUrl,
+            "AMPERITY_API_VERSION" to "unstable", "AMPERITY_CLIENT_ID" to "",
+        )
+        Client.fromEnv(env).use { fromEnv ->
+            assertEquals("unstable", fromEnv.apiVersion)
+            assertEquals(2, fromEnv.segments.list(limit = 2).firstPage().items.size)
+        }
+        Client.fromEnv(mapOf("AMPERITY_TENANT" to "acme", "AMPERITY_TOKEN" to "t", "AMPERITY_REGION" to "azure")).use {
+            assertEquals("https://acme.amperity.com/api", it.baseUrl)
+        }
+        val missing = assertThrows<ConfigurationException> { Client.fromEnv(emptyMap()) }
+        assertEquals("invalid configuration: AMPERITY_TENANT is not set", missing.message)
+        val region = assertThrows<ConfigurationException> {
+            Client.fromEnv(mapOf("AMPERITY_TENANT" to "acme", "AMPERITY_TOKEN" to "t", "AMPERITY_REGION" to "mars"))
+        }
+        assertEquals("invalid configuration: AMPERITY_REGION must be aws, azure or australia, got \"mars\"", region.message)
+        val both = assertThrows<ConfigurationException> {
+            Client.fromEnv(
+                mapOf(
+                    "AMPERITY_TENANT" to "acme", "AMPERITY_TOKEN" to "t", "AMPERITY_CLIENT_ID" to "id",
+                    "AMPERITY_CLIENT_SECRET" to "s3cret",
+                ),
+            )
+        }
+        assertFalse(both.message!!.contains("s3cret"))
     }
 
     @Test
