@@ -4,14 +4,16 @@
 # run are what count; never compare runs. The mock runs pinned to CPU 1, the clients to CPU 0,
 # each client in its own process (peak RSS is per client). Per shape: the Rust clients, the C
 # API, the Python clients (tests/bench/python_clients.py: the SDK, requests, urllib3, httpx) and
-# the JVM clients (tests/bench/kotlin_clients.sh: the Kotlin SDK, OkHttp 5 + Jackson).
+# the JVM clients (tests/bench/kotlin_clients.sh: the Kotlin SDK, OkHttp 5 + Jackson) and the
+# Swift clients (tests/bench/swift-clients: the Swift SDK, URLSession + JSONDecoder).
 #
 #   tests/bench.sh            # all clients
 #   BENCH_REPEATS=5 tests/bench.sh
-#   BENCH_SKIP_PYTHON=1 BENCH_SKIP_KOTLIN=1 tests/bench.sh   # Rust and C only
+#   BENCH_SKIP_PYTHON=1 BENCH_SKIP_KOTLIN=1 BENCH_SKIP_SWIFT=1 tests/bench.sh   # Rust and C only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+source tests/deps.sh
 out=target/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
@@ -40,6 +42,19 @@ if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
   kotlin_clients=(kotlin-sdk okhttp-jackson)
 fi
 
+swift_clients=()
+source tests/swift-toolchain.sh
+if [ "${BENCH_SKIP_SWIFT:-0}" != 1 ] && [ "$AMPERITY_SWIFT" = 1 ]; then
+  echo "== building the Swift clients (release, bindings generated from target/release)"
+  bindings/swift/generate.sh target/release/libamperity.so
+  swift_link=(-Xlinker -L"$root/target/release" -Xlinker -rpath -Xlinker "$root/target/release")
+  swift build -q -c release --package-path tests/bench/swift-clients "${swift_link[@]}"
+  swift_bench="$(swift build -c release --package-path tests/bench/swift-clients "${swift_link[@]}" --show-bin-path)/swift-bench"
+  swift_clients=(swift-sdk swift-urlsession)
+elif [ "${BENCH_SKIP_SWIFT:-0}" != 1 ]; then
+  echo "== Swift clients skipped: $AMPERITY_SWIFT_MISSING"
+fi
+
 echo "== starting the mock server"
 "${pin_server[@]}" target/release/amperity-mock --segments 100000 --no-stdin-watch > "$out/mock.out" &
 mock_pid=$!
@@ -65,6 +80,9 @@ for shape in "${shapes[@]}"; do
   done
   for client in "${kotlin_clients[@]}"; do
     run tests/bench/kotlin_clients.sh "$client" "$base" "$1" "$2" "$r"
+  done
+  for client in "${swift_clients[@]}"; do
+    run "$swift_bench" "$client" "$base" "$1" "$2" "$r"
   done
 done
 run target/release/amperity-bench construct "$base" 10000

@@ -9,6 +9,7 @@
 #   - bindings/python/pyproject.toml (version dynamic, taken from the amperity-ffi crate by
 #     maturin; or a literal equal to it) and the version in target/dist's wheel when present;
 #   - bindings/kotlin/pom.xml <version> and Amperity.VERSION in Client.kt;
+#   - AmperitySDK.version in bindings/swift/Sources/Amperity/AmperitySDK.swift;
 #   - CHANGELOG.md: the latest released section `## [X.Y.Z] - YYYY-MM-DD`, with an [Unreleased]
 #     section above it.
 # And license metadata: `MIT OR Apache-2.0` in [workspace.package], every crate (cargo
@@ -19,6 +20,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source tests/deps.sh
 
 cargo metadata --format-version 1 --no-deps --locked > "${TMPDIR:-/tmp}/amperity-metadata.$$.json"
 trap 'rm -f "${TMPDIR:-/tmp}/amperity-metadata.$$.json"' EXIT
@@ -105,6 +107,11 @@ check(names == ["Apache-2.0", "MIT"], f"pom.xml <licenses> {names}")
 kt = Path("bindings/kotlin/src/main/kotlin/com/amperity/sdk/Client.kt").read_text()
 m = re.search(r'const val VERSION: String = "([^"]*)"', kt)
 check(m is not None and m.group(1) == version, f"Amperity.VERSION {m.group(1) if m else None} (Client.kt)")
+
+# Swift.
+swift = Path("bindings/swift/Sources/Amperity/AmperitySDK.swift").read_text()
+m = re.search(r'public static let version = "([^"]*)"', swift)
+check(m is not None and m.group(1) == version, f"AmperitySDK.version {m.group(1) if m else None} (AmperitySDK.swift)")
 
 # Changelog: the latest released section, below [Unreleased].
 changelog = Path("CHANGELOG.md").read_text()

@@ -18,15 +18,17 @@ def cpu_model():
 
 
 # The baseline each client's time is compared with: the hand-written client of its language.
-BASELINES = {"python": "python-requests", "jvm": "okhttp-jackson", "native": "rust-core"}
+BASELINES = {"python": "python-requests", "jvm": "okhttp-jackson", "swift": "swift-urlsession", "native": "rust-core"}
 
 
 def family(client):
-    """The language family of a client name: python, jvm or native (Rust and C)."""
+    """The language family of a client name: python, jvm, swift or native (Rust and C)."""
     if client.startswith("python-"):
         return "python"
     if client in ("kotlin-sdk", "okhttp-jackson"):
         return "jvm"
+    if client.startswith("swift-"):
+        return "swift"
     return "native"
 
 
@@ -44,6 +46,7 @@ def targets(by_client):
         ("python-sdk", "python-requests", 2.0, "Python SDK ≥ 2× requests"),
         ("python-sdk", "python-urllib3", 1.0, "Python SDK faster than urllib3"),
         ("kotlin-sdk", "okhttp-jackson", 1.0, "Kotlin SDK ≥ OkHttp + Jackson"),
+        ("swift-sdk", "swift-urlsession", 1.5, "Swift SDK ≥ 1.5× URLSession + JSONDecoder"),
     ]
     parts = []
     for client, baseline, goal, label in checks:
@@ -66,7 +69,7 @@ def main(path, out_dir=None):
     print("- Each client in its own process; Python and JVM clients build their client once, warm up "
           "(Python: one walk of 5 pages; JVM: 3 walks of up to 200 pages, heap -Xms64m -Xmx256m), then time the walks")
     print("- Time vs baseline: median walk time over the baseline's of the same language "
-          "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM); below 1.00x is faster\n")
+          "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM, `swift-urlsession` for Swift); below 1.00x is faster\n")
     shapes = []
     for r in walks:
         key = (r["pages"], r["limit"])

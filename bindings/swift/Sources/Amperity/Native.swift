@@ -1,0 +1,64 @@
+import AmperityBindings
+import Dispatch
+
+/// The native client and the dispatch queues its blocking calls run on, shared by a ``Client``,
+/// its resource groups and its lists.
+///
+/// Element X's pattern: an `async` call suspends the caller and runs the blocking core on a
+/// dispatch queue of this client (never on the caller's thread, never on Swift's cooperative
+/// pool, which does not grow when its threads block), then resumes with the result.
+final class Native: Sendable {
+    /// The generated client (thread-safe: one per tenant, shared by every thread).
+    let client: AmperityBindings.Client
+    /// Label of the queues this client's calls run on.
+    private let label: String
+
+    init(_ client: AmperityBindings.Client, label: String) {
+        self.client = client
+        self.label = label
+    }
+
+    /// Runs `body` on the caller's thread, with the core's errors as ``AmperityError``.
+    func call<T>(_ body: (AmperityBindings.Client) throws -> T) throws -> T {
+        do {
+            return try body(client)
+        } catch {
+            throw AmperityError.from(error)
+        }
+    }
+
+    /// Runs `body` on this client's queue and suspends the caller until it returns.
+    func offload<T: Sendable>(
+        _ body: @escaping @Sendable (AmperityBindings.Client) throws -> T
+    ) async throws -> T {
+        let client = self.client
+        return try await run { try body(client) }
+    }
+
+    /// Runs any blocking `body` on this client's queue (used by list cursors).
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        // One serial queue per call: such a queue is "overcommit", so GCD gives it a thread even
+        // when every worker is blocked in the core. A shared `.concurrent` queue is not: its
+        // width is about the number of cores (on Linux too), so two long `wait`s on a 2-core
+        // machine would hold back every other call of the client.
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: label, qos: .userInitiated).async {
+                do {
+                    continuation.resume(returning: try body())
+                } catch {
+                    continuation.resume(throwing: AmperityError.from(error))
+                }
+            }
+        }
+    }
+}
+
+/// Seconds as whole milliseconds for the core: negative and NaN stay invalid (the core refuses
+/// them with its own message), huge values saturate.
+func milliseconds(_ seconds: Double) -> Int64 {
+    if seconds.isNaN { return -1 }
+    let ms = (seconds * 1000).rounded()
+    if ms >= Double(Int64.max) { return Int64.max }
+    if ms <= Double(Int64.min) { return Int64.min }
+    return Int64(ms)
+}

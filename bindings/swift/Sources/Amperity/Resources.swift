@@ -1,0 +1,210 @@
+import AmperityBindings
+import Foundation
+
+// The resource groups of a Client. Each call has a blocking `throws` form and an `async throws`
+// form that runs the same core call on the client's queue; lists are lazy `PagedList`s.
+
+/// The segment endpoints of a ``Client``.
+public struct Segments: Sendable {
+    let native: Native
+
+    /// Lists segments lazily (`GET /segments`): nothing is sent until the walk starts, then one
+    /// request per page.
+    ///
+    /// - Parameters:
+    ///   - limit: records per page (the server's default when `nil`); at least 1.
+    ///   - withTotal: ask for `total` (costly on large lists).
+    ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    public func list(limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil) -> PagedList<Segment> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        return PagedList(native: native, open: { try $0.listSegments(page: options).handle }, startCursor: cursor)
+    }
+}
+
+/// The campaign (or campaign-draft) endpoints of a ``Client``.
+public struct Campaigns: Sendable {
+    let native: Native
+    let drafts: Bool
+
+    /// Lists campaigns (`GET /campaigns`) or drafts (`GET /campaign-drafts`) lazily.
+    ///
+    /// - Parameters:
+    ///   - destinationDataTemplateId: only campaigns using this destination data template.
+    ///   - limit: records per page (the server's default when `nil`); at least 1.
+    ///   - withTotal: ask for `total`.
+    ///   - cursor: start from this cursor.
+    public func list(
+        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+    ) -> PagedList<Campaign> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let filter = CampaignFilter(destinationDataTemplateId: destinationDataTemplateId)
+        let drafts = self.drafts
+        return PagedList(
+            native: native,
+            open: { client in
+                try (drafts
+                    ? client.listCampaignDrafts(filter: filter, page: options)
+                    : client.listCampaigns(filter: filter, page: options)).handle
+            },
+            startCursor: cursor)
+    }
+}
+
+/// The audit-event endpoint of a ``Client``.
+public struct AuditEvents: Sendable {
+    let native: Native
+
+    /// Lists audit events lazily (`GET /audit-events`).
+    ///
+    /// - Parameters:
+    ///   - happenedFrom: events at or after this time.
+    ///   - happenedTo: events before this time.
+    ///   - limit: records per page (at most 1000 are returned per page); at least 1.
+    ///   - withTotal: ask for `total`.
+    ///   - cursor: start from this cursor.
+    public func list(
+        happenedFrom: Date? = nil, happenedTo: Date? = nil, limit: Int? = nil, withTotal: Bool = false,
+        cursor: String? = nil
+    ) -> PagedList<AuditEvent> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let filter = AuditEventFilter(happenedFrom: happenedFrom, happenedTo: happenedTo)
+        return PagedList(
+            native: native, open: { try $0.listAuditEvents(filter: filter, page: options).handle },
+            startCursor: cursor)
+    }
+}
+
+/// The workflow-run endpoints of a ``Client``.
+public struct WorkflowRuns: Sendable {
+    let native: Native
+
+    /// Lists workflow runs lazily (`GET /workflow/runs`), newest first.
+    ///
+    /// - Parameters:
+    ///   - createdFrom: runs created at or after this time.
+    ///   - createdTo: runs created before this time.
+    ///   - endedFrom: runs ended at or after this time.
+    ///   - endedTo: runs ended before this time.
+    ///   - state: only runs in this state.
+    ///   - workflowType: only runs of this type, e.g. `courier.group/run`.
+    ///   - limit: records per page; at least 1.
+    ///   - withTotal: ask for `total`.
+    ///   - cursor: start from this cursor.
+    public func list(
+        createdFrom: Date? = nil, createdTo: Date? = nil, endedFrom: Date? = nil, endedTo: Date? = nil,
+        state: RunState? = nil, workflowType: String? = nil, limit: Int? = nil, withTotal: Bool = false,
+        cursor: String? = nil
+    ) -> PagedList<Workflow> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let filter = WorkflowRunFilter(
+            createdFrom: createdFrom, createdTo: createdTo, endedFrom: endedFrom, endedTo: endedTo,
+            state: state?.wireName, workflowType: workflowType)
+        return PagedList(
+            native: native, open: { try $0.listWorkflowRuns(filter: filter, page: options).handle },
+            startCursor: cursor)
+    }
+
+    /// Starts a workflow run (`POST /workflow/runs`; retried only when refused with 429, since
+    /// the endpoint has no idempotency key), blocking.
+    ///
+    /// - Parameters:
+    ///   - configId: what to run: a courier group (`cg-…`), orchestration group (`og-…`) or
+    ///     campaign (`cc-…`).
+    ///   - rangeFrom: courier groups: inclusive start of the data range.
+    ///   - rangeTo: courier groups: exclusive end of the data range; only with `rangeFrom`.
+    ///   - runMode: courier groups: what the run does (the scheduled mode when `nil`).
+    public func run(configId: String, rangeFrom: Date? = nil, rangeTo: Date? = nil, runMode: RunMode? = nil)
+        throws -> Workflow
+    {
+        let request = WorkflowRunRequest(configId: configId, rangeFrom: rangeFrom, rangeTo: rangeTo, runMode: runMode)
+        return try native.call { try $0.runWorkflow(request: request) }
+    }
+
+    /// Starts a workflow run (see the blocking form), on the client's queue.
+    public func run(configId: String, rangeFrom: Date? = nil, rangeTo: Date? = nil, runMode: RunMode? = nil)
+        async throws -> Workflow
+    {
+        let request = WorkflowRunRequest(configId: configId, rangeFrom: rangeFrom, rangeTo: rangeTo, runMode: runMode)
+        return try await native.offload { try $0.runWorkflow(request: request) }
+    }
+
+    /// Fetches a workflow run (`GET /workflow/runs/{id}`), blocking;
+    /// ``AmperityError/notFound(_:)`` when unknown.
+    public func get(_ workflowId: String, view: WorkflowView = .overview) throws -> Workflow {
+        try native.call { try $0.getWorkflowRun(workflowId: workflowId, view: view) }
+    }
+
+    /// Fetches a workflow run (see the blocking form), on the client's queue.
+    public func get(_ workflowId: String, view: WorkflowView = .overview) async throws -> Workflow {
+        try await native.offload { try $0.getWorkflowRun(workflowId: workflowId, view: view) }
+    }
+
+    /// Asks a workflow run to stop (`POST /workflow/runs/{id}/stop`), blocking;
+    /// ``AmperityError/conflict(_:)`` when it has already ended.
+    public func stop(_ workflowId: String) throws -> Workflow {
+        try native.call { try $0.stopWorkflowRun(workflowId: workflowId) }
+    }
+
+    /// Asks a workflow run to stop (see the blocking form), on the client's queue.
+    public func stop(_ workflowId: String) async throws -> Workflow {
+        try await native.offload { try $0.stopWorkflowRun(workflowId: workflowId) }
+    }
+
+    /// Polls a workflow run until it finishes and returns its verbose view (a failed run is
+    /// returned, not thrown: check its `state`), blocking the calling thread.
+    ///
+    /// - Parameters:
+    ///   - pollInterval: seconds between polls (the core's 5 s when `nil`).
+    ///   - timeout: give up after this many seconds with ``AmperityError/waitTimeout(_:)``
+    ///     (the core's one hour when `nil`).
+    public func wait(_ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil)
+        throws -> Workflow
+    {
+        let options = waitOptions(pollInterval: pollInterval, timeout: timeout)
+        return try native.call { try $0.waitForWorkflowRun(workflowId: workflowId, options: options) }
+    }
+
+    /// Polls a workflow run until it finishes (see the blocking form), on the client's queue.
+    public func wait(_ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil)
+        async throws -> Workflow
+    {
+        let options = waitOptions(pollInterval: pollInterval, timeout: timeout)
+        return try await native.offload { try $0.waitForWorkflowRun(workflowId: workflowId, options: options) }
+    }
+
+    private func waitOptions(pollInterval: TimeInterval?, timeout: TimeInterval?) -> WaitOptions {
+        let defaults = WaitOptions()
+        return WaitOptions(
+            pollIntervalMs: pollInterval.map(milliseconds) ?? defaults.pollIntervalMs,
+            timeoutMs: timeout.map(milliseconds) ?? defaults.timeoutMs)
+    }
+}
+
+/// The ingest-job endpoints of a ``Client``.
+public struct IngestJobs: Sendable {
+    let native: Native
+
+    /// Lists the ingest jobs started in `[createdFrom, createdTo)` (`GET /ingest/jobs`; not
+    /// paginated, and only the last 7 days are kept), blocking.
+    public func list(createdFrom: Date, createdTo: Date, withTotal: Bool = false) throws -> IngestJobList {
+        let query = IngestJobQuery(createdFrom: createdFrom, createdTo: createdTo, withTotal: withTotal)
+        return try native.call { try $0.listIngestJobs(query: query) }
+    }
+
+    /// Lists the ingest jobs of a time window (see the blocking form), on the client's queue.
+    public func list(createdFrom: Date, createdTo: Date, withTotal: Bool = false) async throws -> IngestJobList {
+        let query = IngestJobQuery(createdFrom: createdFrom, createdTo: createdTo, withTotal: withTotal)
+        return try await native.offload { try $0.listIngestJobs(query: query) }
+    }
+
+    /// Fetches one ingest job (`GET /ingest/jobs/{id}`), blocking; ``AmperityError/notFound(_:)``
+    /// when unknown.
+    public func get(_ jobId: String) throws -> IngestJob {
+        try native.call { try $0.getIngestJob(jobId: jobId) }
+    }
+
+    /// Fetches one ingest job (see the blocking form), on the client's queue.
+    public func get(_ jobId: String) async throws -> IngestJob {
+        try await native.offload { try $0.getIngestJob(jobId: jobId) }
+    }
+}

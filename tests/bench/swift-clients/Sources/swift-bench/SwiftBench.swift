@@ -1,0 +1,158 @@
+// Walks segment pages from a running mock server with one Swift client and prints one JSON line.
+//
+//     swift-bench CLIENT BASE_URL PAGES LIMIT REPEATS
+//
+// CLIENT is `swift-sdk` (the Amperity package: `for try await` over a page cursor, typed
+// `Segment` values) or `swift-urlsession` (URLSession + JSONDecoder into a Decodable struct with
+// the same fields, the hand-written client an iOS developer would write). The line has the shape
+// of tests/bench/python_clients.py: `seconds` is the median of REPEATS walks of exactly PAGES
+// pages, `cpu_seconds` the process's user+system CPU per walk, `peak_rss_kib` its VmHWM and
+// `rss_by_page` VmHWM at pages 1, 2, 4, 8, ... and the last page (of the last walk). A benchmark,
+// not a test: it checks only that every walk saw PAGES * LIMIT records.
+import Amperity
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// VmHWM of this process in KiB.
+func peakRSSKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
+    }
+    return 0
+}
+
+/// User + system CPU seconds of this process.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Records VmHWM at pages 1, 2, 4, 8, … and the last page.
+func checkpoint(_ n: Int, _ pages: Int, _ checkpoints: inout [[Int]]) {
+    if n & (n - 1) == 0 || n == pages { checkpoints.append([n, peakRSSKiB()]) }
+}
+
+/// One client: walks `pages` pages of `limit` records and returns the records seen.
+protocol Walker {
+    func walk(pages: Int, limit: Int, checkpoints: inout [[Int]]) async throws -> Int
+}
+
+/// The SDK: one client, a fresh list walk per run.
+struct SDKWalker: Walker {
+    let client: Client
+
+    init(base: String) throws {
+        client = try Client(tenant: "acme", token: "mock-token", options: ClientOptions(baseURL: base, rateLimit: .off))
+    }
+
+    func walk(pages: Int, limit: Int, checkpoints: inout [[Int]]) async throws -> Int {
+        let cursor = client.segments.list(limit: limit).pages()
+        var records = 0
+        for n in 1...pages {
+            guard let page = try await cursor.next() else { break }
+            records += page.items.count
+            checkpoint(n, pages, &checkpoints)
+        }
+        return records
+    }
+}
+
+/// A segment as a hand-written client decodes it (the SDK's fields).
+struct SegmentDTO: Decodable, Sendable {
+    let id: String
+    let name: String
+    let status: String?
+}
+
+/// A page of segments as a hand-written client decodes it.
+struct SegmentPageDTO: Decodable, Sendable {
+    let data: [SegmentDTO]
+    let nextToken: String?
+    enum CodingKeys: String, CodingKey {
+        case data
+        case nextToken = "next_token"
+    }
+}
+
+/// URLSession + JSONDecoder: one session (connection reuse), typed decoding.
+struct URLSessionWalker: Walker {
+    let base: String
+    let session: URLSession
+
+    init(base: String) {
+        self.base = base
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpAdditionalHeaders = [
+            "Authorization": "Bearer mock-token", "amperity-tenant": "acme", "api-version": "2024-04-01",
+            "Accept": "application/json",
+        ]
+        session = URLSession(configuration: configuration)
+    }
+
+    func walk(pages: Int, limit: Int, checkpoints: inout [[Int]]) async throws -> Int {
+        let decoder = JSONDecoder()
+        var records = 0
+        var token: String?
+        for n in 1...pages {
+            var components = URLComponents(string: base + "/segments")!
+            components.queryItems = [URLQueryItem(name: "limit", value: String(limit))]
+            if let token { components.queryItems?.append(URLQueryItem(name: "next_token", value: token)) }
+            let (data, response) = try await session.data(for: URLRequest(url: components.url!))
+            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+                throw URLError(.badServerResponse)
+            }
+            let page = try decoder.decode(SegmentPageDTO.self, from: data)
+            records += page.data.count
+            token = page.nextToken
+            checkpoint(n, pages, &checkpoints)
+            if token == nil { break }
+        }
+        return records
+    }
+}
+
+@main
+struct SwiftBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count == 6, ["swift-sdk", "swift-urlsession"].contains(arguments[1]),
+            let pages = Int(arguments[3]), let limit = Int(arguments[4]), let repeats = Int(arguments[5])
+        else {
+            FileHandle.standardError.write(Data("usage: swift-bench swift-sdk|swift-urlsession BASE_URL PAGES LIMIT REPEATS\n".utf8))
+            exit(2)
+        }
+        let name = arguments[1]
+        let walker: any Walker = name == "swift-sdk" ? try SDKWalker(base: arguments[2]) : URLSessionWalker(base: arguments[2])
+        var warmup: [[Int]] = []
+        _ = try await walker.walk(pages: min(5, pages), limit: limit, checkpoints: &warmup)
+
+        var checkpoints: [[Int]] = []
+        var times: [Double] = []
+        var records = 0
+        let cpu0 = cpuSeconds()
+        for _ in 0..<max(1, repeats) {
+            checkpoints.removeAll()
+            let start = DispatchTime.now().uptimeNanoseconds
+            records = try await walker.walk(pages: pages, limit: limit, checkpoints: &checkpoints)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            if records != pages * limit {
+                FileHandle.standardError.write(Data("\(name): walked \(records) records, expected \(pages * limit)\n".utf8))
+                exit(1)
+            }
+        }
+        let cpu = (cpuSeconds() - cpu0) / Double(times.count)
+        let line: [String: Any] = [
+            "client": name, "repeats": times.count, "pages": pages, "limit": limit, "records": records,
+            "seconds": times.sorted()[times.count / 2], "cpu_seconds": cpu, "peak_rss_kib": peakRSSKiB(),
+            "rss_by_page": checkpoints,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+}
