@@ -15,9 +15,9 @@
 #   - CARGO_HOME is target/offline/cargo-home, whose config.toml replaces crates.io with the
 #     vendored directory and sets net.offline (so maturin, Maven's cargo step and every nested
 #     cargo see it too; Cargo.lock stays as it is);
-#   - `mvn` on PATH is target/offline/bin/mvn: the real mvn with -o (offline) and the unpacked
-#     repository as the local repository (MAVEN_LOCAL_REPO names it for scripts that seed a second
-#     local repository from it).
+#   - `mvn` on PATH is target/offline/bin/mvn: the real mvn with -o (offline; file:// repositories
+#     still allowed) and the unpacked repository as the local repository (MAVEN_LOCAL_REPO names
+#     it for scripts that seed a second local repository from it).
 # Only the crates and artifacts of the cache set can be used then: a new dependency must be added
 # to that set first (see README.md, "Building offline").
 #
@@ -58,8 +58,9 @@ TOML
     if [ -n "$real_mvn" ]; then
         cat > "$dest/bin/mvn" <<SH
 #!/bin/sh
-# Written by tests/deps.sh: Maven offline, against the unpacked repository only.
-exec "$real_mvn" -o -Dmaven.repo.local="$dest/repository" "\$@"
+# Written by tests/deps.sh: Maven offline, against the unpacked repository only (file://
+# repositories stay readable: they are local, e.g. the release smoke test's).
+exec "$real_mvn" -o -Daether.offline.protocols=file -Dmaven.repo.local="$dest/repository" "\$@"
 SH
         chmod +x "$dest/bin/mvn"
     fi
