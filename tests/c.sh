@@ -110,15 +110,15 @@ step "examples"
 for variant in "" _static; do
     out="$("$bin/list_segments$variant" 100)" || fail "list_segments$variant exited $?"
     echo "$out" | tail -n 2
-    echo "$out" | grep -qx "segments: $segments" || fail "list_segments$variant did not list $segments segments"
-    [ "$(echo "$out" | grep -c '^page ')" = 3 ] || fail "list_segments$variant did not walk 3 pages"
+    grep -qx "segments: $segments" <<< "$out" || fail "list_segments$variant did not list $segments segments"
+    [ "$(grep -c '^page ' <<< "$out")" = 3 ] || fail "list_segments$variant did not walk 3 pages"
     "$bin/run_workflow$variant" cg-example 20 20000 || fail "run_workflow$variant cg-example exited $?"
     "$bin/run_workflow$variant" cg-fail-example 20 20000
     rc=$?
     [ "$rc" = 3 ] || fail "run_workflow$variant cg-fail-example exited $rc, expected 3 (run failed)"
     out="$("$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
     echo "$out" | tail -n 1
-    echo "$out" | grep -Eq "^audit events in the last day: [1-9][0-9]*$" || fail "audit_events$variant listed no events"
+    grep -Eq "^audit events in the last day: [1-9][0-9]*$" <<< "$out" || fail "audit_events$variant listed no events"
 done
 
 step "C tests"

@@ -223,34 +223,9 @@ if [ "$AMPERITY_SWIFT" = 1 ]; then
     cp "$work/native/libamperity.so" "$sstage/lib/libamperity.so"
     strip --strip-unneeded "$sstage/lib/libamperity.so"
     cp LICENSE-MIT LICENSE-APACHE "$sstage/"
-    # The layout of bindings/swift; the manifest adds the link flags itself (tools 6.2 lets a
-    # dependency carry unsafe flags), so a consumer needs no command-line flags.
-    cat > "$sstage/Package.swift" <<'SWIFT'
-// swift-tools-version: 6.2
-// The Amperity SDK for Swift on Linux x86_64: the Amperity library over the prebuilt native core
-// in lib/ (linked with an rpath to that directory). Depend on it by path or from a repository.
-import PackageDescription
-
-let libDirectory = Context.packageDirectory + "/lib"
-
-let package = Package(
-    name: "Amperity",
-    platforms: [.iOS(.v15), .macOS(.v12)],
-    products: [
-        .library(name: "Amperity", targets: ["Amperity"]),
-    ],
-    targets: [
-        .systemLibrary(name: "AmperityFFI", path: "Sources/AmperityFFI"),
-        .target(
-            name: "AmperityBindings", dependencies: ["AmperityFFI"], path: "Sources/AmperityBindings",
-            linkerSettings: [
-                .unsafeFlags(["-L", libDirectory, "-Xlinker", "-rpath", "-Xlinker", libDirectory]),
-            ]),
-        .target(name: "Amperity", dependencies: ["AmperityBindings"], path: "Sources/Amperity"),
-    ],
-    swiftLanguageModes: [.v6]
-)
-SWIFT
+    # bindings/swift's own manifest: with lib/libamperity.so beside it, it adds the link flags
+    # itself, so a consumer needs no command-line flags.
+    cp bindings/swift/Package.swift "$sstage/Package.swift"
     cat > "$sstage/README" <<README
 Amperity SDK $version for Swift: source package for Linux x86_64, glibc $glibc or newer
 License: $license (LICENSE-MIT, LICENSE-APACHE)
@@ -334,8 +309,9 @@ cc -std=c11 -Wall -Wextra -Werror -pedantic tests/release/smoke.c $(pc --cflags 
     -Wl,-rpath,"$libdir" -o "$work/c/smoke" || die "compile smoke.c (shared)"
 cc -std=c11 -Wall -Wextra -Werror -pedantic tests/release/smoke.c $(pc --cflags amperity) "$libdir/libamperity.a" \
     $(pc --libs --static amperity | sed 's/-lamperity//') -o "$work/c/smoke_static" || die "compile smoke.c (static)"
-ldd "$work/c/smoke" | grep -q "libamperity.so => $libdir/libamperity.so" || { ldd "$work/c/smoke" >&2; die "smoke does not load the tarball's libamperity.so"; }
-ldd "$work/c/smoke_static" | grep -q libamperity && die "smoke_static links libamperity dynamically"
+linked="$(ldd "$work/c/smoke")"
+grep -q "libamperity.so => $libdir/libamperity.so" <<< "$linked" || { echo "$linked" >&2; die "smoke does not load the tarball's libamperity.so"; }
+grep -q libamperity <<< "$(ldd "$work/c/smoke_static")" && die "smoke_static links libamperity dynamically"
 (cd "$work" && env -u LD_LIBRARY_PATH "$work/c/smoke" "$base_url" "$version" "$segments") || die "C smoke test (shared)"
 check_user_agents amperity-c
 (cd "$work" && "$work/c/smoke_static" "$base_url" "$version" "$segments") || die "C smoke test (static)"
@@ -446,8 +422,10 @@ SWIFT
         { cat "$work/swift-consumer.log" >&2; die "swift build of the consumer"; }
     grep -v '^\[' "$work/swift-consumer.log" || true
     smoke_bin="$(cd "$swift_consumer" && swift build -c release --show-bin-path)/Smoke"
-    ldd "$smoke_bin" | grep -q "libamperity.so => $work/swift/$swift_name/lib/libamperity.so" ||
-        { ldd "$smoke_bin" >&2; die "the Swift smoke binary does not load the package's libamperity.so"; }
+    # ldd's whole output first: `ldd | grep -q` fails under pipefail when grep exits early.
+    linked="$(ldd "$smoke_bin")"
+    grep -q "libamperity.so => $work/swift/$swift_name/lib/libamperity.so" <<< "$linked" ||
+        { echo "$linked" >&2; die "the Swift smoke binary does not load the package's libamperity.so"; }
     (cd "$work" && env -u LD_LIBRARY_PATH "$smoke_bin" "$base_url" "$version" "$segments") || die "Swift smoke test"
     check_user_agents amperity-swift
 else

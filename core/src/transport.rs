@@ -183,13 +183,17 @@ impl Transport {
         if (200..300).contains(&status) {
             Ok(HttpResponse { status, body })
         } else {
-            Err(Error::Api(api_error(
-                operation,
-                status,
-                &content_type,
-                &body,
-                retry_after,
-            )))
+            let mut error = api_error(operation, status, &content_type, &body, retry_after);
+            if (300..400).contains(&status) {
+                // Redirects are never followed (the bearer token would go along): say so, and
+                // where it pointed, without a query that may carry secrets.
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok());
+                error.message = redirect_message(location);
+            }
+            Err(Error::Api(error))
         }
     }
 
@@ -361,6 +365,30 @@ fn api_error(
     }
 }
 
+/// The message of a refused redirect: where it pointed, without query, fragment or userinfo.
+fn redirect_message(location: Option<&str>) -> String {
+    match location {
+        Some(location) => {
+            let target = location.split(['?', '#']).next().unwrap_or_default();
+            let target = match target.split_once("://") {
+                Some((scheme, rest)) => match rest.split_once('/') {
+                    Some((authority, path)) => format!(
+                        "{scheme}://{}/{path}",
+                        authority.rsplit_once('@').map_or(authority, |(_, host)| host)
+                    ),
+                    None => format!(
+                        "{scheme}://{}",
+                        rest.rsplit_once('@').map_or(rest, |(_, host)| host)
+                    ),
+                },
+                None => target.to_owned(),
+            };
+            format!("redirect refused: the server redirected to {target} (redirects are not followed)")
+        }
+        None => "redirect refused: the server answered with a redirect without a Location (redirects are not followed)".to_owned(),
+    }
+}
+
 /// A short, single-line excerpt of a body that is not the documented error JSON.
 fn snippet(body: &[u8], content_type: &str) -> String {
     if body.is_empty() {
@@ -421,6 +449,19 @@ mod tests {
             "wf-1%2F..%2Fx%20y%3F%26%3D"
         );
         assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn redirects_say_where_they_pointed_without_secrets() {
+        assert_eq!(
+            redirect_message(Some("https://user:pw@login.example.com/sso/start?token=abc#x")),
+            "redirect refused: the server redirected to https://login.example.com/sso/start (redirects are not followed)"
+        );
+        assert_eq!(
+            redirect_message(Some("/api/v2/segments?cursor=1")),
+            "redirect refused: the server redirected to /api/v2/segments (redirects are not followed)"
+        );
+        assert!(redirect_message(None).contains("without a Location"));
     }
 
     #[test]

@@ -189,6 +189,11 @@ static void test_last_error(void) {
     size_t len = 12345;
     CHECK_RC(amperity_last_error_message(buf, sizeof buf, &len), AMPERITY_RESULT_NO_VALUE);
     CHECK(len == 12345);
+    /* A NULL out_len is refused whatever is stored, as the header promises. */
+    CHECK_RC(amperity_last_error_message(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK_RC(amperity_last_error_request_id(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK_RC(amperity_last_error_trace_id(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK(amperity_last_error_code() == AMPERITY_RESULT_OK); /* and the last error is kept */
 
     /* A failure: NULL tenant. The out-parameter is left alone. */
     amperity_config *config = (amperity_config *)0x1;

@@ -1,6 +1,6 @@
 //! Result codes, the thread-local last error and the panic boundary every exported function uses.
 
-use super::util::copy_to_buffer;
+use super::util::{check_out, copy_to_buffer};
 use amperity_core::{ApiErrorKind, Error, TransportKind};
 use std::cell::RefCell;
 use std::os::raw::c_char;
@@ -340,6 +340,8 @@ pub extern "C" fn amperity_last_error_message(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
+        // A NULL out_len is refused whatever is stored (the header's contract).
+        check_out(out_len, "out_len")?;
         with_last_error(|e| match e {
             Some(e) => unsafe { copy_to_buffer(&e.message, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no last error")),
@@ -364,6 +366,7 @@ pub extern "C" fn amperity_last_error_request_id(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
+        check_out(out_len, "out_len")?;
         with_last_error(|e| match e.and_then(|e| e.request_id.as_deref()) {
             Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no request id")),
@@ -381,6 +384,7 @@ pub extern "C" fn amperity_last_error_trace_id(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
+        check_out(out_len, "out_len")?;
         with_last_error(|e| match e.and_then(|e| e.trace_id.as_deref()) {
             Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no trace id")),

@@ -11,7 +11,7 @@ pub struct IngestJob {
     /// The workflow that ran the job.
     pub workflow_id: String,
     /// One entry per feed/table loaded.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub tables: Vec<IngestFeed>,
 }
 
@@ -28,19 +28,19 @@ pub struct IngestFeed {
     /// Feed state.
     pub state: RunState,
     /// Rows read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub read: i64,
     /// Rows that failed ingest.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub errors: i64,
     /// Duplicate rows not ingested.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub rejected: i64,
     /// Records inserted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub inserted: i64,
     /// Rows updated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub updated: i64,
     /// Start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct IngestFeed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Timestamp>,
     /// Files read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub files: Vec<IngestFile>,
 }
 
@@ -63,10 +63,10 @@ pub struct IngestFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rows read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub read: i64,
     /// Rows that failed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub errors: i64,
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Every model accepts fields it does not know (Amperity adds fields without notice) and treats
 //! fields the sources disagree on as optional. State-like strings are open enums that keep any
-//! value they do not know.
+//! value they do not know. Amperity's schemas never say `nullable` and its docs are loose, so
+//! `null` counts as absent for every optional field, list and count ([`null_as_default`]).
 
 mod audit;
 mod campaign;
@@ -16,6 +17,48 @@ pub use campaign::{Campaign, CampaignDraft};
 pub use ingest::{IngestFeed, IngestFile, IngestJob, IngestJobList};
 pub use segment::Segment;
 pub use state::RunState;
+/// Deserializes `null` like an absent field: the type's default (an empty list, zero).
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 pub use workflow::{
     RunMode, Workflow, WorkflowError, WorkflowRunRequest, WorkflowTaskInstance, WorkflowView,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_lists_and_counts_are_absent() {
+        let job: IngestJob = serde_json::from_value(serde_json::json!({
+            "id": "ij-1", "workflow_id": "wf-1",
+            "tables": [{"feed_id": "df-1", "job_id": "ij-1", "table_name": "T", "state": "succeeded",
+                        "read": null, "errors": null, "rejected": null, "inserted": null,
+                        "updated": null, "files": null},
+                       {"feed_id": "df-2", "job_id": "ij-1", "table_name": "U", "state": "running",
+                        "files": [{"file_id": "f-1", "read": null, "errors": null}]}]
+        }))
+        .unwrap();
+        assert_eq!(job.tables[0].read, 0);
+        assert!(job.tables[0].files.is_empty());
+        assert_eq!(job.tables[1].files[0].errors, 0);
+        let none: IngestJob = serde_json::from_value(
+            serde_json::json!({"id": "ij-2", "workflow_id": "wf-2", "tables": null}),
+        )
+        .unwrap();
+        assert!(none.tables.is_empty());
+        let run: Workflow = serde_json::from_value(serde_json::json!({
+            "id": "wf-1", "state": "running", "type": "courier.group/run",
+            "name": "n", "tenant": "acme", "created_at": "2026-12-01T00:00:00Z",
+            "task_instances": null, "error": null
+        }))
+        .unwrap();
+        assert!(run.task_instances.is_empty() && run.error.is_none());
+    }
+}

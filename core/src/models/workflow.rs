@@ -44,7 +44,11 @@ pub struct Workflow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_after_ms: Option<i64>,
     /// Task instances (verbose view, run and stop responses).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub task_instances: Vec<WorkflowTaskInstance>,
     /// Present when the run is in an error state.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,7 +11,7 @@ import com.amperity.sdk.ffi.AmperityException as FfiException
  *
  * The hierarchy mirrors the Python package:
  * - [ApiStatusException] and its subclasses by status: the server answered with an error status;
- * - [TransportException] (and [TimeoutException]): no complete HTTP answer;
+ * - [TransportException] (and [AmperityTimeoutException]): no complete HTTP answer;
  * - [DecodeException]: a 2xx answer whose body could not be decoded;
  * - [ConfigurationException]: an invalid client setting or call argument;
  * - [RepeatedCursorException]: the server repeated a pagination cursor;
@@ -104,7 +104,7 @@ open class TransportException internal constructor(
 ) : AmperityException(message)
 
 /** A connect or request timeout expired (after any retries). */
-class TimeoutException internal constructor(operation: String, detail: String, message: String) :
+class AmperityTimeoutException internal constructor(operation: String, detail: String, message: String) :
     TransportException(TransportKind.TIMEOUT, operation, detail, message)
 
 /** A successful response whose body could not be decoded (invalid, truncated or too large). */
@@ -172,7 +172,7 @@ internal fun FfiException.toPublic(): AmperityException {
             }
         }
         is FfiException.Transport -> TransportException(kind, operation, detail, text)
-        is FfiException.Timeout -> TimeoutException(operation, detail, text)
+        is FfiException.Timeout -> AmperityTimeoutException(operation, detail, text)
         is FfiException.Decode -> DecodeException(operation, detail, text)
         is FfiException.Config -> ConfigurationException(detail, text)
         is FfiException.InvalidArgument -> InvalidArgumentException(detail, text)

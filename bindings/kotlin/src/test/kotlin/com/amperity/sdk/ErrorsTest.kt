@@ -116,7 +116,7 @@ class ErrorsTest {
     fun `a broken connection is TransportException`() {
         mock.fault("path=/api/segments,close_mid_body")
         val e = assertThrows<TransportException> { client.segments.list().firstPage() }
-        assertTrue(e !is TimeoutException)
+        assertTrue(e !is AmperityTimeoutException)
         assertEquals("list-segment", e.operation)
 
         val port = ServerSocket(0).use { it.localPort } // closed again: nothing listens there
@@ -127,10 +127,10 @@ class ErrorsTest {
     }
 
     @Test
-    fun `a slow answer is TimeoutException`() {
+    fun `a slow answer is AmperityTimeoutException`() {
         mock.fault("path=/api/segments,delay_ms=1500")
         mock.client(maxAttempts = 1, requestTimeout = Duration.ofMillis(300)).use { impatient ->
-            val e = assertThrows<TimeoutException> { impatient.segments.list().firstPage() }
+            val e = assertThrows<AmperityTimeoutException> { impatient.segments.list().firstPage() }
             assertEquals(TransportKind.TIMEOUT, e.kind)
             assertTrue(e is TransportException)
         }
