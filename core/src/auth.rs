@@ -171,26 +171,17 @@ fn jwt_lifetime(token: &str) -> Option<Duration> {
     (exp > now).then(|| Duration::from_secs_f64(exp - now))
 }
 
+/// Decodes a JWT segment: base64url, padded or not.
 fn base64url_decode(input: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in input.bytes().filter(|c| *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
+    use base64::engine::{
+        general_purpose::GeneralPurposeConfig, DecodePaddingMode, GeneralPurpose,
+    };
+    use base64::Engine;
+    const JWT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    JWT.decode(input).ok()
 }
 
 #[cfg(test)]
@@ -211,20 +202,10 @@ mod tests {
             .as_secs()
             + 600;
         let payload = format!("{{\"exp\":{exp}}}");
-        let b64: String = {
-            const A: &[u8; 64] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-            let bytes = payload.as_bytes();
-            let mut s = String::new();
-            for chunk in bytes.chunks(3) {
-                let n = chunk.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b))
-                    << (8 * (3 - chunk.len()));
-                for i in 0..=chunk.len() {
-                    s.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                }
-            }
-            s
-        };
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&payload);
+        let padded = base64::engine::general_purpose::URL_SAFE.encode(&payload);
+        assert!(jwt_lifetime(&format!("h.{padded}.sig")).is_some());
         let life = jwt_lifetime(&format!("h.{b64}.sig")).unwrap();
         assert!(life > Duration::from_secs(590) && life <= Duration::from_secs(600));
         assert!(jwt_lifetime("opaque-token").is_none());
