@@ -279,8 +279,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this HTTP CONNECT proxy (`http://user:pass@host:port`; the
-    /// tunnel keeps the bearer token encrypted end to end). Without it, the environment decides:
+    /// Sends every request through this proxy: HTTP CONNECT (`http://user:pass@host:port`) or
+    /// SOCKS (`socks5://`, `socks5h://` to let the proxy resolve the host, `socks4://`,
+    /// `socks4a://`); the tunnel keeps the bearer token encrypted end to end. Without it, the
+    /// environment decides:
     /// `HTTPS_PROXY`/`https_proxy`, then `ALL_PROXY`/`all_proxy` (for a loopback `http://` base
     /// URL: `http_proxy`, then `ALL_PROXY`), unless the base URL's host matches `NO_PROXY`.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {

@@ -434,6 +434,17 @@ static void test_config_from_env_and_credentials(void) {
     CHECK_RC(amperity_raw_get(client, "/segments", NULL, NULL, &body), AMPERITY_RESULT_TRANSPORT);
     amperity_client_free(client);
     amperity_config_free(config);
+
+    /* A SOCKS proxy is used (nothing listens on port 1): a transport error, not a panic. */
+    config = mock_config();
+    OK(amperity_config_set_proxy(config, "socks5://user:s0cks-pw@127.0.0.1:1"));
+    OK(amperity_config_set_retry(config, 1, 10, 10));
+    OK(amperity_client_new(config, &client));
+    body = (amperity_object *)0x1;
+    CHECK_RC(amperity_raw_get(client, "/segments", NULL, NULL, &body), AMPERITY_RESULT_TRANSPORT);
+    CHECK(strstr(last_message(), "s0cks-pw") == NULL);
+    amperity_client_free(client);
+    amperity_config_free(config);
     clear_amperity_env();
 }
 

@@ -111,3 +111,13 @@ def test_help_shows_docstrings() -> None:
         obj = getattr(amperity, name)
         if isinstance(obj, type):
             assert obj.__doc__, name
+
+
+def test_a_socks_proxy_is_used_not_a_panic(mock) -> None:
+    # Nothing listens on port 1: the SOCKS connection fails as a transport error (it used to
+    # panic inside the native library).
+    c = mock.client(proxy="socks5://user:pw-in-url@127.0.0.1:1", max_attempts=1)
+    with pytest.raises(amperity.TransportError) as info:
+        c.segments.list(limit=1).next_page()
+    assert "internal error" not in str(info.value)
+    assert "pw-in-url" not in str(info.value)

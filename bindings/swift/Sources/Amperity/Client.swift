@@ -56,8 +56,8 @@ public struct ClientOptions: Sendable, Equatable {
     public var retry: RetryOptions
     /// Client-side rate limit.
     public var rateLimit: RateLimit
-    /// Proxy URL (`http://user:pass@host:port`); the `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`
-    /// environment applies when `nil`.
+    /// Proxy URL (`http://user:pass@host:port`, `socks5://…`, `socks5h://…`); the
+    /// `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` environment applies when `nil`.
     public var proxy: String?
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
     public var extraRootCertificates: [String]

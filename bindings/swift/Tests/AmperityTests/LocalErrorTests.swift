@@ -156,6 +156,19 @@ final class LocalErrorTests: XCTestCase {
         XCTAssertEqual(error?.operation, "get-workflow")
     }
 
+    func testASocksProxyIsUsedNotAPanic() throws {
+        let port = try closedPort()
+        let client = try Client(
+            tenant: "acme", token: "tok-SECRET-6",
+            options: ClientOptions(
+                baseURL: "https://acme.example.com/api", retry: .none, rateLimit: .off,
+                proxy: "socks5://proxyuser:s0cks-pa55@127.0.0.1:\(port)"))
+        let error = expectError(.transport, secrets: ["s0cks-pa55", "tok-SECRET-6"]) {
+            try client.segments.list().collect()
+        }
+        XCTAssertFalse(error?.message.contains("internal error") ?? true, error?.message ?? "")
+    }
+
     func testAProxyPasswordNeverAppears() throws {
         let port = try closedPort()
         let client = try Client(

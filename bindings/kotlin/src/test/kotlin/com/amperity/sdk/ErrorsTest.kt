@@ -157,6 +157,19 @@ class ErrorsTest {
     }
 
     @Test
+    fun `a SOCKS proxy is used, not a panic`() {
+        val closed = ServerSocket(0).use { it.localPort }
+        Client(
+            tenant = "acme", token = "mock-token", baseUrl = mock.baseUrl, rateLimitPerSecond = null, maxAttempts = 1,
+            proxy = "socks5://user:s0cks-pw@127.0.0.1:$closed",
+        ).use { viaSocks ->
+            val e = assertThrows<TransportException> { viaSocks.segments.list(limit = 1).firstPage() }
+            assertFalse(e.message!!.contains("internal error")) { e.message }
+            assertFalse(e.message!!.contains("s0cks-pw")) { e.message }
+        }
+    }
+
+    @Test
     fun `invalid arguments are InvalidArgumentException with the core's words`() {
         val e = assertThrows<InvalidArgumentException> { client.segments.list(limit = 0) }
         assertEquals("invalid argument: limit must be at least 1", e.message)
