@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -91,6 +92,23 @@ def test_run_and_wait_succeeds(client: amperity.Client) -> None:
     assert done.state == amperity.RunState.SUCCEEDED and done.is_finished
     assert done.ended_at is not None and done.ended_at >= done.created_at
     assert done.error is None and done.task_instances
+
+
+def test_wait_without_a_limit_and_with_the_cores_defaults(client: amperity.Client, mock) -> None:
+    # timeout=None is no limit (it used to raise WaitTimeoutError at once, "after waiting 1 ms").
+    run = client.workflow_runs.run("cg-123")
+    done = client.workflow_runs.wait(run.id, poll_interval=0.05, timeout=None)
+    assert done.state == amperity.RunState.SUCCEEDED
+    # No poll interval: the core's default (5 s) spaces the polls; the mock's runs finish in
+    # well under that, so the second overview poll sees the run done (then one verbose GET).
+    run = client.workflow_runs.run("cg-123")
+    mock.reset()
+    start = time.monotonic()
+    assert client.workflow_runs.wait(run.id).state == amperity.RunState.SUCCEEDED
+    elapsed = time.monotonic() - start
+    polls = [r for r in mock.requests("/api/workflow/runs/") if "view=overview" in r["query"]]
+    assert len(polls) in (1, 2) and elapsed < 15
+    assert len(polls) == 1 or elapsed >= 4.5, f"{len(polls)} polls in {elapsed:.2f} s"
 
 
 def test_failed_run_carries_the_error(client: amperity.Client) -> None:

@@ -40,6 +40,10 @@ def _call(fn: Any, *args: Any) -> Any:
         raise _from_native(error) from None
 
 
+# Milliseconds that stand for "no limit" (about 146 million years).
+_NO_LIMIT_MS = 2**62
+
+
 def _millis(seconds: Optional[float], name: str) -> Optional[int]:
     """Seconds (int/float/timedelta) as integer milliseconds."""
     if seconds is None:
@@ -51,7 +55,7 @@ def _millis(seconds: Optional[float], name: str) -> Optional[int]:
     if math.isnan(seconds) or seconds < 0:
         raise InvalidArgumentError(f"invalid argument: {name} must not be negative, got {seconds}")
     if math.isinf(seconds):
-        return 2**62
+        return _NO_LIMIT_MS
     return int(round(seconds * 1000))
 
 
@@ -294,7 +298,11 @@ class WorkflowRuns(_Resource):
         return m._workflow(_json.loads(_call(native.stop_workflow_run_json, workflow_id)))
 
     def wait(
-        self, workflow_id: str, *, poll_interval: float = 5.0, timeout: float = 3600.0
+        self,
+        workflow_id: str,
+        *,
+        poll_interval: Optional[float] = None,
+        timeout: Optional[float] = _UNSET,
     ) -> m.Workflow:
         """Polls a workflow run until it finishes and returns its verbose view.
 
@@ -302,13 +310,22 @@ class WorkflowRuns(_Resource):
 
         Args:
             workflow_id: the run id.
-            poll_interval: seconds between polls (must be greater than zero).
+            poll_interval: seconds between polls (the core's 5 s when ``None``).
             timeout: give up after this many seconds with :class:`WaitTimeoutError` (the run
-                itself goes on).
+                itself goes on); the core's one hour when not given, no limit when ``None``.
         """
+        defaults = _ffi.WaitOptions()  # the core's defaults
+        timeout_ms: int
+        if timeout is _UNSET:
+            timeout_ms = defaults.timeout_ms
+        elif timeout is None:
+            timeout_ms = _NO_LIMIT_MS
+        else:
+            timeout_ms = _millis(timeout, "timeout") or 0  # not None: timeout is a number here
+        poll_ms = _millis(poll_interval, "poll_interval")
         options = _ffi.WaitOptions(
-            poll_interval_ms=_millis(poll_interval, "poll_interval") or 0,
-            timeout_ms=_millis(timeout, "timeout") or 0,
+            poll_interval_ms=defaults.poll_interval_ms if poll_ms is None else poll_ms,
+            timeout_ms=timeout_ms,
         )
         native = self._client._native_client()
         text = _call(native.wait_for_workflow_run_json, workflow_id, options)
