@@ -99,19 +99,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn tls_server() -> amperity_mock::MockServer {
-    server_with(|c| {
-        c.tls = true;
-        c.tokens = vec!["very-secret-bearer-token".into()];
-    })
-}
-
-fn tls_builder(server: &amperity_mock::MockServer) -> ClientBuilder {
-    builder(server)
-        .token("very-secret-bearer-token")
-        .add_root_certificate_pem(server.ca_cert_pem().unwrap())
-}
-
 #[test]
 fn explicit_proxy_with_credentials_tunnels_https() {
     let server = tls_server();
@@ -142,7 +129,7 @@ fn explicit_proxy_with_credentials_tunnels_https() {
     let tunneled = proxy.tunneled.lock().unwrap();
     assert!(!tunneled.is_empty());
     assert!(
-        !contains(&tunneled, b"very-secret-bearer-token"),
+        !contains(&tunneled, TLS_TOKEN.as_bytes()),
         "the token crossed the proxy in clear"
     );
     assert!(

@@ -132,20 +132,8 @@ fn serve(
     Ok(())
 }
 
-fn tls_server() -> amperity_mock::MockServer {
-    server_with(|c| {
-        c.tls = true;
-        c.tokens = vec!["very-secret-bearer-token".into()];
-    })
-}
-
 fn tls_client(server: &amperity_mock::MockServer, proxy: String) -> Client {
-    bare_builder(server)
-        .token("very-secret-bearer-token")
-        .add_root_certificate_pem(server.ca_cert_pem().unwrap())
-        .proxy(proxy)
-        .build()
-        .unwrap()
+    tls_builder(server).proxy(proxy).build().unwrap()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -175,7 +163,7 @@ fn socks5_with_credentials_tunnels_https() {
     assert_eq!(seen[0].target, format!("127.0.0.1:{}", server.port()));
     assert!(!seen[0].tunneled.is_empty());
     assert!(
-        !contains(&seen[0].tunneled, b"very-secret-bearer-token"),
+        !contains(&seen[0].tunneled, TLS_TOKEN.as_bytes()),
         "the token crossed the proxy in clear"
     );
 }
@@ -206,9 +194,7 @@ fn socks5h_lets_the_proxy_resolve_the_host() {
 fn refused_socks_credentials_are_a_transport_error_without_the_password() {
     let server = tls_server();
     let proxy = Socks5Proxy::start(Some(("alice", "right")));
-    let client = bare_builder(&server)
-        .token("very-secret-bearer-token")
-        .add_root_certificate_pem(server.ca_cert_pem().unwrap())
+    let client = tls_builder(&server)
         .proxy(format!(
             "socks5://alice:wrong-pw-123@127.0.0.1:{}",
             proxy.port
@@ -244,11 +230,7 @@ fn all_proxy_socks5_from_the_environment() {
     std::env::remove_var("NO_PROXY");
     std::env::remove_var("no_proxy");
     std::env::set_var("ALL_PROXY", format!("socks5://127.0.0.1:{}", proxy.port));
-    let client = bare_builder(&server)
-        .token("very-secret-bearer-token")
-        .add_root_certificate_pem(server.ca_cert_pem().unwrap())
-        .build()
-        .unwrap();
+    let client = tls_builder(&server).build().unwrap();
     std::env::remove_var("ALL_PROXY");
     client
         .list_segments(PageOptions::limit(2))

@@ -79,3 +79,21 @@ pub fn query_param(request: &RecordedRequest, name: &str) -> Option<String> {
         (k == name).then(|| v.to_owned())
     })
 }
+
+/// The bearer token of [`tls_server`].
+pub const TLS_TOKEN: &str = "very-secret-bearer-token";
+
+/// A mock serving TLS (self-signed) that accepts only [`TLS_TOKEN`].
+pub fn tls_server() -> MockServer {
+    server_with(|c| {
+        c.tls = true;
+        c.tokens = vec![TLS_TOKEN.into()];
+    })
+}
+
+/// A builder for [`tls_server`]: its token, its certificate trusted, no proxy yet.
+pub fn tls_builder(server: &MockServer) -> ClientBuilder {
+    bare_builder(server)
+        .token(TLS_TOKEN)
+        .add_root_certificate_pem(server.ca_cert_pem().unwrap())
+}
