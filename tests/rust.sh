@@ -16,6 +16,10 @@ fi
 if cargo clippy --version >/dev/null 2>&1; then
   echo "== rust: cargo clippy (all targets, -D warnings)"
   cargo clippy --workspace --all-targets --locked -- -D warnings
+  # The workspace build turns on the core's `uniffi` feature; the core alone (what a Rust user
+  # depends on) must be clean without it too.
+  echo "== rust: cargo clippy -p amperity (without the uniffi feature)"
+  cargo clippy -p amperity --all-targets --locked -- -D warnings
 else
   echo "== rust: clippy is not installed in this toolchain: the lint check is skipped"
 fi

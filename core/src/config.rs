@@ -13,6 +13,7 @@ pub const DEFAULT_RATE_LIMIT_PER_SECOND: f64 = 10.0;
 
 /// Where a tenant is hosted; decides the default base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum Region {
     /// AWS: `https://app.amperity.com/api` (the default).

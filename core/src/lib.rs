@@ -32,7 +32,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-#![forbid(unsafe_code)]
+// The uniffi scaffolding (feature `uniffi`) needs `unsafe` for its exported C symbols; without
+// the feature the crate has none.
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
 #![warn(missing_docs)]
 
 mod api;
@@ -49,6 +51,13 @@ mod resolve;
 mod retry;
 mod time;
 mod transport;
+#[cfg(feature = "uniffi")]
+pub mod uniffi_api;
+
+// The foreign-language surface lives in this crate (not in the FFI crate) so that the models and
+// enums derive their uniffi traits where they are defined: one namespace, one crate, no mirrors.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("amperity");
 
 pub use api::{
     AuditEventFilter, CampaignFilter, IngestJobQuery, RawMethod, RawRequest, RawResponse,

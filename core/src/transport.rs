@@ -35,6 +35,7 @@ pub(crate) struct HttpResponse {
 
 /// `Deprecation` / `Sunset` headers seen on an operation's response.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeprecationNotice {
     /// The operation that answered with the headers (for example `list-segment`).
     pub operation: String,

@@ -3,10 +3,13 @@ use crate::{AuditEvent, Client, PageOptions, Pager, Timestamp};
 
 /// Filters of `GET /audit-events`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuditEventFilter {
     /// Events at or after this time (inclusive).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub happened_from: Option<Timestamp>,
     /// Events before this time (exclusive).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub happened_to: Option<Timestamp>,
 }
 

@@ -3,8 +3,10 @@ use crate::{Campaign, CampaignDraft, Client, PageOptions, Pager};
 
 /// Filters of `GET /campaigns` and `GET /campaign-drafts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CampaignFilter {
     /// Only campaigns that use this destination data template (`ptg-…`).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub destination_data_template_id: Option<String>,
 }
 

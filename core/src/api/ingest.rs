@@ -6,12 +6,14 @@ use crate::{Client, IngestJob, IngestJobList, Timestamp};
 /// The window of `GET /ingest/jobs`: jobs whose `started_at` falls in `[created_from, created_to)`.
 /// Amperity keeps only the previous 7 days.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct IngestJobQuery {
     /// Inclusive start.
     pub created_from: Timestamp,
     /// Exclusive end.
     pub created_to: Timestamp,
     /// Ask for `total`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub with_total: bool,
 }
 

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 /// Method of a [`RawRequest`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RawMethod {
     /// GET (retried as idempotent).
     Get,

@@ -6,18 +6,25 @@ use std::time::{Duration, Instant};
 
 /// Filters of `GET /workflow/runs`; every `_from` is inclusive and every `_to` exclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WorkflowRunFilter {
     /// Created at or after.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub created_from: Option<Timestamp>,
     /// Created before.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub created_to: Option<Timestamp>,
     /// Ended at or after.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub ended_from: Option<Timestamp>,
     /// Ended before.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub ended_to: Option<Timestamp>,
     /// Only runs in this state (wire value such as `succeeded`).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub state: Option<String>,
     /// Only runs of this type, e.g. `courier.group/run`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub workflow_type: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A production tenant also sees its sandboxes' events. The principal and session fields are
 /// optional here although the spec requires them: non-human principals may lack some.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuditEvent {
     /// Event id, e.g. `ae-Ab1cDeFg`.

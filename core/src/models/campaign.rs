@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// A campaign (`GET /campaigns`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Campaign {
     /// Campaign id, e.g. `cc-21HCWon6Y`.

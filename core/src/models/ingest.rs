@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An ingest job (`GET /ingest/jobs`, `GET /ingest/jobs/{job-id}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IngestJob {
     /// Job id, e.g. `isj-20240827-54061-2l6XhD`.
@@ -17,6 +18,7 @@ pub struct IngestJob {
 
 /// What one feed of an ingest job loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IngestFeed {
     /// Feed id, e.g. `df-5L6d1veh`.
@@ -55,6 +57,7 @@ pub struct IngestFeed {
 
 /// One file of an ingest feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IngestFile {
     /// File id, e.g. `cb-20240618-71992-SF3Uz/part0.avro`.
@@ -72,6 +75,7 @@ pub struct IngestFile {
 
 /// The answer of `GET /ingest/jobs`: every job of the window (the endpoint is not paginated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IngestJobList {
     /// The jobs.

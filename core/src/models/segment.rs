@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// A segment (`GET /segments`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Segment {
     /// Segment id, e.g. `seg-35GMWpn6Y`.

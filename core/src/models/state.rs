@@ -7,6 +7,7 @@ use std::fmt;
 /// wire; the spelling of multi-word states is undocumented, so parsing ignores case and treats
 /// spaces, `_` and `-` alike. Unknown values are kept in [`RunState::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum RunState {
     /// Scheduled, not started.
@@ -40,7 +41,10 @@ pub enum RunState {
     /// Skipped (terminal, tasks and feeds).
     Skipped,
     /// A value this SDK does not know yet, exactly as received.
-    Other(String),
+    Other {
+        /// The state as the server sent it.
+        value: String,
+    },
 }
 
 impl RunState {
@@ -70,7 +74,9 @@ impl RunState {
             "succeeded" => Self::Succeeded,
             "failed" => Self::Failed,
             "skipped" => Self::Skipped,
-            _ => Self::Other(value.to_owned()),
+            _ => Self::Other {
+                value: value.to_owned(),
+            },
         }
     }
 
@@ -92,7 +98,7 @@ impl RunState {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
-            Self::Other(value) => value,
+            Self::Other { value } => value,
         }
     }
 
@@ -145,7 +151,9 @@ mod tests {
         assert_eq!(RunState::parse("cancelled"), RunState::Canceled);
         assert_eq!(
             RunState::parse("warping"),
-            RunState::Other("warping".into())
+            RunState::Other {
+                value: "warping".into()
+            }
         );
         assert!(RunState::parse("failed").is_terminal());
         assert!(!RunState::parse("running").is_terminal());

@@ -64,6 +64,7 @@ impl Workflow {
 
 /// One task of a workflow run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct WorkflowTaskInstance {
     /// Task instance id, e.g. `wft-20240619-14574-6kyYdY`.
@@ -109,6 +110,7 @@ pub struct WorkflowTaskInstance {
 
 /// Why a workflow or task failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct WorkflowError {
     /// Namespaced location of the failure, e.g. `amperity.workflow.task.stitch/table`.
@@ -126,6 +128,7 @@ pub struct WorkflowError {
 
 /// What a courier-group run does (`run_mode`); omitted unless set, so the scheduled mode applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum RunMode {
@@ -150,6 +153,7 @@ impl RunMode {
 
 /// How much of a workflow run `GET /workflow/runs/{id}` returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum WorkflowView {
     /// id, name, state, tenant, type and times (the server's default).
     #[default]
@@ -170,17 +174,21 @@ impl WorkflowView {
 
 /// Body of `POST /workflow/runs`. Optional fields are left out of the JSON unless set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WorkflowRunRequest {
     /// What to run: a courier group (`cg-…`), orchestration group (`og-…`) or campaign (`cc-…`).
     pub config_id: String,
     /// Courier groups: inclusive start of the data range (required for file sources).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub range_from: Option<Timestamp>,
     /// Courier groups: exclusive end of the data range; only with `range_from`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub range_to: Option<Timestamp>,
     /// Courier groups: what the run does; the scheduled mode applies when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub run_mode: Option<RunMode>,
 }
 

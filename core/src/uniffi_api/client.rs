@@ -3,13 +3,13 @@
 
 use super::config::ClientConfig;
 use super::error::{AmperityError, Result};
-use super::models::{
-    AuditEventFilter, CampaignFilter, DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery,
-    PageOptions, RawRequest, RawResponse, WaitOptions, Workflow, WorkflowRunFilter,
-    WorkflowRunRequest, WorkflowView,
-};
+use super::models::{PageOptions, RawRequest, RawResponse, WaitOptions, Workflow};
 use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
-use amperity_core as core_api;
+use crate as core_api;
+use crate::{
+    AuditEventFilter, CampaignFilter, DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery,
+    WorkflowRunFilter, WorkflowRunRequest, WorkflowView,
+};
 use std::sync::Arc;
 
 /// A client for one Amperity tenant: blocking, thread-safe, share one per tenant.
@@ -56,11 +56,7 @@ impl Client {
 
     /// `Deprecation`/`Sunset` headers seen so far, one entry per operation (latest values).
     pub fn deprecation_notices(&self) -> Vec<DeprecationNotice> {
-        self.inner
-            .deprecation_notices()
-            .into_iter()
-            .map(Into::into)
-            .collect()
+        self.inner.deprecation_notices().into_iter().collect()
     }
 
     /// Lists segments (`GET /segments`); no request is sent until the first `next_page`.
@@ -75,9 +71,7 @@ impl Client {
         page: PageOptions,
     ) -> Result<Arc<CampaignPager>> {
         let page = page.to_core()?;
-        Ok(CampaignPager::new(
-            self.inner.list_campaigns(filter.into(), page),
-        ))
+        Ok(CampaignPager::new(self.inner.list_campaigns(filter, page)))
     }
 
     /// Lists campaign drafts (`GET /campaign-drafts`; needs api-version `unstable`).
@@ -88,7 +82,7 @@ impl Client {
     ) -> Result<Arc<CampaignPager>> {
         let page = page.to_core()?;
         Ok(CampaignPager::new(
-            self.inner.list_campaign_drafts(filter.into(), page),
+            self.inner.list_campaign_drafts(filter, page),
         ))
     }
 
@@ -100,7 +94,7 @@ impl Client {
     ) -> Result<Arc<AuditEventPager>> {
         let page = page.to_core()?;
         Ok(AuditEventPager::new(
-            self.inner.list_audit_events(filter.into(), page),
+            self.inner.list_audit_events(filter, page),
         ))
     }
 
@@ -112,31 +106,28 @@ impl Client {
     ) -> Result<Arc<WorkflowPager>> {
         let page = page.to_core()?;
         Ok(WorkflowPager::new(
-            self.inner.list_workflow_runs(filter.into(), page),
+            self.inner.list_workflow_runs(filter, page),
         ))
     }
 
     /// Lists the ingest jobs of a time window (`GET /ingest/jobs`, not paginated).
     pub fn list_ingest_jobs(&self, query: IngestJobQuery) -> Result<IngestJobList> {
-        Ok(self.inner.list_ingest_jobs(query.into())?.into())
+        Ok(self.inner.list_ingest_jobs(query)?)
     }
 
     /// Fetches one ingest job (`GET /ingest/jobs/{id}`).
     pub fn get_ingest_job(&self, job_id: String) -> Result<IngestJob> {
-        Ok(self.inner.get_ingest_job(&job_id)?.into())
+        Ok(self.inner.get_ingest_job(&job_id)?)
     }
 
     /// Starts a workflow run (`POST /workflow/runs`; never retried blindly).
     pub fn run_workflow(&self, request: WorkflowRunRequest) -> Result<Workflow> {
-        Ok(self.inner.run_workflow(&request.into())?.into())
+        Ok(self.inner.run_workflow(&request)?.into())
     }
 
     /// Fetches a workflow run (`GET /workflow/runs/{id}`).
     pub fn get_workflow_run(&self, workflow_id: String, view: WorkflowView) -> Result<Workflow> {
-        Ok(self
-            .inner
-            .get_workflow_run(&workflow_id, view.into())?
-            .into())
+        Ok(self.inner.get_workflow_run(&workflow_id, view)?.into())
     }
 
     /// Asks a workflow run to stop (`POST /workflow/runs/{id}/stop`).
@@ -170,7 +161,7 @@ impl Client {
 
     /// `list_ingest_jobs` as JSON text `{"items": [...], "total": n}` (the Python fast path).
     pub fn list_ingest_jobs_json(&self, query: IngestJobQuery) -> Result<String> {
-        json!(self.inner.list_ingest_jobs(query.into())?)
+        json!(self.inner.list_ingest_jobs(query)?)
     }
 
     /// `get_ingest_job` as JSON text.
@@ -180,12 +171,12 @@ impl Client {
 
     /// `run_workflow` as JSON text.
     pub fn run_workflow_json(&self, request: WorkflowRunRequest) -> Result<String> {
-        json!(self.inner.run_workflow(&request.into())?)
+        json!(self.inner.run_workflow(&request)?)
     }
 
     /// `get_workflow_run` as JSON text.
     pub fn get_workflow_run_json(&self, workflow_id: String, view: WorkflowView) -> Result<String> {
-        json!(self.inner.get_workflow_run(&workflow_id, view.into())?)
+        json!(self.inner.get_workflow_run(&workflow_id, view)?)
     }
 
     /// `stop_workflow_run` as JSON text.

@@ -2,8 +2,9 @@
 //! that each language's thin layer wraps in its own iterator protocol.
 
 use super::error::{AmperityError, Result};
-use super::models::{AuditEvent, Campaign, JsonPage, JsonValue, Segment, Workflow};
-use amperity_core as core_api;
+use super::models::{JsonPage, JsonValue, Workflow};
+use crate as core_api;
+use crate::{AuditEvent, Campaign, Segment};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

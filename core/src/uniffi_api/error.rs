@@ -1,6 +1,6 @@
 //! The one error type of the uniffi surface: a small flat enum carrying the HTTP details.
 
-use amperity_core::{ApiErrorKind as CoreApiErrorKind, Error, TransportKind as CoreTransportKind};
+use crate::{ApiErrorKind as CoreApiErrorKind, Error, TransportKind as CoreTransportKind};
 use std::fmt;
 
 /// Classification of an HTTP error status (mirrors the core's `ApiErrorKind`).
@@ -291,9 +291,6 @@ impl From<Error> for AmperityError {
                 workflow_id,
                 last_state,
                 waited_ms: i64::try_from(waited_ms).unwrap_or(i64::MAX),
-            },
-            other => Self::Other {
-                detail: other.to_string(),
             },
         }
     }

@@ -1,30 +1,9 @@
 //! `ClientConfig`: every client setting as one record, turned into the core's builder.
 
 use super::error::{AmperityError, Result};
-use amperity_core::{ClientBuilder, EnvSettings, Region as CoreRegion, RetryPolicy};
+use crate::{ClientBuilder, EnvSettings, Region, RetryPolicy};
 use std::collections::HashMap;
 use std::time::Duration;
-
-/// Where a tenant is hosted; decides the default base URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Region {
-    /// AWS: `https://app.amperity.com/api` (the default).
-    Aws,
-    /// Azure: `https://{tenant}.amperity.com/api`.
-    Azure,
-    /// Australia: `https://app-aws-apse2.amperity.com/api`.
-    Australia,
-}
-
-impl From<Region> for CoreRegion {
-    fn from(region: Region) -> Self {
-        match region {
-            Region::Aws => CoreRegion::Aws,
-            Region::Azure => CoreRegion::Azure,
-            Region::Australia => CoreRegion::Australia,
-        }
-    }
-}
 
 /// Everything a [`Client`](super::Client) is built from. Unset optional fields take the core's
 /// defaults (10 s connect timeout, 60 s request timeout, 3 attempts with 1 s initial and 20 s
@@ -78,7 +57,7 @@ pub struct ClientConfig {
     /// Client-side rate limit in requests per second shared by every thread using the client:
     /// 10 (the documented limit) by default, `None` turns it off.
     // uniffi takes a literal here: `default_rate_limit_matches_the_core` keeps it equal to
-    // amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND.
+    // crate::DEFAULT_RATE_LIMIT_PER_SECOND.
     #[uniffi(default = Some(10.0))]
     pub rate_limit_per_second: Option<f64>,
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
@@ -95,16 +74,6 @@ pub struct ClientConfig {
     /// Largest response body accepted, in bytes.
     #[uniffi(default = None)]
     pub max_response_bytes: Option<i64>,
-}
-
-impl From<CoreRegion> for Region {
-    fn from(region: CoreRegion) -> Self {
-        match region {
-            CoreRegion::Azure => Region::Azure,
-            CoreRegion::Australia => Region::Australia,
-            _ => Region::Aws,
-        }
-    }
 }
 
 /// The `AMPERITY_*` variables of the process environment as a config: `AMPERITY_TENANT`
@@ -141,7 +110,7 @@ impl ClientConfig {
             client_id: env.client_id,
             client_secret: env.client_secret,
             token_url: env.token_url,
-            region: env.region.map(Region::from),
+            region: env.region,
             base_url: env.base_url,
             api_version: env.api_version,
             connect_timeout_ms: None,
@@ -150,7 +119,7 @@ impl ClientConfig {
             initial_backoff_ms: None,
             max_backoff_ms: None,
             max_retry_after_ms: None,
-            rate_limit_per_second: Some(amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND),
+            rate_limit_per_second: Some(crate::DEFAULT_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
             proxy: None,
             user_agent_suffix: None,
@@ -163,7 +132,7 @@ impl ClientConfig {
     pub(crate) fn into_builder(self) -> Result<ClientBuilder> {
         // Credentials go to the core as given: it checks their combination (one kind, a
         // token URL only with client credentials), whatever the order.
-        let mut builder = amperity_core::Client::builder(self.tenant);
+        let mut builder = crate::Client::builder(self.tenant);
         if let Some(token) = self.token {
             builder = builder.token(token);
         }
@@ -172,7 +141,7 @@ impl ClientConfig {
             builder = builder.token_url(url);
         }
         if let Some(region) = self.region {
-            builder = builder.region(region.into());
+            builder = builder.region(region);
         }
         if let Some(url) = self.base_url {
             builder = builder.base_url(url);
@@ -265,7 +234,7 @@ mod tests {
         let source = include_str!("config.rs");
         let literal = format!(
             "#[uniffi(default = Some({:?}))]",
-            amperity_core::DEFAULT_RATE_LIMIT_PER_SECOND
+            crate::DEFAULT_RATE_LIMIT_PER_SECOND
         );
         assert!(source.contains(&literal), "expected {literal} in config.rs");
     }

@@ -1,0 +1,35 @@
+//! The uniffi surface for Python, Kotlin and Swift (feature `uniffi`).
+//!
+//! The models, filters and enums are the core's own types, which derive their uniffi traits
+//! where they are defined (times cross as the custom type `Timestamp`, free-form JSON as
+//! `JsonValue`). This module adds only what the foreign languages need on top: a [`Client`]
+//! object built from a [`ClientConfig`] record, pager objects for the lists (uniffi has no
+//! iterator type; each language's layer wraps `next_page()` in its own iterator protocol), the
+//! few records whose shape must differ (see `models.rs`, each with its reason), and one flat
+//! [`AmperityError`] enum carrying the HTTP details.
+//!
+//! Only signed integers cross the boundary (unsigned types become `UInt`/`ULong` in Kotlin,
+//! which Java callers see as mangled accessors), and no error field is named `message` (it
+//! clashes with `Throwable.message` in Kotlin).
+//!
+//! Every list pager also has `next_page_json()`, and every model-returning call a `*_json`
+//! twin: the same data as one JSON string, which Python parses with `json.loads` far faster
+//! than uniffi's interpreted field-by-field record lifting.
+
+mod client;
+mod config;
+mod error;
+mod models;
+mod pager;
+
+pub use client::Client;
+pub use config::ClientConfig;
+pub use error::{AmperityError, ApiErrorKind, TransportKind};
+pub use models::{
+    run_state_is_terminal, run_state_name, run_state_parse, JsonPage, JsonValue, PageOptions,
+    QueryParam, RawRequest, RawResponse, WaitOptions, Workflow,
+};
+pub use pager::{
+    AuditEventPage, AuditEventPager, CampaignPage, CampaignPager, RawPage, RawPager, SegmentPage,
+    SegmentPager, WorkflowPage, WorkflowPager,
+};
