@@ -61,16 +61,18 @@ for example in list_segments run_workflow audit_events; do
     cc "${strict[@]}" "examples/c/$example.c" $cflags $static_libs -o "$bin/${example}_static" ||
         fail "compile examples/c/$example.c (static)"
 done
-cc "${strict[@]}" -g tests/c/test_c_api.c $cflags $libs -lpthread -o "$bin/test_c_api" ||
-    fail "compile tests/c/test_c_api.c"
-cc "${strict[@]}" -g -fsanitize=address -fno-omit-frame-pointer tests/c/test_c_api.c $cflags \
-    $static_libs -lpthread -o "$bin/test_c_api_asan" || fail "compile tests/c/test_c_api.c (ASan)"
+# The C tests: test_main.c (the runner), test_support.c (shared helpers) and one file per concern.
+c_tests=(tests/c/test_*.c)
+cc "${strict[@]}" -g "${c_tests[@]}" $cflags $libs -lpthread -o "$bin/test_c_api" ||
+    fail "compile tests/c/test_*.c"
+cc "${strict[@]}" -g -fsanitize=address -fno-omit-frame-pointer "${c_tests[@]}" $cflags \
+    $static_libs -lpthread -o "$bin/test_c_api_asan" || fail "compile tests/c/test_*.c (ASan)"
 
 step "every exported function is called by the C tests"
 missing=0
 for fn in $(grep -oE '\bamperity_[a-z0-9_]+\(' include/amperity.h | tr -d '(' | sort -u); do
-    if ! grep -q "\b$fn(" tests/c/test_c_api.c; then
-        echo "not called by tests/c/test_c_api.c: $fn" >&2
+    if ! grep -q "\b$fn(" "${c_tests[@]}"; then
+        echo "not called by tests/c/test_*.c: $fn" >&2
         missing=1
     fi
 done

@@ -1,0 +1,47 @@
+//! The control endpoints under `/__mock/`: health, the recorded requests and the fault rules.
+
+use hyper::Method;
+use serde_json::json;
+
+use super::response::Resp;
+use super::state::Shared;
+use crate::fault::FaultRule;
+use crate::{lock, RecordedRequest};
+
+pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> Resp {
+    match (path, method) {
+        ("/__mock/health", &Method::GET) => Resp::json(200, "{\"status\":\"ok\"}"),
+        ("/__mock/requests", &Method::GET) => {
+            let reqs = lock(&sh.requests);
+            let items: Vec<&RecordedRequest> = reqs.iter().collect();
+            Resp::json(200, serde_json::to_vec(&items).unwrap_or_default())
+        }
+        ("/__mock/requests", &Method::DELETE) => {
+            lock(&sh.requests).clear();
+            Resp::empty(204)
+        }
+        ("/__mock/faults", &Method::POST) => {
+            let spec = String::from_utf8_lossy(body);
+            match FaultRule::parse(spec.trim()) {
+                Ok(rule) => {
+                    let text = rule.to_string();
+                    sh.add_fault(rule);
+                    Resp::value(201, &json!({"installed": text}))
+                }
+                Err(e) => sh.error(400, &format!("invalid fault spec: {e}")),
+            }
+        }
+        ("/__mock/faults", &Method::DELETE) => {
+            sh.clear_faults();
+            Resp::empty(204)
+        }
+        ("/__mock/health", _) => sh.error(405, "method not allowed").header("allow", "GET"),
+        ("/__mock/requests", _) => sh
+            .error(405, "method not allowed")
+            .header("allow", "GET, DELETE"),
+        ("/__mock/faults", _) => sh
+            .error(405, "method not allowed")
+            .header("allow", "POST, DELETE"),
+        _ => sh.error(404, "no such control endpoint"),
+    }
+}

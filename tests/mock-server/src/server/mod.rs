@@ -1,0 +1,199 @@
+//! Connection handling, routing and the API handlers: the TLS acceptor, the accept loop and
+//! `handle`, the entry point of every request (control endpoints, recording, faults, routing).
+
+mod auth;
+mod control;
+mod lists;
+mod query;
+mod response;
+mod routes;
+mod state;
+mod workflows;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+
+use self::auth::{check_access, token};
+use self::control::control;
+use self::query::Query;
+use self::response::{html_error, huge_body, MockBody, Resp};
+use self::routes::{api, route, Route};
+pub(crate) use self::state::Shared;
+use crate::fault::{Fault, FaultRule};
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+
+pub(crate) fn tls_acceptor() -> std::io::Result<(tokio_rustls::TlsAcceptor, String)> {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let err = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".into()])
+        .map_err(|e| err(&e))?;
+    let pem = ck.cert.pem();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ck.signing_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| err(&e))?
+        .with_no_client_auth()
+        .with_single_cert(vec![ck.cert.der().clone()], key)
+        .map_err(|e| err(&e))?;
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok((tokio_rustls::TlsAcceptor::from(Arc::new(cfg)), pem))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accept loop
+
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((s, _)) => s,
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let sh = shared.clone();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req| {
+                        let sh = sh.clone();
+                        async move { Ok::<_, Infallible>(handle(sh, req).await) }
+                    });
+                    let mut builder = hyper::server::conn::http1::Builder::new();
+                    builder.timer(TokioTimer::new()).keep_alive(true);
+                    match tls {
+                        Some(acceptor) => {
+                            if let Ok(s) = acceptor.accept(stream).await {
+                                let _ = builder.serve_connection(TokioIo::new(s), svc).await;
+                            }
+                        }
+                        None => {
+                            let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request handling
+
+async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
+    let (parts, body) = req.into_parts();
+    let body = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let path = parts.uri.path();
+    if path == "/__mock" || path.starts_with("/__mock/") {
+        return control(&sh, &parts.method, path, &body).into_response(false);
+    }
+    sh.record(&parts, &body);
+
+    let method = parts.method.as_str();
+    let route = route(&parts.method, path);
+    let is_list = matches!(route, Ok(Route::List(_)));
+    let fault = match parts.headers.get("x-mock-fault") {
+        Some(v) => match v
+            .to_str()
+            .map_err(|e| e.to_string())
+            .and_then(FaultRule::parse)
+        {
+            Ok(rule) => (rule.matches(method, path) && (is_list || !rule.fault.list_only()))
+                .then_some(rule.fault),
+            Err(e) => {
+                return sh
+                    .error(400, &format!("invalid X-Mock-Fault: {e}"))
+                    .into_response(false)
+            }
+        },
+        None => sh.take_fault(method, path, is_list),
+    };
+    match &fault {
+        Some(Fault::Status {
+            status,
+            retry_after,
+            html,
+        }) => {
+            let mut r = if *html {
+                html_error(*status)
+            } else {
+                let reason = StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("Injected fault");
+                sh.error(*status, reason)
+            };
+            if let Some(ra) = retry_after {
+                r = r.header("retry-after", ra.clone());
+            }
+            return r.into_response(false);
+        }
+        Some(Fault::MalformedJson) => {
+            return Resp::json(
+                200,
+                "{\"data\": [{\"id\": \"seg-x\", \"name\": <html>Service Unavailable</html>",
+            )
+            .into_response(false)
+        }
+        Some(Fault::HugeBody { bytes }) => {
+            return Resp::json(200, huge_body(*bytes)).into_response(false)
+        }
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        _ => {}
+    }
+
+    let mut resp = match route {
+        Err((404, _)) => sh.error(404, &format!("no such endpoint: {} {path}", parts.method)),
+        Err((status, allow)) => sh
+            .error(
+                status,
+                &format!("method {} not allowed on {path}", parts.method),
+            )
+            .header("allow", allow),
+        Ok(Route::Token) => token(&sh, &parts.headers, &body),
+        Ok(route) => {
+            let query = Query::parse(parts.uri.query().unwrap_or(""));
+            match check_access(&sh, &parts.headers, &query) {
+                Err(r) => r,
+                Ok(version) => api(&sh, route, &query, version, &body, fault.as_ref()),
+            }
+        }
+    };
+
+    let broken = matches!(fault, Some(Fault::CloseMidBody));
+    match fault {
+        Some(Fault::TruncatedJson) => {
+            resp.body = resp.body.slice(..resp.body.len() / 2);
+        }
+        Some(Fault::Deprecation {
+            deprecation,
+            sunset,
+        }) => {
+            resp = resp
+                .header("deprecation", deprecation)
+                .header("sunset", sunset);
+        }
+        _ => {}
+    }
+    resp.into_response(broken)
+}
