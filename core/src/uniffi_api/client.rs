@@ -3,7 +3,7 @@
 
 use super::config::ClientConfig;
 use super::error::{AmperityError, Result};
-use super::models::{PageOptions, RawRequest, RawResponse, WaitOptions, Workflow};
+use super::models::{workflow_json, PageOptions, RawRequest, RawResponse, WaitOptions, Workflow};
 use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
 use crate as core_api;
 use crate::{
@@ -171,17 +171,19 @@ impl Client {
 
     /// `run_workflow` as JSON text.
     pub fn run_workflow_json(&self, request: WorkflowRunRequest) -> Result<String> {
-        json!(self.inner.run_workflow(&request)?)
+        json!(workflow_json(&self.inner.run_workflow(&request)?))
     }
 
     /// `get_workflow_run` as JSON text.
     pub fn get_workflow_run_json(&self, workflow_id: String, view: WorkflowView) -> Result<String> {
-        json!(self.inner.get_workflow_run(&workflow_id, view)?)
+        json!(workflow_json(
+            &self.inner.get_workflow_run(&workflow_id, view)?
+        ))
     }
 
     /// `stop_workflow_run` as JSON text.
     pub fn stop_workflow_run_json(&self, workflow_id: String) -> Result<String> {
-        json!(self.inner.stop_workflow_run(&workflow_id)?)
+        json!(workflow_json(&self.inner.stop_workflow_run(&workflow_id)?))
     }
 
     /// `wait_for_workflow_run` as JSON text.
@@ -190,8 +192,9 @@ impl Client {
         workflow_id: String,
         options: WaitOptions,
     ) -> Result<String> {
-        json!(self
+        let workflow = self
             .inner
-            .wait_for_workflow_run(&workflow_id, &options.to_core()?)?)
+            .wait_for_workflow_run(&workflow_id, &options.to_core()?)?;
+        json!(workflow_json(&workflow))
     }
 }

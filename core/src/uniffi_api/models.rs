@@ -109,6 +109,23 @@ impl From<core_api::Workflow> for Workflow {
     }
 }
 
+/// A core workflow as the JSON text the Python layer reads: its serde form plus `is_finished`,
+/// the field the `Workflow` mirror adds.
+#[derive(serde::Serialize)]
+pub(crate) struct WorkflowJson<'a> {
+    #[serde(flatten)]
+    workflow: &'a core_api::Workflow,
+    is_finished: bool,
+}
+
+/// The JSON form of one workflow (see [`WorkflowJson`]).
+pub(crate) fn workflow_json(workflow: &core_api::Workflow) -> WorkflowJson<'_> {
+    WorkflowJson {
+        workflow,
+        is_finished: workflow.is_finished(),
+    }
+}
+
 /// How to page through a list.
 ///
 /// A mirror of the core's `PageOptions`: the limit is signed (see `RawResponse`), so a negative

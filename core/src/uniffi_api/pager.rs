@@ -2,7 +2,7 @@
 //! that each language's thin layer wraps in its own iterator protocol.
 
 use super::error::{AmperityError, Result};
-use super::models::{JsonPage, JsonValue, Workflow};
+use super::models::{workflow_json, JsonPage, JsonValue, Workflow, WorkflowJson};
 use crate as core_api;
 use crate::{AuditEvent, Campaign, Segment};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,6 +13,16 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The JSON form of a page's items: the core's serde form...
+fn as_is<T>(items: &[T]) -> &[T] {
+    items
+}
+
+/// ...with the computed fields of a mirrored record added (`Workflow.is_finished`).
+fn workflows_json(items: &[core_api::Workflow]) -> Vec<WorkflowJson<'_>> {
+    items.iter().map(workflow_json).collect()
+}
+
 macro_rules! pager {
     (
         $(#[$page_doc:meta])*
@@ -20,6 +30,7 @@ macro_rules! pager {
         $(#[$pager_doc:meta])*
         pager $pager:ident;
         core $core_item:ty => $item:ty, $convert:expr;
+        json $json:path;
     ) => {
         $(#[$page_doc])*
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -64,7 +75,7 @@ macro_rules! pager {
                 let page = locked(&self.inner).next_page()?;
                 page.map(|page| {
                     Ok(JsonPage {
-                        items_json: serde_json::to_string(&page.items)
+                        items_json: serde_json::to_string(&$json(&page.items))
                             .map_err(AmperityError::serialisation)?,
                         next_token: page.next_token,
                         total: page.total,
@@ -99,6 +110,7 @@ pager! {
     /// Walks the segment list one page at a time.
     pager SegmentPager;
     core core_api::Segment => Segment, Segment::from;
+    json as_is;
 }
 
 pager! {
@@ -107,6 +119,7 @@ pager! {
     /// Walks the campaign or campaign-draft list one page at a time.
     pager CampaignPager;
     core core_api::Campaign => Campaign, Campaign::from;
+    json as_is;
 }
 
 pager! {
@@ -115,6 +128,7 @@ pager! {
     /// Walks the audit-event list one page at a time.
     pager AuditEventPager;
     core core_api::AuditEvent => AuditEvent, AuditEvent::from;
+    json as_is;
 }
 
 pager! {
@@ -123,6 +137,7 @@ pager! {
     /// Walks the workflow-run list one page at a time.
     pager WorkflowPager;
     core core_api::Workflow => Workflow, Workflow::from;
+    json workflows_json;
 }
 
 pager! {
@@ -131,4 +146,5 @@ pager! {
     /// Walks any `{data, next_token, total}` endpoint one page at a time.
     pager RawPager;
     core serde_json::Value => JsonValue, std::convert::identity;
+    json as_is;
 }
