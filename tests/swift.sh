@@ -67,6 +67,14 @@ fi
 echo "swift: XCTest: $summary"
 
 echo "== swift: examples (examples/swift) against the mock server"
+# SwiftPM does not always recompile the examples when a record of the generated bindings changes
+# shape (seen as a crash in a stale binary): start their build afresh whenever the bindings differ.
+bindings_hash=$(sha256sum "$package/Sources/AmperityBindings/AmperityBindings.swift" | cut -d' ' -f1)
+if [ "$(cat examples/swift/.build/amperity-bindings.sha256 2>/dev/null)" != "$bindings_hash" ]; then
+  rm -rf examples/swift/.build
+  mkdir -p examples/swift/.build
+  echo "$bindings_hash" > examples/swift/.build/amperity-bindings.sha256
+fi
 logged target/swift-examples-build.log '^[^[]' swift build --package-path examples/swift "${link[@]}" ||
   { cat target/swift-examples-build.log >&2; echo "swift: examples build failed" >&2; exit 1; }
 check_warnings target/swift-examples-build.log

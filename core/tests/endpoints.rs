@@ -49,6 +49,35 @@ fn list_segments_walks_every_page_with_limit_and_headers() {
 }
 
 #[test]
+fn fields_the_sdk_does_not_model_are_kept_in_extra() {
+    let server = server();
+    let client = client(&server);
+    let segments: Vec<_> = client
+        .list_segments(PageOptions::limit(50))
+        .items()
+        .take(50)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // The mock gives every 25th segment a `created_by` object the model does not have.
+    for (index, segment) in segments.iter().enumerate() {
+        if index % 25 == 24 {
+            assert_eq!(
+                segment.extra.get("created_by"),
+                Some(&serde_json::json!({"kind": "api-key", "id": format!("ak-{:05}", index + 1)})),
+                "{segment:?}"
+            );
+            assert_eq!(segment.extra.len(), 1);
+        } else {
+            assert!(segment.extra.is_empty(), "{segment:?}");
+        }
+    }
+    // Serialised again (the JSON other languages read), the field is where it was.
+    let text = serde_json::to_value(&segments[24]).unwrap();
+    assert_eq!(text["created_by"]["kind"], "api-key");
+    assert!(text.get("extra").is_none());
+}
+
+#[test]
 fn campaigns_and_filters() {
     let server = server();
     let client = client(&server);

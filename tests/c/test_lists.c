@@ -15,6 +15,30 @@ void test_other_lists(void) {
     CHECK(drain(iter, AMPERITY_OBJECT_KIND_CAMPAIGN) > 0);
     amperity_iter_free(iter);
 
+    /* A field the SDK does not model (the mock's 25th segment has `created_by`) is kept: the
+     * object's JSON and its accessors see it. */
+    OK(amperity_list_segments(client, NULL, &iter));
+    amperity_object *segment = NULL;
+    for (int i = 0; i < 25; i++) {
+        amperity_object_free(segment);
+        segment = NULL;
+        OK(amperity_iter_next(iter, &segment));
+    }
+    CHECK(segment != NULL);
+    const char *json = NULL;
+    size_t json_len = 0;
+    OK(amperity_object_json(segment, &json, &json_len));
+    CHECK(strstr(json, "\"created_by\":{") != NULL);
+    amperity_object *created_by = NULL;
+    OK(amperity_object_get(segment, "created_by", &created_by));
+    const char *text = NULL;
+    size_t text_len = 0;
+    OK(amperity_object_get_string(created_by, "id", &text, &text_len));
+    CHECK(text_len == 8 && strcmp(text, "ak-00025") == 0);
+    amperity_object_free(created_by);
+    amperity_object_free(segment);
+    amperity_iter_free(iter);
+
     OK(amperity_list_options_new(&options));
     OK(amperity_list_options_add_filter(options, "destination_data_template_id", "ptg-none"));
     OK(amperity_list_campaigns(client, options, &iter));

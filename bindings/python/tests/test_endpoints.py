@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 
 import pytest
@@ -14,6 +15,18 @@ UTC = dt.timezone.utc
 
 def now() -> dt.datetime:
     return dt.datetime.now(UTC)
+
+
+def test_fields_the_sdk_does_not_model_are_kept(client: amperity.Client) -> None:
+    # The mock gives every 25th segment a `created_by` object the model does not have.
+    segments = list(itertools.islice(client.segments.list(limit=50), 50))
+    assert segments[24].extra == {"created_by": {"kind": "api-key", "id": "ak-00025"}}
+    assert segments[24].raw["created_by"]["id"] == "ak-00025"
+    assert segments[24].raw["id"] == segments[24].id
+    assert all(s.extra == {} for i, s in enumerate(segments) if i % 25 != 24)
+    assert "extra" in segments[24].to_dict() and "_json" not in repr(segments[24])
+    built = amperity.Segment(id="seg-1", name="n", extra={"new": 1})
+    assert built.extra == {"new": 1} and built.status is None
 
 
 def test_campaigns(client: amperity.Client) -> None:
@@ -216,7 +229,7 @@ def test_models_behave(client: amperity.Client) -> None:
     a = next(iter(client.segments.list(limit=1)))
     b = next(iter(client.segments.list(limit=1)))
     assert a == b and a is not b
-    assert a.to_dict() == {"id": a.id, "name": a.name, "status": a.status}
+    assert a.to_dict() == {"id": a.id, "name": a.name, "status": a.status, "extra": {}}
     assert repr(a).startswith("Segment(id=")
     built = amperity.Segment(id=a.id, name=a.name, status=a.status)
     assert built == a

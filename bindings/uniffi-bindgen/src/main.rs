@@ -4,7 +4,6 @@
 //! classes (`bindings/python/python/amperity/_schema.py`) from the library's uniffi metadata.
 
 mod python_models;
-mod wire_names;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -3,49 +3,132 @@
 //! The Python layer receives pages and results as one JSON text (the `*_json` twins) and builds
 //! light `__slots__` objects from it, because uniffi's interpreted record lifting is slow. Those
 //! classes are generated here instead of written by hand: their names, fields, types and docs
-//! come from the uniffi records (which are the core's own models), the JSON names from the
-//! core's serde derives, and `RunState`'s wire values from the core's `RunState::parse`.
+//! come from the uniffi records (which are the core's own models), and `RunState`'s wire values
+//! from the core's `RunState::parse`. The JSON name of a field is its Rust name except for the
+//! serde renames listed in [`RENAMES`]; generation checks every name against the core's serde
+//! derive (a sample object built with these names must leave the model's `extra` empty), so a
+//! rename missing here fails the generation instead of shipping a wrong key.
 
-use crate::wire_names;
 use anyhow::{bail, Context, Result};
 use camino::Utf8Path;
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use uniffi_meta::{EnumMetadata, Metadata, RecordMetadata, Type};
 
+/// The fields whose JSON name differs from the Rust name (serde `rename`): record, field, name.
+const RENAMES: &[(&str, &str, &str)] = &[
+    ("Workflow", "workflow_type", "type"),
+    ("WorkflowError", "error_type", "type"),
+];
+
+/// Deserialises a JSON object as a core model and returns the names that landed in its `extra`.
+type Check = fn(Value) -> Result<Vec<String>>;
+
+fn check<T: serde::de::DeserializeOwned>(
+    extra: fn(&T) -> Vec<String>,
+) -> impl Fn(Value) -> Result<Vec<String>> {
+    move |value| Ok(extra(&serde_json::from_value::<T>(value)?))
+}
+
+macro_rules! checked {
+    ($model:ty) => {
+        |value| check::<$model>(|m| m.extra.keys().cloned().collect())(value)
+    };
+}
+
 /// How the Python layer gets a record.
 enum Source {
-    /// Built from the core's JSON, whose field names are these (serde's, in declaration order).
-    /// Fields the uniffi record has beyond them are added to the JSON under their own names.
-    Json(Vec<String>),
-    /// Built from JSON the core writes with the Rust field names (a type that is only serialised).
-    JsonFieldNames,
+    /// Built from the core's JSON. `added` are the fields the uniffi layer adds to the core's JSON
+    /// (computed fields of a mirror, such as `Workflow.is_finished`).
+    Json {
+        check: Check,
+        added: &'static [&'static str],
+    },
     /// Built from the uniffi record itself (keyword construction).
     Record,
 }
 
 /// The records the Python layer exposes, in the order the file lists them.
 fn models() -> Vec<(&'static str, Source)> {
-    use wire_names::of;
+    let json = |check: Check| Source::Json { check, added: &[] };
     vec![
-        ("Segment", Source::Json(of::<amperity::Segment>())),
-        ("Campaign", Source::Json(of::<amperity::Campaign>())),
-        ("AuditEvent", Source::Json(of::<amperity::AuditEvent>())),
-        (
-            "WorkflowError",
-            Source::Json(of::<amperity::WorkflowError>()),
-        ),
+        ("Segment", json(checked!(amperity::Segment))),
+        ("Campaign", json(checked!(amperity::Campaign))),
+        ("AuditEvent", json(checked!(amperity::AuditEvent))),
+        ("WorkflowError", json(checked!(amperity::WorkflowError))),
         (
             "WorkflowTaskInstance",
-            Source::Json(of::<amperity::WorkflowTaskInstance>()),
+            json(checked!(amperity::WorkflowTaskInstance)),
         ),
-        ("Workflow", Source::Json(of::<amperity::Workflow>())),
-        ("IngestFile", Source::Json(of::<amperity::IngestFile>())),
-        ("IngestFeed", Source::Json(of::<amperity::IngestFeed>())),
-        ("IngestJob", Source::Json(of::<amperity::IngestJob>())),
-        ("IngestJobList", Source::JsonFieldNames),
+        (
+            "Workflow",
+            Source::Json {
+                check: checked!(amperity::Workflow),
+                added: &["is_finished"],
+            },
+        ),
+        ("IngestFile", json(checked!(amperity::IngestFile))),
+        ("IngestFeed", json(checked!(amperity::IngestFeed))),
+        ("IngestJob", json(checked!(amperity::IngestJob))),
+        // Only serialised by the core (it is assembled from a response), with its Rust names.
+        (
+            "IngestJobList",
+            Source::Json {
+                check: |_| Ok(Vec::new()),
+                added: &[],
+            },
+        ),
         ("DeprecationNotice", Source::Record),
     ]
+}
+
+/// The JSON name of `field` of `record`.
+fn wire_name<'a>(record: &str, field: &'a str) -> &'a str {
+    RENAMES
+        .iter()
+        .find(|(r, f, _)| *r == record && *f == field)
+        .map_or(field, |(_, _, wire)| wire)
+}
+
+/// A JSON object with every field of `record` set, under the names this generator uses.
+fn sample(records: &BTreeMap<String, RecordMetadata>, record: &RecordMetadata) -> Result<Value> {
+    let mut object = Map::new();
+    for field in &record.fields {
+        if is_extra(&field.name, &field.ty) {
+            continue;
+        }
+        let value = sample_value(records, &field.ty)?;
+        object.insert(wire_name(&record.name, &field.name).to_owned(), value);
+    }
+    Ok(Value::Object(object))
+}
+
+fn sample_value(records: &BTreeMap<String, RecordMetadata>, ty: &Type) -> Result<Value> {
+    Ok(match ty {
+        Type::Optional { inner_type } | Type::Box { inner_type } => {
+            sample_value(records, inner_type)?
+        }
+        Type::Sequence { inner_type } => json!([sample_value(records, inner_type)?]),
+        Type::Record { name, .. } => {
+            let nested = records
+                .get(name)
+                .with_context(|| format!("no record {name}"))?;
+            sample(records, nested)?
+        }
+        Type::Enum { name, .. } if name == "RunState" => json!("running"),
+        Type::Custom { name, .. } if name == "Timestamp" => json!("2024-06-19T14:57:00Z"),
+        Type::Custom { name, .. } if name == "JsonValue" => json!({"any": ["json"]}),
+        Type::String => json!("text"),
+        Type::Boolean => json!(true),
+        Type::Int8 | Type::Int16 | Type::Int32 | Type::Int64 => json!(7),
+        other => bail!("no sample value for {other:?}"),
+    })
+}
+
+/// The forward-compatibility map every JSON model has (Python derives it from the JSON object).
+fn is_extra(name: &str, ty: &Type) -> bool {
+    name == "extra" && matches!(ty, Type::Map { .. })
 }
 
 /// Reads the metadata of `library` and writes the Python module to `output`.
@@ -74,7 +157,7 @@ pub fn write(library: &str, output: &str) -> Result<()> {
         let record = records
             .get(name)
             .with_context(|| format!("the library has no {name} record"))?;
-        write_record(&mut out, record, &source)?;
+        write_record(&mut out, &records, record, &source)?;
     }
     std::fs::write(output, out).with_context(|| format!("writing {output}"))
 }
@@ -89,7 +172,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, Iterator, List, Optional
 
-from ._model_base import _Model, _new, _opt_time, _RunStateMethods, _time
+from ._model_base import _JsonModel, _Model, _new, _opt_time, _RunStateMethods, _time
 
 "#;
 
@@ -125,9 +208,16 @@ fn write_run_state(out: &mut String, run_state: &EnumMetadata) -> Result<()> {
     Ok(())
 }
 
-fn write_record(out: &mut String, record: &RecordMetadata, source: &Source) -> Result<()> {
+fn write_record(
+    out: &mut String,
+    records: &BTreeMap<String, RecordMetadata>,
+    record: &RecordMetadata,
+    source: &Source,
+) -> Result<()> {
     let name = &record.name;
-    writeln!(out, "\n\nclass {name}(_Model):")?;
+    let has_extra = record.fields.iter().any(|f| is_extra(&f.name, &f.ty));
+    let base = if has_extra { "_JsonModel" } else { "_Model" };
+    writeln!(out, "\n\nclass {name}({base}):")?;
     let doc = record.docstring.as_deref().unwrap_or(name);
     writeln!(out, "    \"\"\"{}", python_doc_block(doc, "    ", 7))?;
     writeln!(out, "\n    Attributes:")?;
@@ -138,26 +228,24 @@ fn write_record(out: &mut String, record: &RecordMetadata, source: &Source) -> R
         writeln!(out, "{lead}{text}")?;
     }
     writeln!(out, "    \"\"\"\n")?;
-    let slots: Vec<String> = record
+    // Stored fields; `extra` is derived from the JSON object (`_JsonModel`).
+    let stored: Vec<_> = record
         .fields
         .iter()
-        .map(|f| format!("{:?}", f.name))
+        .filter(|f| !is_extra(&f.name, &f.ty))
         .collect();
-    let one_line = match slots.as_slice() {
-        [only] => format!("    __slots__ = ({only},)"),
-        _ => format!("    __slots__ = ({})", slots.join(", ")),
-    };
-    if one_line.len() <= 99 {
-        writeln!(out, "{one_line}")?;
-    } else {
-        writeln!(out, "    __slots__ = (")?;
-        for slot in &slots {
-            writeln!(out, "        {slot},")?;
-        }
-        writeln!(out, "    )")?;
-    }
-    for field in &record.fields {
+    let slots: Vec<String> = stored.iter().map(|f| format!("{:?}", f.name)).collect();
+    write_tuple(out, "__slots__", &slots, "")?;
+    for field in &stored {
         writeln!(out, "    {}: {}", field.name, python_type(&field.ty)?)?;
+    }
+    let wire: Vec<String> = stored
+        .iter()
+        .map(|f| format!("{:?}", wire_name(name, &f.name)))
+        .collect();
+    if has_extra {
+        writeln!(out)?;
+        write_tuple(out, "_KNOWN", &wire, "frozenset")?;
     }
     // A record that is a list of items behaves like one.
     if let Some(items) = record.fields.iter().find(|f| f.name == "items") {
@@ -173,29 +261,55 @@ fn write_record(out: &mut String, record: &RecordMetadata, source: &Source) -> R
             )?;
         }
     }
-    let wire = match source {
-        Source::Json(wire) => Some(wire.clone()),
-        Source::JsonFieldNames => Some(record.fields.iter().map(|f| f.name.clone()).collect()),
-        Source::Record => None,
+    let Source::Json { check, added } = source else {
+        return Ok(());
     };
-    if let Some(wire) = wire {
-        if wire.is_empty() || wire.len() > record.fields.len() {
-            bail!(
-                "{name}: the core's serde fields {wire:?} do not match the uniffi record's {} fields",
-                record.fields.len()
-            );
+    // Every name must be one the core's serde derive knows: nothing may land in `extra`.
+    let mut sample = sample(records, record)?;
+    if let Value::Object(object) = &mut sample {
+        object.retain(|key, _| !added.contains(&key.as_str()));
+    }
+    let unknown = check(sample).with_context(|| format!("{name}: the core refused the sample"))?;
+    if !unknown.is_empty() {
+        bail!("{name}: the core does not know the JSON names {unknown:?}: add their serde renames to RENAMES");
+    }
+    writeln!(
+        out,
+        "\n\ndef {}(d: Dict[str, Any]) -> {name}:",
+        builder_name(name)
+    )?;
+    writeln!(out, "    o = _new({name})\n    g = d.get")?;
+    for field in &stored {
+        let key = wire_name(name, &field.name);
+        writeln!(out, "    o.{} = {}", field.name, from_json(&field.ty, key)?)?;
+    }
+    if has_extra {
+        writeln!(out, "    o._json = d")?;
+    }
+    writeln!(out, "    return o")?;
+    Ok(())
+}
+
+/// `    name = (a, b)` on one line when it fits in 99 columns, else one item per line; `call`
+/// wraps the tuple (`frozenset(...)`).
+fn write_tuple(out: &mut String, name: &str, items: &[String], call: &str) -> Result<()> {
+    let (open, close) = if call.is_empty() {
+        ("(".to_owned(), ")")
+    } else {
+        (format!("{call}(("), "))")
+    };
+    let one_line = match items {
+        [only] => format!("    {name} = {open}{only},{close}"),
+        _ => format!("    {name} = {open}{}{close}", items.join(", ")),
+    };
+    if one_line.len() <= 99 {
+        writeln!(out, "{one_line}")?;
+    } else {
+        writeln!(out, "    {name} = {open}")?;
+        for item in items {
+            writeln!(out, "        {item},")?;
         }
-        writeln!(
-            out,
-            "\n\ndef {}(d: Dict[str, Any]) -> {name}:",
-            builder_name(name)
-        )?;
-        writeln!(out, "    o = _new({name})\n    g = d.get")?;
-        for (index, field) in record.fields.iter().enumerate() {
-            let key = wire.get(index).unwrap_or(&field.name);
-            writeln!(out, "    o.{} = {}", field.name, from_json(&field.ty, key)?)?;
-        }
-        writeln!(out, "    return o")?;
+        writeln!(out, "    {close}")?;
     }
     Ok(())
 }
@@ -355,8 +469,12 @@ mod tests {
     }
 
     #[test]
-    fn serde_field_names_follow_renames() {
-        let names = wire_names::of::<amperity::WorkflowError>();
-        assert_eq!(names, ["type", "message", "attribution", "data"]);
+    fn renames_are_the_core_serde_names() {
+        let error = serde_json::from_value::<amperity::WorkflowError>(json!({
+            wire_name("WorkflowError", "error_type"): "x", "message": "m"
+        }))
+        .unwrap();
+        assert!(error.extra.is_empty() && error.error_type == "x");
+        assert_eq!(wire_name("Segment", "id"), "id");
     }
 }

@@ -1,3 +1,4 @@
+use super::Extra;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -44,4 +45,8 @@ pub struct AuditEvent {
     /// Session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }

@@ -1,3 +1,4 @@
+use super::Extra;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,10 @@ pub struct Campaign {
     /// Past or scheduled delivery time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_at: Option<Timestamp>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A campaign draft (`GET /campaign-drafts`, api-version `unstable`); same shape as [`Campaign`].

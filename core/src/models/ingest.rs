@@ -1,3 +1,4 @@
+use super::Extra;
 use super::RunState;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,10 @@ pub struct IngestJob {
     /// One entry per feed/table loaded.
     #[serde(default, deserialize_with = "super::null_as_default")]
     pub tables: Vec<IngestFeed>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// What one feed of an ingest job loaded.
@@ -53,6 +58,10 @@ pub struct IngestFeed {
     /// Files read.
     #[serde(default, deserialize_with = "super::null_as_default")]
     pub files: Vec<IngestFile>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// One file of an ingest feed.
@@ -71,6 +80,10 @@ pub struct IngestFile {
     /// Rows that failed.
     #[serde(default, deserialize_with = "super::null_as_default")]
     pub errors: i64,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// The answer of `GET /ingest/jobs`: every job of the window (the endpoint is not paginated).

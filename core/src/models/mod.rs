@@ -1,8 +1,8 @@
 //! Typed models of every resource the API returns, one file per resource.
 //!
-//! Every model accepts fields it does not know (Amperity adds fields without notice) and treats
-//! fields the sources disagree on as optional. State-like strings are open enums that keep any
-//! value they do not know. Amperity's schemas never say `nullable` and its docs are loose, so
+//! Every model keeps the fields it does not know in `extra` (Amperity adds fields without notice),
+//! so they reach every language, and treats fields the sources disagree on as optional.
+//! State-like strings are open enums that keep any value they do not know. Amperity's schemas never say `nullable` and its docs are loose, so
 //! `null` counts as absent for every optional field, list and count ([`null_as_default`]).
 
 mod audit;
@@ -17,6 +17,11 @@ pub use campaign::{Campaign, CampaignDraft};
 pub use ingest::{IngestFeed, IngestFile, IngestJob, IngestJobList};
 pub use segment::Segment;
 pub use state::RunState;
+
+/// The fields of a response object that its model does not know (see each model's `extra`):
+/// name to JSON value, exactly as received.
+pub type Extra = std::collections::HashMap<String, serde_json::Value>;
+
 /// Deserializes `null` like an absent field: the type's default (an empty list, zero).
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where

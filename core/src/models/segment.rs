@@ -1,3 +1,4 @@
+use super::Extra;
 use serde::{Deserialize, Serialize};
 
 /// A segment (`GET /segments`).
@@ -12,4 +13,8 @@ pub struct Segment {
     /// Status such as `active`; optional because the docs omit it although the spec requires it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }

@@ -1,3 +1,4 @@
+use super::Extra;
 use super::RunState;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,10 @@ pub struct Workflow {
     /// Present when the run is in an error state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<WorkflowError>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Workflow {
@@ -106,6 +111,10 @@ pub struct WorkflowTaskInstance {
     /// Present for tasks in an error state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<WorkflowError>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Why a workflow or task failed.
@@ -124,6 +133,10 @@ pub struct WorkflowError {
     /// Extra details: arbitrary JSON, absent or null when there is nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Fields of the response this SDK does not model yet, exactly as received (forward
+    /// compatibility: what Amperity adds is kept, not dropped).
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// What a courier-group run does (`run_mode`); omitted unless set, so the scheduled mode applies.

@@ -7,6 +7,7 @@
 use super::error::{AmperityError, Result};
 use crate as core_api;
 use crate::{RawMethod, RunState, Timestamp, WorkflowError, WorkflowTaskInstance};
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 /// Arbitrary JSON. Crosses the boundary as JSON text; the Python bindings turn it into
@@ -81,6 +82,8 @@ pub struct Workflow {
     pub task_instances: Vec<WorkflowTaskInstance>,
     /// Present when the run is in an error state.
     pub error: Option<WorkflowError>,
+    /// Fields of the response this SDK does not model yet, as JSON values, exactly as received.
+    pub extra: HashMap<String, JsonValue>,
     /// True once the run reached a terminal state or has an end time.
     pub is_finished: bool,
 }
@@ -104,6 +107,7 @@ impl From<core_api::Workflow> for Workflow {
             warn_after_ms: w.warn_after_ms,
             task_instances: w.task_instances,
             error: w.error,
+            extra: w.extra,
             is_finished,
         }
     }

@@ -149,7 +149,7 @@ pub(crate) fn segments(seed: u64, n: usize) -> Vec<Rec> {
         .map(|i| {
             let id = format!("seg-{}", r.b62(9));
             let name = format!("{} {} {:05}", r.pick(ADJ), r.pick(NOUN), i + 1);
-            let v = if i % 10 == 9 {
+            let mut v = if i % 10 == 9 {
                 // The docs contradiction: the docs' example omits `status`.
                 json!({"id": id, "name": name})
             } else {
@@ -160,6 +160,11 @@ pub(crate) fn segments(seed: u64, n: usize) -> Vec<Rec> {
                 };
                 json!({"id": id, "name": name, "status": status})
             };
+            // Amperity adds fields without notice: every 25th segment carries one the SDK does
+            // not model, which every language must keep (`extra`).
+            if i % 25 == 24 {
+                v["created_by"] = json!({"kind": "api-key", "id": format!("ak-{:05}", i + 1)});
+            }
             rec(&v, 0, 0, id)
         })
         .collect()

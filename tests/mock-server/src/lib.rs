@@ -70,7 +70,8 @@ impl LastCursor {
 pub struct MockConfig {
     /// Seed of the generated data (default 42).
     pub seed: u64,
-    /// Number of segments (default 10 000). Every 10th one omits `status`.
+    /// Number of segments (default 10 000). Every 10th one omits `status`; every 25th one has a
+    /// field the SDK does not model (`created_by`).
     pub segments: usize,
     /// Number of campaigns (default 250).
     pub campaigns: usize,

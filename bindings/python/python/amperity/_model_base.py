@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from ._native import amperity as _ffi
 
@@ -58,7 +58,8 @@ class _Model:
         return self.__slots__
 
     def __init__(self, **fields: Any) -> None:
-        for name in self._fields():
+        stored: Tuple[str, ...] = self.__slots__
+        for name in stored:
             setattr(self, name, fields.pop(name, None))
         if fields:
             raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(sorted(fields))}")
@@ -85,3 +86,32 @@ class _Model:
                 value = [v.to_dict() if isinstance(v, _Model) else v for v in value]
             out[name] = value
         return out
+
+
+class _JsonModel(_Model):
+    """A model built from the core's JSON: also keeps that object, for ``extra`` and ``raw``."""
+
+    __slots__ = ("_json",)
+    _json: Dict[str, Any]
+    #: The JSON names of the modelled fields (generated per class).
+    _KNOWN: FrozenSet[str] = frozenset()
+
+    def __init__(self, **fields: Any) -> None:
+        extra = fields.pop("extra", None) or {}
+        super().__init__(**fields)
+        self._json = dict(extra)
+
+    def _fields(self) -> Tuple[str, ...]:
+        return self.__slots__ + ("extra",)
+
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Fields of the response this SDK does not model yet, exactly as received."""
+        known = self._KNOWN
+        return {k: v for k, v in self._json.items() if k not in known}
+
+    @property
+    def raw(self) -> Dict[str, Any]:
+        """The whole object as the core passed it on: the modelled fields in their JSON form
+        (times as RFC 3339 text, states as wire strings) and the ``extra`` ones."""
+        return dict(self._json)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, Iterator, List, Optional
 
-from ._model_base import _Model, _new, _opt_time, _RunStateMethods, _time
+from ._model_base import _JsonModel, _Model, _new, _opt_time, _RunStateMethods, _time
 
 
 class RunState(_RunStateMethods):
@@ -49,7 +49,7 @@ class RunState(_RunStateMethods):
     SKIPPED = "skipped"
 
 
-class Segment(_Model):
+class Segment(_JsonModel):
     """A segment (``GET /segments``).
 
     Attributes:
@@ -57,12 +57,16 @@ class Segment(_Model):
         name: Display name.
         status: Status such as ``active``; optional because the docs omit it although the spec
             requires it.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = ("id", "name", "status")
     id: str
     name: str
     status: Optional[str]
+
+    _KNOWN = frozenset(("id", "name", "status"))
 
 
 def _segment(d: Dict[str, Any]) -> Segment:
@@ -71,22 +75,27 @@ def _segment(d: Dict[str, Any]) -> Segment:
     o.id = d["id"]
     o.name = d["name"]
     o.status = g("status")
+    o._json = d
     return o
 
 
-class Campaign(_Model):
+class Campaign(_JsonModel):
     """A campaign (``GET /campaigns``).
 
     Attributes:
         id: Campaign id, e.g. ``cc-21HCWon6Y``.
         name: Display name.
         deliver_at: Past or scheduled delivery time.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = ("id", "name", "deliver_at")
     id: str
     name: str
     deliver_at: Optional[_dt.datetime]
+
+    _KNOWN = frozenset(("id", "name", "deliver_at"))
 
 
 def _campaign(d: Dict[str, Any]) -> Campaign:
@@ -95,10 +104,11 @@ def _campaign(d: Dict[str, Any]) -> Campaign:
     o.id = d["id"]
     o.name = d["name"]
     o.deliver_at = _opt_time(g("deliver_at"))
+    o._json = d
     return o
 
 
-class AuditEvent(_Model):
+class AuditEvent(_JsonModel):
     """An audit event (``GET /audit-events``).
 
     A production tenant also sees its sandboxes' events. The principal and session fields are
@@ -119,6 +129,8 @@ class AuditEvent(_Model):
         origin_ip: Client IP address.
         user_agent: Client user agent.
         session_id: Session id.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = (
@@ -150,6 +162,22 @@ class AuditEvent(_Model):
     user_agent: Optional[str]
     session_id: Optional[str]
 
+    _KNOWN = frozenset((
+        "event_id",
+        "event_type",
+        "tenant",
+        "tenant_family",
+        "happened_at",
+        "principal_id",
+        "principal_name",
+        "principal_email",
+        "object_id",
+        "object_name",
+        "origin_ip",
+        "user_agent",
+        "session_id",
+    ))
+
 
 def _audit_event(d: Dict[str, Any]) -> AuditEvent:
     o = _new(AuditEvent)
@@ -167,10 +195,11 @@ def _audit_event(d: Dict[str, Any]) -> AuditEvent:
     o.origin_ip = g("origin_ip")
     o.user_agent = g("user_agent")
     o.session_id = g("session_id")
+    o._json = d
     return o
 
 
-class WorkflowError(_Model):
+class WorkflowError(_JsonModel):
     """Why a workflow or task failed.
 
     Attributes:
@@ -179,6 +208,8 @@ class WorkflowError(_Model):
         message: Human-readable explanation.
         attribution: ``customer`` (fix the configuration) or ``platform`` (usually transient).
         data: Extra details: arbitrary JSON, absent or null when there is nothing.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = ("error_type", "message", "attribution", "data")
@@ -186,6 +217,8 @@ class WorkflowError(_Model):
     message: str
     attribution: Optional[str]
     data: Optional[Any]
+
+    _KNOWN = frozenset(("type", "message", "attribution", "data"))
 
 
 def _workflow_error(d: Dict[str, Any]) -> WorkflowError:
@@ -195,10 +228,11 @@ def _workflow_error(d: Dict[str, Any]) -> WorkflowError:
     o.message = d["message"]
     o.attribution = g("attribution")
     o.data = g("data")
+    o._json = d
     return o
 
 
-class WorkflowTaskInstance(_Model):
+class WorkflowTaskInstance(_JsonModel):
     """One task of a workflow run.
 
     Attributes:
@@ -216,6 +250,8 @@ class WorkflowTaskInstance(_Model):
         timeout_ms: Force-stop timeout in ms.
         workflow_id: Parent workflow id.
         error: Present for tasks in an error state.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = (
@@ -249,6 +285,23 @@ class WorkflowTaskInstance(_Model):
     workflow_id: Optional[str]
     error: Optional[WorkflowError]
 
+    _KNOWN = frozenset((
+        "id",
+        "state",
+        "tenant",
+        "created_at",
+        "ended_at",
+        "execution_type",
+        "label",
+        "run_id",
+        "state_changed_at",
+        "task_definition_id",
+        "task_definition_type",
+        "timeout_ms",
+        "workflow_id",
+        "error",
+    ))
+
 
 def _workflow_task_instance(d: Dict[str, Any]) -> WorkflowTaskInstance:
     o = _new(WorkflowTaskInstance)
@@ -267,10 +320,11 @@ def _workflow_task_instance(d: Dict[str, Any]) -> WorkflowTaskInstance:
     o.timeout_ms = g("timeout_ms")
     o.workflow_id = g("workflow_id")
     o.error = None if (v := g("error")) is None else _workflow_error(v)
+    o._json = d
     return o
 
 
-class Workflow(_Model):
+class Workflow(_JsonModel):
     """A workflow run. With the overview view only id, name, state, tenant, type and the times are
     filled; the verbose view adds the principal, versions, tasks and error.
 
@@ -293,6 +347,8 @@ class Workflow(_Model):
         warn_after_ms: Run time in ms after which a "taking longer than expected" warning is sent.
         task_instances: Task instances (verbose view, run and stop responses).
         error: Present when the run is in an error state.
+        extra: Fields of the response this SDK does not model yet, as JSON values, exactly as
+            received.
         is_finished: True once the run reached a terminal state or has an end time.
     """
 
@@ -331,6 +387,25 @@ class Workflow(_Model):
     error: Optional[WorkflowError]
     is_finished: bool
 
+    _KNOWN = frozenset((
+        "id",
+        "state",
+        "type",
+        "name",
+        "tenant",
+        "created_at",
+        "ended_at",
+        "principal_id",
+        "principal_name",
+        "principal_email",
+        "launched_version",
+        "current_version",
+        "warn_after_ms",
+        "task_instances",
+        "error",
+        "is_finished",
+    ))
+
 
 def _workflow(d: Dict[str, Any]) -> Workflow:
     o = _new(Workflow)
@@ -351,10 +426,11 @@ def _workflow(d: Dict[str, Any]) -> Workflow:
     o.task_instances = [_workflow_task_instance(x) for x in g("task_instances") or ()]
     o.error = None if (v := g("error")) is None else _workflow_error(v)
     o.is_finished = d["is_finished"]
+    o._json = d
     return o
 
 
-class IngestFile(_Model):
+class IngestFile(_JsonModel):
     """One file of an ingest feed.
 
     Attributes:
@@ -362,6 +438,8 @@ class IngestFile(_Model):
         name: File name, e.g. ``part0.avro``.
         read: Rows read.
         errors: Rows that failed.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = ("file_id", "name", "read", "errors")
@@ -369,6 +447,8 @@ class IngestFile(_Model):
     name: Optional[str]
     read: int
     errors: int
+
+    _KNOWN = frozenset(("file_id", "name", "read", "errors"))
 
 
 def _ingest_file(d: Dict[str, Any]) -> IngestFile:
@@ -378,10 +458,11 @@ def _ingest_file(d: Dict[str, Any]) -> IngestFile:
     o.name = g("name")
     o.read = d["read"]
     o.errors = d["errors"]
+    o._json = d
     return o
 
 
-class IngestFeed(_Model):
+class IngestFeed(_JsonModel):
     """What one feed of an ingest job loaded.
 
     Attributes:
@@ -397,6 +478,8 @@ class IngestFeed(_Model):
         started_at: Start time.
         ended_at: End time.
         files: Files read.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = (
@@ -426,6 +509,21 @@ class IngestFeed(_Model):
     ended_at: Optional[_dt.datetime]
     files: List[IngestFile]
 
+    _KNOWN = frozenset((
+        "feed_id",
+        "job_id",
+        "table_name",
+        "state",
+        "read",
+        "errors",
+        "rejected",
+        "inserted",
+        "updated",
+        "started_at",
+        "ended_at",
+        "files",
+    ))
+
 
 def _ingest_feed(d: Dict[str, Any]) -> IngestFeed:
     o = _new(IngestFeed)
@@ -442,22 +540,27 @@ def _ingest_feed(d: Dict[str, Any]) -> IngestFeed:
     o.started_at = _opt_time(g("started_at"))
     o.ended_at = _opt_time(g("ended_at"))
     o.files = [_ingest_file(x) for x in g("files") or ()]
+    o._json = d
     return o
 
 
-class IngestJob(_Model):
+class IngestJob(_JsonModel):
     """An ingest job (``GET /ingest/jobs``, ``GET /ingest/jobs/{job-id}``).
 
     Attributes:
         id: Job id, e.g. ``isj-20240827-54061-2l6XhD``.
         workflow_id: The workflow that ran the job.
         tables: One entry per feed/table loaded.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
     """
 
     __slots__ = ("id", "workflow_id", "tables")
     id: str
     workflow_id: str
     tables: List[IngestFeed]
+
+    _KNOWN = frozenset(("id", "workflow_id", "tables"))
 
 
 def _ingest_job(d: Dict[str, Any]) -> IngestJob:
@@ -466,6 +569,7 @@ def _ingest_job(d: Dict[str, Any]) -> IngestJob:
     o.id = d["id"]
     o.workflow_id = d["workflow_id"]
     o.tables = [_ingest_feed(x) for x in g("tables") or ()]
+    o._json = d
     return o
 
 

@@ -24,6 +24,17 @@ final class EndpointsTests: XCTestCase {
         XCTAssertTrue(sent[1].query.contains("next_token="))
     }
 
+    func testFieldsTheSDKDoesNotModelAreKeptAsJSONText() throws {
+        let (_, client) = try start()
+        // The mock gives every 25th segment a `created_by` object the model does not have.
+        let segments = Array(try client.segments.list(limit: 50).collect().prefix(50))
+        XCTAssertEqual(Array(segments[24].extra.keys), ["created_by"])
+        let createdBy = try XCTUnwrap(segments[24].extra["created_by"])
+        let decoded = try JSONSerialization.jsonObject(with: Data(createdBy.utf8)) as? [String: String]
+        XCTAssertEqual(decoded, ["kind": "api-key", "id": "ak-00025"])
+        XCTAssertTrue(segments.enumerated().allSatisfy { $0.offset % 25 == 24 || $0.element.extra.isEmpty })
+    }
+
     func testCampaignsAndTheTemplateFilter() throws {
         let (mock, client) = try start()
         var campaigns: [Campaign] = []

@@ -41,6 +41,16 @@ class EndpointsTest {
     }
 
     @Test
+    fun `fields the SDK does not model are kept as JSON text`() {
+        // The mock gives every 25th segment a `created_by` object the model does not have.
+        val segments = client.segments.list(limit = 50).take(50).toList()
+        assertEquals(setOf("created_by"), segments[24].extra.keys)
+        val createdBy = segments[24].extra.getValue("created_by")
+        assertTrue(createdBy.contains("\"kind\":\"api-key\"") && createdBy.contains("\"ak-00025\""), createdBy)
+        assertTrue(segments.filterIndexed { i, _ -> i % 25 != 24 }.all { it.extra.isEmpty() })
+    }
+
+    @Test
     fun `campaigns and drafts`() {
         val campaigns = client.campaigns.list(limit = 7).toList()
         assertEquals(30, campaigns.size)
