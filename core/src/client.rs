@@ -35,7 +35,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     config: Config,
-    transport: Transport,
+    pub(crate) transport: Transport,
     auth: Auth,
     limiter: Option<RateLimiter>,
 }
@@ -124,6 +124,15 @@ impl Client {
         })
     }
 
+    /// Cancels every call in progress on this client, from any thread: each returns
+    /// [`Error::Cancelled`](crate::Error::Cancelled) promptly, whether it sleeps (backoff,
+    /// `Retry-After`, the rate limiter, a wait's polls) or waits for the network (its connection
+    /// is shut down). Calls started afterwards run normally; a cancelled walk resumes from its
+    /// cursor.
+    pub fn cancel(&self) {
+        self.inner.transport.cancel();
+    }
+
     /// The tenant id this client sends.
     pub fn tenant(&self) -> &str {
         &self.inner.config.tenant
@@ -165,7 +174,7 @@ impl Inner {
     ) -> Result<HttpResponse> {
         let url = self.url(call, extra_query);
         let mut refreshed = false;
-        self.transport.retrying(call.retry, || {
+        self.transport.retrying(&call.operation, call.retry, || {
             let token = self.auth.bearer(&self.transport)?;
             match self.send(call, &url, token.expose()) {
                 Err(Error::Api(e)) if e.status == 401 && self.auth.can_refresh() && !refreshed => {
@@ -188,7 +197,7 @@ impl Inner {
 
     fn send(&self, call: &Call, url: &str, token: &str) -> Result<HttpResponse> {
         if let Some(limiter) = &self.limiter {
-            limiter.acquire();
+            self.transport.sleep(limiter.reserve(), &call.operation)?;
         }
         let config = &self.config;
         let authorization = format!("Bearer {token}");

@@ -81,9 +81,22 @@ pub enum Error {
         /// How long the helper waited, in milliseconds.
         waited_ms: u64,
     },
+    /// The call was cancelled with [`Client::cancel`](crate::Client::cancel) (or an interrupt
+    /// that a language binding turns into one) before it finished.
+    #[error("{operation} was cancelled")]
+    Cancelled {
+        /// The operation that was running.
+        operation: String,
+    },
 }
 
 impl Error {
+    pub(crate) fn cancelled(operation: &str) -> Self {
+        Error::Cancelled {
+            operation: operation.to_owned(),
+        }
+    }
+
     pub(crate) fn config(detail: impl Into<String>) -> Self {
         Error::Config {
             detail: detail.into(),

@@ -39,6 +39,7 @@
 
 mod api;
 mod auth;
+mod cancel;
 mod client;
 mod config;
 mod env;

@@ -30,8 +30,9 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token, sleeping (without holding the lock) until one is available.
-    pub(crate) fn acquire(&self) {
+    /// Takes one token and returns how long to wait before using it (zero when one was there);
+    /// the caller sleeps, without the lock, so that a cancel can cut the wait short.
+    pub(crate) fn reserve(&self) -> Duration {
         let wait = {
             let mut bucket = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
@@ -42,11 +43,11 @@ impl RateLimiter {
             // each sleeps for its own share of the deficit.
             bucket.tokens -= 1.0;
             if bucket.tokens >= 0.0 {
-                return;
+                return Duration::ZERO;
             }
             Duration::from_secs_f64(-bucket.tokens / self.rate)
         };
-        std::thread::sleep(wait);
+        wait
     }
 }
 
@@ -59,7 +60,7 @@ mod tests {
         let limiter = RateLimiter::new(50.0);
         let start = Instant::now();
         for _ in 0..60 {
-            limiter.acquire();
+            std::thread::sleep(limiter.reserve());
         }
         // A burst of 50, then 10 more tokens at 50 per second: at least 200 ms in all.
         assert!(

@@ -1,10 +1,12 @@
 //! One HTTP exchange, and the retry loop around it: ureq agent, status mapping, error bodies.
 
+use crate::cancel::{CallGuard, Canceller};
 use crate::config::Config;
 use crate::error::{ApiError, ApiErrorKind, Error, Result, TransportKind};
 use crate::retry::{parse_retry_after, RetryClass, RetryPolicy};
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
 use std::time::SystemTime;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::Agent;
@@ -47,7 +49,11 @@ pub struct DeprecationNotice {
 
 /// The shared HTTP machinery of a client.
 pub(crate) struct Transport {
-    agent: Agent,
+    /// Replaced by a fresh agent (same settings) when the client is cancelled: the old one is
+    /// shut down, which ends the requests in flight on it.
+    agent: RwLock<Agent>,
+    agent_config: ureq::config::Config,
+    canceller: Canceller,
     retry: RetryPolicy,
     max_response_bytes: u64,
     deprecations: Mutex<Vec<DeprecationNotice>>,
@@ -84,13 +90,10 @@ impl Transport {
             .build();
         // ureq resolves the host before every request, pooled connection or not; see
         // `resolve::CachingResolver` for why lookups are cached.
-        let agent = Agent::with_parts(
-            agent_config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            crate::resolve::CachingResolver::default(),
-        );
         Ok(Transport {
-            agent,
+            agent: RwLock::new(new_agent(agent_config.clone())),
+            agent_config,
+            canceller: Canceller::default(),
             retry: config.retry.clone(),
             max_response_bytes: config.max_response_bytes,
             deprecations: Mutex::new(Vec::new()),
@@ -98,15 +101,57 @@ impl Transport {
         })
     }
 
+    /// Ends every call in progress on this client: sleeping calls wake up, and the connections
+    /// in use are shut down (the agent is replaced by a fresh one for the calls that follow).
+    pub(crate) fn cancel(&self) {
+        self.canceller.cancel();
+        let fresh = new_agent(self.agent_config.clone());
+        let old = std::mem::replace(
+            &mut *self.agent.write().unwrap_or_else(|e| e.into_inner()),
+            fresh,
+        );
+        old.shutdown();
+    }
+
+    /// Marks the span of one call on this thread (see [`Canceller::begin`]).
+    pub(crate) fn begin_call(&self) -> CallGuard {
+        self.canceller.begin()
+    }
+
+    /// `Err(Error::Cancelled)` when the call in progress on this thread was cancelled.
+    pub(crate) fn check_cancelled(&self, operation: &str) -> Result<()> {
+        if self.canceller.is_cancelled() {
+            Err(Error::cancelled(operation))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sleeps, unless the call is cancelled first.
+    pub(crate) fn sleep(&self, duration: Duration, operation: &str) -> Result<()> {
+        if self.canceller.sleep(duration) {
+            Ok(())
+        } else {
+            Err(Error::cancelled(operation))
+        }
+    }
+
+    fn agent(&self) -> Agent {
+        self.agent.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Runs `attempt` until it succeeds, fails in a way `class` must not retry, or the policy's
-    /// attempts are used up; sleeps the policy's backoff between attempts.
+    /// attempts are used up; sleeps the policy's backoff between attempts. A cancel ends it.
     pub(crate) fn retrying<T>(
         &self,
+        operation: &str,
         class: RetryClass,
         mut attempt: impl FnMut() -> Result<T>,
     ) -> Result<T> {
+        let _call = self.begin_call();
         let mut made = 0;
         loop {
+            self.check_cancelled(operation)?;
             made += 1;
             let error = match attempt() {
                 Ok(value) => return Ok(value),
@@ -115,7 +160,7 @@ impl Transport {
             match self.retry.delay_for(class, &error, made) {
                 Some(delay) => {
                     log::debug!("attempt {made} failed ({error}); retrying in {delay:?}");
-                    std::thread::sleep(delay);
+                    self.sleep(delay, operation)?;
                 }
                 None => return Err(error),
             }
@@ -127,23 +172,24 @@ impl Transport {
         request: &HttpRequest<'_>,
         class: RetryClass,
     ) -> Result<HttpResponse> {
-        self.retrying(class, || self.send_once(request))
+        self.retrying(request.operation, class, || self.send_once(request))
     }
 
     /// One exchange; a non-2xx status becomes [`Error::Api`].
     pub(crate) fn send_once(&self, request: &HttpRequest<'_>) -> Result<HttpResponse> {
         let operation = request.operation;
         log::debug!("{operation}: {:?} {}", request.method, request.url);
+        let agent = self.agent();
         let result = match request.method {
             Method::Get => {
-                let mut builder = self.agent.get(request.url);
+                let mut builder = agent.get(request.url);
                 for (name, value) in request.headers {
                     builder = builder.header(*name, *value);
                 }
                 builder.call()
             }
             Method::Post => {
-                let mut builder = self.agent.post(request.url);
+                let mut builder = agent.post(request.url);
                 for (name, value) in request.headers {
                     builder = builder.header(*name, *value);
                 }
@@ -228,7 +274,11 @@ impl Transport {
     }
 
     /// Maps a ureq error; behind a proxy, failing to connect means failing to reach the proxy.
+    /// A request that failed because the client was cancelled is [`Error::Cancelled`].
     fn transport_error(&self, operation: &str, error: ureq::Error) -> Error {
+        if self.canceller.is_cancelled() {
+            return Error::cancelled(operation);
+        }
         let mapped = transport_error(operation, error);
         match (mapped, &self.proxy_address) {
             (
@@ -253,6 +303,16 @@ impl Transport {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+}
+
+fn new_agent(config: ureq::config::Config) -> Agent {
+    // ureq resolves the host before every request, pooled connection or not; see
+    // `resolve::CachingResolver` for why lookups are cached.
+    Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::resolve::CachingResolver::default(),
+    )
 }
 
 fn root_certs_with(extra_pems: &[String]) -> Result<RootCerts> {

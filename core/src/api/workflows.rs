@@ -141,6 +141,8 @@ impl Client {
                 "poll_interval must be greater than zero",
             ));
         }
+        // One call for the whole wait: a cancel during any poll or pause ends it.
+        let _call = self.inner.transport.begin_call();
         let start = Instant::now();
         loop {
             let run = self.get_workflow_run(workflow_id, WorkflowView::Overview)?;
@@ -155,7 +157,10 @@ impl Client {
                     waited_ms: waited.as_millis() as u64,
                 });
             }
-            std::thread::sleep(options.poll_interval.min(options.timeout - waited));
+            self.inner.transport.sleep(
+                options.poll_interval.min(options.timeout - waited),
+                "get-workflow",
+            )?;
         }
     }
 }

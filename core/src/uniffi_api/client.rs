@@ -34,6 +34,13 @@ impl Client {
         Ok(Arc::new(Client { inner }))
     }
 
+    /// Cancels every call in progress on this client, from any thread: each ends promptly with
+    /// `AmperityError::Cancelled`, whether it sleeps or waits for the network. Later calls run
+    /// normally.
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
+
     /// The tenant id this client sends.
     pub fn tenant(&self) -> String {
         self.inner.tenant().to_owned()

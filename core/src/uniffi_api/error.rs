@@ -149,6 +149,11 @@ pub enum AmperityError {
         /// How long the helper waited, in milliseconds.
         waited_ms: i64,
     },
+    /// The call was cancelled (`Client.cancel()`, or an interrupt the language turns into one).
+    Cancelled {
+        /// The operation that was running.
+        operation: String,
+    },
     /// An error this version of the bindings does not classify (a newer core variant).
     Other {
         /// The error's description.
@@ -209,6 +214,7 @@ impl fmt::Display for AmperityError {
                 f,
                 "workflow run {workflow_id} still {last_state} after waiting {waited_ms} ms"
             ),
+            Self::Cancelled { operation } => write!(f, "{operation} was cancelled"),
             Self::Other { detail } => f.write_str(detail),
         }
     }
@@ -292,6 +298,7 @@ impl From<Error> for AmperityError {
                 last_state,
                 waited_ms: i64::try_from(waited_ms).unwrap_or(i64::MAX),
             },
+            Error::Cancelled { operation } => Self::Cancelled { operation },
         }
     }
 }

@@ -24,6 +24,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CancelledError,
     ConfigurationError,
     ConflictError,
     DecodeError,
@@ -90,4 +91,5 @@ __all__ = [
     "DecodeError",
     "RepeatedCursorError",
     "WaitTimeoutError",
+    "CancelledError",
 ]

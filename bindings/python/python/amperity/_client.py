@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _models as m
+from . import _interrupt
 from ._errors import AmperityError, InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _json_list, _list_of
@@ -469,6 +470,7 @@ class Client:
             max_response_bytes=max_response_bytes,
         )
         self._native = _call(_ffi.Client, config)
+        _interrupt.watch(self._native)
         self._tenant: str = str(self._native.tenant())
         self._base_url: str = str(self._native.base_url())
         self.segments = Segments(self)
@@ -599,6 +601,16 @@ class Client:
                 m.DeprecationNotice(operation=n.operation, deprecation=n.deprecation, sunset=n.sunset)
             )
         return out
+
+    def cancel(self) -> None:
+        """Cancels every call in progress on this client, from any thread: each raises
+        :class:`CancelledError` promptly, whether it sleeps (backoff, ``Retry-After``, the rate
+        limiter, a wait's polls) or waits for the network. Later calls run normally, and a
+        cancelled walk resumes from its cursor. Ctrl-C does this by itself (and raises
+        ``KeyboardInterrupt``) when the client was created on the main thread."""
+        native = self._native
+        if native is not None:
+            native.cancel()
 
     def close(self) -> None:
         """Releases the native client (paginators already created keep working)."""

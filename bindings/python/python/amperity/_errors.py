@@ -23,6 +23,7 @@ __all__ = [
     "DecodeError",
     "RepeatedCursorError",
     "WaitTimeoutError",
+    "CancelledError",
 ]
 
 
@@ -210,6 +211,20 @@ class WaitTimeoutError(AmperityError):
         self.waited = waited
 
 
+class CancelledError(AmperityError):
+    """The call was cancelled by :meth:`Client.cancel` (Ctrl-C raises ``KeyboardInterrupt``).
+
+    Attributes:
+        operation: the operation that was running.
+    """
+
+    operation: str
+
+    def __init__(self, message: str, *, operation: str = "") -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
 # The one table from the core's kind of HTTP failure to the class raised.
 _API_CLASSES = {
     _ffi.ApiErrorKind.BAD_REQUEST: BadRequestError,
@@ -283,4 +298,6 @@ def _from_native(error: BaseException) -> AmperityError:
             last_state=error.last_state,
             waited=error.waited_ms / 1000.0,
         )
+    if isinstance(error, E.Cancelled):
+        return CancelledError(text, operation=error.operation)
     return AmperityError(text)

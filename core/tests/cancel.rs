@@ -1,0 +1,141 @@
+//! `Client::cancel` over real sockets: a stalled response, a `Retry-After` pause, the rate
+//! limiter, a wait's polls; each cancelled call ends promptly, the next call works and a
+//! cancelled walk resumes from its cursor.
+
+mod common;
+
+use amperity::{Client, Error, PageOptions, RetryPolicy, WaitOptions, WorkflowRunRequest};
+use common::*;
+use std::time::{Duration, Instant};
+
+/// Runs `call` on another thread, cancels the client after 200 ms, and returns the call's
+/// result with the time from the cancel to the call's return.
+fn cancel_during<T: Send + 'static>(
+    client: &Client,
+    call: impl FnOnce(Client) -> Result<T, Error> + Send + 'static,
+) -> (Result<T, Error>, Duration) {
+    let worker = {
+        let client = client.clone();
+        std::thread::spawn(move || {
+            let result = call(client);
+            (result, Instant::now())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let cancelled_at = Instant::now();
+    client.cancel();
+    let (result, returned_at) = worker.join().expect("the call does not panic");
+    (result, returned_at.saturating_duration_since(cancelled_at))
+}
+
+fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, Error>, latency: Duration, what: &str) {
+    match result {
+        Err(Error::Cancelled { operation }) => assert!(!operation.is_empty()),
+        other => panic!("{what}: expected Cancelled, got {other:?}"),
+    }
+    println!(
+        "{what}: returned {} ms after the cancel",
+        latency.as_millis()
+    );
+    assert!(latency < Duration::from_millis(1000), "{what}: {latency:?}");
+}
+
+#[test]
+fn a_stalled_response_is_abandoned_and_the_next_call_works() {
+    let server = server();
+    fault(&server, "path=/api/segments,delay_ms=20000,count=1");
+    let client = client(&server);
+    let (result, latency) = cancel_during(&client, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "stalled response");
+    let page = client
+        .list_segments(PageOptions::limit(10))
+        .next_page()
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.items.len(), 10);
+    assert_eq!(requests_to(&server, "/api/segments").len(), 2);
+}
+
+#[test]
+fn a_retry_after_pause_is_cut_short_without_another_request() {
+    let server = server();
+    fault(
+        &server,
+        "path=/api/segments,status=429,retry_after=30,count=1",
+    );
+    let client = builder(&server)
+        .retry_policy(
+            RetryPolicy::new(3, Duration::from_millis(1), Duration::from_millis(10))
+                .with_max_retry_after(Duration::from_secs(60)),
+        )
+        .build()
+        .unwrap();
+    let (result, latency) = cancel_during(&client, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "Retry-After pause");
+    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+}
+
+#[test]
+fn a_rate_limiter_wait_is_cut_short() {
+    let server = server();
+    let client = builder(&server).rate_limit(Some(0.1)).build().unwrap();
+    // The first request takes the only token; the second would wait 10 s for the next.
+    client
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .unwrap();
+    let (result, latency) = cancel_during(&client, |client| {
+        client.list_segments(PageOptions::limit(1)).next_page()
+    });
+    assert_cancelled(result, latency, "rate limiter");
+    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+}
+
+#[test]
+fn a_wait_for_a_run_is_cancelled_between_polls() {
+    let server = server_with(|config| config.run_step = Duration::from_secs(60));
+    let client = client(&server);
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-123"))
+        .unwrap();
+    let (result, latency) = cancel_during(&client, move |client| {
+        let options = WaitOptions {
+            poll_interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(3600),
+        };
+        client.wait_for_workflow_run(&run.id, &options)
+    });
+    assert_cancelled(result, latency, "workflow wait");
+}
+
+#[test]
+fn a_cancelled_walk_resumes_from_its_cursor() {
+    let server = server();
+    let client = client(&server);
+    let mut pager = client.list_segments(PageOptions::limit(100));
+    let first = pager.next_page().unwrap().unwrap();
+    fault(&server, "path=/api/segments,delay_ms=20000,count=1");
+    let worker = std::thread::spawn(move || {
+        let result = pager.next_page();
+        (result.map(|page| page.map(|p| p.items.len())), pager)
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    client.cancel();
+    let (result, mut pager) = worker.join().unwrap();
+    assert!(matches!(result, Err(Error::Cancelled { .. })), "{result:?}");
+    let cursor = pager.resume_cursor().map(str::to_owned);
+    assert!(cursor.is_some());
+    // The same pager fetches the page again, and so does a new one from the cursor.
+    let again = pager.next_page().unwrap().unwrap();
+    let resumed = client
+        .list_segments(PageOptions::limit(100).starting_at(cursor.unwrap()))
+        .next_page()
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.items, resumed.items);
+    assert_ne!(again.items[0].id, first.items[0].id);
+}
