@@ -47,6 +47,8 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
     case repeatedCursor(Failure)
     /// A workflow run did not finish within the wait timeout (see ``Failure/lastState``).
     case waitTimeout(Failure)
+    /// The call was cancelled by ``Client/cancel()`` (a cancelled `Task` gets `CancellationError`).
+    case cancelled(Failure)
     /// A failure this version of the SDK does not classify.
     case other(Failure)
 
@@ -104,7 +106,8 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
         case .badRequest(let f), .unauthorized(let f), .forbidden(let f), .notFound(let f),
             .conflict(let f), .rateLimited(let f), .serverError(let f), .httpStatus(let f),
             .transport(let f), .timeout(let f), .decode(let f), .configuration(let f),
-            .invalidArgument(let f), .repeatedCursor(let f), .waitTimeout(let f), .other(let f):
+            .invalidArgument(let f), .repeatedCursor(let f), .waitTimeout(let f), .cancelled(let f),
+            .other(let f):
             return f
         }
     }
@@ -176,6 +179,8 @@ extension AmperityError {
                 Failure(
                     message: message, detail: message, workflowId: workflowId,
                     lastState: lastState, waited: seconds(waitedMs)))
+        case let .Cancelled(operation):
+            self = .cancelled(Failure(message: message, detail: message, operation: operation))
         case let .Other(detail):
             self = .other(Failure(message: message, detail: detail))
         }

@@ -208,6 +208,12 @@ public final class Client: Sendable {
 
     /// The tenant id this client sends.
     public var tenant: String { native.client.tenant() }
+
+    /// Cancels every call in progress on this client, from any thread: each throws
+    /// ``AmperityError/cancelled(_:)`` promptly, whether it sleeps (backoff, `Retry-After`, the
+    /// rate limiter, a wait's polls) or waits for the network. Later calls run normally. A
+    /// cancelled `Task` does this for its `async` call, which then throws `CancellationError`.
+    public func cancel() { native.client.cancel() }
     /// The API base URL, e.g. `https://app.amperity.com/api`.
     public var baseURL: String { native.client.baseUrl() }
     /// The `api-version` header value.

@@ -35,8 +35,24 @@ final class Native: Sendable {
         return try await run { try body(client) }
     }
 
-    /// Runs any blocking `body` on this client's queue (used by list cursors).
+    /// Runs any blocking `body` on this client's queue (used by list cursors). Cancelling the
+    /// task cancels the client's calls in progress (the core has no per-call cancel), and the
+    /// call then throws `CancellationError`.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let client = self.client
+        do {
+            return try await withTaskCancellationHandler {
+                try await runOnQueue(body)
+            } onCancel: {
+                client.cancel()
+            }
+        } catch AmperityError.cancelled(let failure) {
+            if Task.isCancelled { throw CancellationError() }
+            throw AmperityError.cancelled(failure)
+        }
+    }
+
+    private func runOnQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         // One serial queue per call: such a queue is "overcommit", so GCD gives it a thread even
         // when every worker is blocked in the core. A shared `.concurrent` queue is not: its
         // width is about the number of cores (on Linux too), so two long `wait`s on a 2-core

@@ -137,6 +137,23 @@ class Client(
     @Volatile
     private var closed = false
 
+    /** Runs a blocking call of the native client: public exceptions, and interruptible. */
+    internal inline fun <T> call(block: (FfiClient) -> T): T {
+        val client = native
+        return interruptible(client) { ffi { block(client) } }
+    }
+
+    /**
+     * Cancels every call in progress on this client, from any thread: each throws
+     * [CancelledException] promptly, whether it sleeps (backoff, `Retry-After`, the rate limiter,
+     * a wait's polls) or waits for the network. Later calls run normally, and a cancelled walk
+     * resumes from its cursor. Interrupting a thread does this for its call, which then throws
+     * [InterruptedException].
+     */
+    fun cancel() {
+        native.cancel()
+    }
+
     /** The tenant id this client sends. */
     val tenant: String get() = native.tenant()
 
@@ -170,7 +187,7 @@ class Client(
         body: String? = null,
         idempotent: Boolean = false,
     ): RawResponse {
-        val response = ffi { native.raw(rawRequest(method, path, query, body, idempotent)) }
+        val response = call { it.raw(rawRequest(method, path, query, body, idempotent)) }
         return RawResponse(response.status, response.body)
     }
 
@@ -188,7 +205,7 @@ class Client(
     ): PagedList<String> {
         val request = rawRequest(RawMethod.GET, path, query, null, false)
         val options = pageOptions(limit, withTotal, cursor)
-        return PagedList { rawHandle(ffi { native.rawPages(request, options) }) }
+        return PagedList { rawHandle(ffi { native.rawPages(request, options) }, native) }
     }
 
     /**
@@ -381,7 +398,8 @@ private fun rawRequest(
     idempotent = idempotent,
 )
 
-private fun rawHandle(pager: RawPager) = PagerHandle(
+private fun rawHandle(pager: RawPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,
     total = pager::total,

@@ -151,6 +151,16 @@ class WaitTimeoutException internal constructor(
 ) : AmperityException(message)
 
 /**
+ * The call was cancelled by [Client.cancel] (an interrupted thread gets [InterruptedException]
+ * instead).
+ */
+class CancelledException internal constructor(
+    /** The operation that was running. */
+    val operation: String,
+    message: String,
+) : AmperityException(message)
+
+/**
  * Turns an error of the generated bindings into the public hierarchy: the class from the core's
  * kind of failure (one table), the message the core's own text (`toString()` of the generated
  * error is the core's `Display`).
@@ -178,6 +188,7 @@ internal fun FfiException.toPublic(): AmperityException {
         is FfiException.InvalidArgument -> InvalidArgumentException(detail, text)
         is FfiException.RepeatedCursor -> RepeatedCursorException(operation, cursor, text)
         is FfiException.WaitTimeout -> WaitTimeoutException(workflowId, lastState, Duration.ofMillis(waitedMs), text)
+        is FfiException.Cancelled -> CancelledException(operation, text)
         is FfiException.Other -> AmperityException(text)
     }.also { it.initCause(this) }
 }

@@ -1,5 +1,7 @@
 package com.amperity.sdk
 
+import com.amperity.sdk.ffi.Client as FfiClient
+
 /**
  * One page of a list.
  *
@@ -16,6 +18,8 @@ data class Page<T>(
 
 /** The operations of one native pager object, whatever its item type. */
 internal class PagerHandle<T>(
+    /** The native client the pager belongs to (cancelled when the walking thread is interrupted). */
+    val owner: FfiClient,
     val nextPage: () -> Page<T>?,
     val resumeCursor: () -> String?,
     val total: () -> Long?,
@@ -92,7 +96,7 @@ class PageIterator<T> internal constructor(private val handle: PagerHandle<T>) :
             cursorKnown = true
         }
         val from = cursor
-        val page = ffi { handle.nextPage() }
+        val page = interruptible(handle.owner) { ffi { handle.nextPage() } }
         if (page == null) {
             done = true
             close()

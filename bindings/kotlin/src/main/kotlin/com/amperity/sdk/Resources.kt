@@ -1,6 +1,7 @@
 package com.amperity.sdk
 
 import com.amperity.sdk.ffi.AuditEventFilter
+import com.amperity.sdk.ffi.Client as FfiClient
 import com.amperity.sdk.ffi.AuditEventPager
 import com.amperity.sdk.ffi.CampaignFilter
 import com.amperity.sdk.ffi.CampaignPager
@@ -27,7 +28,7 @@ class Segments internal constructor(private val client: Client) {
     @JvmOverloads
     fun list(limit: Int? = null, withTotal: Boolean = false, cursor: String? = null): PagedList<Segment> {
         val options = pageOptions(limit, withTotal, cursor)
-        return PagedList { segmentHandle(ffi { client.native.listSegments(options) }) }
+        return PagedList { segmentHandle(ffi { client.native.listSegments(options) }, client.native) }
     }
 }
 
@@ -56,6 +57,7 @@ class Campaigns internal constructor(private val client: Client, private val dra
                     if (drafts) client.native.listCampaignDrafts(filter, options)
                     else client.native.listCampaigns(filter, options)
                 },
+                client.native,
             )
         }
     }
@@ -82,7 +84,7 @@ class AuditEvents internal constructor(private val client: Client) {
     ): PagedList<AuditEvent> {
         val options = pageOptions(limit, withTotal, cursor)
         val filter = AuditEventFilter(happenedFrom, happenedTo)
-        return PagedList { auditHandle(ffi { client.native.listAuditEvents(filter, options) }) }
+        return PagedList { auditHandle(ffi { client.native.listAuditEvents(filter, options) }, client.native) }
     }
 }
 
@@ -122,7 +124,7 @@ class WorkflowRuns internal constructor(private val client: Client) {
             state = state?.wireName,
             workflowType = workflowType,
         )
-        return PagedList { workflowHandle(ffi { client.native.listWorkflowRuns(filter, options) }) }
+        return PagedList { workflowHandle(ffi { client.native.listWorkflowRuns(filter, options) }, client.native) }
     }
 
     /**
@@ -140,18 +142,18 @@ class WorkflowRuns internal constructor(private val client: Client) {
         rangeFrom: Instant? = null,
         rangeTo: Instant? = null,
         runMode: RunMode? = null,
-    ): Workflow = ffi { client.native.runWorkflow(WorkflowRunRequest(configId, rangeFrom, rangeTo, runMode)) }
+    ): Workflow = client.call { it.runWorkflow(WorkflowRunRequest(configId, rangeFrom, rangeTo, runMode)) }
 
     /** Fetches a workflow run (`GET /workflow/runs/{id}`); [NotFoundException] when unknown. */
     @JvmOverloads
     fun get(workflowId: String, view: WorkflowView = WorkflowView.OVERVIEW): Workflow =
-        ffi { client.native.getWorkflowRun(workflowId, view) }
+        client.call { it.getWorkflowRun(workflowId, view) }
 
     /**
      * Asks a workflow run to stop (`POST /workflow/runs/{id}/stop`); [ConflictException] when it
      * has already ended.
      */
-    fun stop(workflowId: String): Workflow = ffi { client.native.stopWorkflowRun(workflowId) }
+    fun stop(workflowId: String): Workflow = client.call { it.stopWorkflowRun(workflowId) }
 
     /**
      * Polls a workflow run until it finishes and returns its verbose view (a failed run is
@@ -168,7 +170,7 @@ class WorkflowRuns internal constructor(private val client: Client) {
     ): Workflow {
         // Negative values go to the core as they are: it refuses them as invalid arguments.
         val options = WaitOptions(saturatingMillis(pollInterval), saturatingMillis(timeout))
-        return ffi { client.native.waitForWorkflowRun(workflowId, options) }
+        return client.call { it.waitForWorkflowRun(workflowId, options) }
     }
 }
 
@@ -180,34 +182,38 @@ class IngestJobs internal constructor(private val client: Client) {
      */
     @JvmOverloads
     fun list(createdFrom: Instant, createdTo: Instant, withTotal: Boolean = false): IngestJobList =
-        ffi { client.native.listIngestJobs(IngestJobQuery(createdFrom, createdTo, withTotal)) }
+        client.call { it.listIngestJobs(IngestJobQuery(createdFrom, createdTo, withTotal)) }
 
     /** Fetches one ingest job (`GET /ingest/jobs/{id}`); [NotFoundException] when unknown. */
-    fun get(jobId: String): IngestJob = ffi { client.native.getIngestJob(jobId) }
+    fun get(jobId: String): IngestJob = client.call { it.getIngestJob(jobId) }
 }
 
-private fun segmentHandle(pager: SegmentPager) = PagerHandle(
+private fun segmentHandle(pager: SegmentPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,
     total = pager::total,
     close = pager::close,
 )
 
-private fun campaignHandle(pager: CampaignPager) = PagerHandle(
+private fun campaignHandle(pager: CampaignPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,
     total = pager::total,
     close = pager::close,
 )
 
-private fun auditHandle(pager: AuditEventPager) = PagerHandle(
+private fun auditHandle(pager: AuditEventPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,
     total = pager::total,
     close = pager::close,
 )
 
-private fun workflowHandle(pager: WorkflowPager) = PagerHandle(
+private fun workflowHandle(pager: WorkflowPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,
     total = pager::total,
