@@ -3,6 +3,7 @@
 use crate::auth::Secret;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The default `api-version` header value.
@@ -120,6 +121,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: Option<f64>,
     extra_root_certs_pem: Vec<String>,
+    ca_file: Option<PathBuf>,
+    platform_verifier: bool,
     proxy: Option<String>,
     max_response_bytes: u64,
 }
@@ -137,7 +140,10 @@ pub(crate) struct Config {
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub rate_limit: Option<f64>,
-    pub extra_root_certs_pem: Vec<String>,
+    /// Every extra root PEM with where it came from: the builder's, then `ca_file`'s, then
+    /// `SSL_CERT_FILE`'s.
+    pub extra_root_certs_pem: Vec<(String, String)>,
+    pub platform_verifier: bool,
     pub proxy: Option<String>,
     pub max_response_bytes: u64,
 }
@@ -159,6 +165,8 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             rate_limit: Some(DEFAULT_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
+            ca_file: None,
+            platform_verifier: false,
             proxy: None,
             max_response_bytes: 64 * 1024 * 1024,
         }
@@ -280,6 +288,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the root certificates of a PEM file too (read when the client is built), on top of
+    /// the bundled Mozilla roots. `SSL_CERT_FILE`, when set, is read the same way.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Verifies servers with the operating system's trust store and policies instead of the
+    /// bundled Mozilla roots (`rustls-platform-verifier`): what a managed corporate machine
+    /// trusts, this client trusts. Not together with extra root certificates (put them in the
+    /// system store); on Linux the system store honours `SSL_CERT_FILE` and `SSL_CERT_DIR`.
+    pub fn platform_verifier(mut self, enabled: bool) -> Self {
+        self.platform_verifier = enabled;
+        self
+    }
+
     /// Sends every request through this proxy: HTTP CONNECT (`http://user:pass@host:port`) or
     /// SOCKS (`socks5://`, `socks5h://` to let the proxy resolve the host, `socks4://`,
     /// `socks4a://`); the tunnel keeps the bearer token encrypted end to end. Without it, the
@@ -366,6 +390,7 @@ impl ClientBuilder {
                 "max_response_bytes must be greater than zero",
             ));
         }
+        let extra_root_certs_pem = self.root_pems(|name| std::env::var_os(name))?;
         Ok(Config {
             tenant: self.tenant,
             base_url,
@@ -377,7 +402,8 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             rate_limit: self.rate_limit,
-            extra_root_certs_pem: self.extra_root_certs_pem,
+            extra_root_certs_pem,
+            platform_verifier: self.platform_verifier,
             proxy: self.proxy,
             max_response_bytes: self.max_response_bytes,
         })
@@ -385,6 +411,34 @@ impl ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The extra root PEMs: the builder's, `ca_file`'s and `SSL_CERT_FILE`'s (unless the platform
+    /// verifier reads the system store, `SSL_CERT_FILE` included, itself).
+    fn root_pems(
+        &self,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Vec<(String, String)>> {
+        let mut pems: Vec<(String, String)> = self
+            .extra_root_certs_pem
+            .iter()
+            .map(|pem| ("the extra root certificate PEM".to_owned(), pem.clone()))
+            .collect();
+        if let Some(path) = &self.ca_file {
+            pems.push(read_pem_file(path, "ca_file")?);
+        }
+        if self.platform_verifier {
+            if !pems.is_empty() {
+                return Err(Error::config(
+                    "extra root certificates cannot be combined with the platform verifier: add them to the system trust store",
+                ));
+            }
+            return Ok(pems);
+        }
+        if let Some(path) = env("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
+            pems.push(read_pem_file(Path::new(&path), "SSL_CERT_FILE")?);
+        }
+        Ok(pems)
+    }
+
     /// Exactly one kind of credentials, whatever order the setters were called in.
     fn resolved_credentials(&self) -> Result<Credentials> {
         match (&self.token, &self.client_id, &self.client_secret) {
@@ -489,6 +543,18 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The text of a PEM file of root certificates with a description of where it came from, or a
+/// configuration error naming `setting`.
+fn read_pem_file(path: &Path, setting: &str) -> Result<(String, String)> {
+    let source = format!("{setting} ({})", path.display());
+    match std::fs::read_to_string(path) {
+        Ok(pem) => Ok((source, pem)),
+        Err(e) => Err(Error::config(format!(
+            "could not read the root certificates of {source}: {e}"
+        ))),
+    }
 }
 
 #[cfg(test)]

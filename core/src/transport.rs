@@ -64,7 +64,9 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let mut tls = TlsConfig::builder();
-        if !config.extra_root_certs_pem.is_empty() {
+        if config.platform_verifier {
+            tls = tls.root_certs(RootCerts::PlatformVerifier);
+        } else if !config.extra_root_certs_pem.is_empty() {
             tls = tls.root_certs(root_certs_with(&config.extra_root_certs_pem)?);
         }
         let proxy_url = crate::proxy::proxy_url(config, |name| std::env::var(name).ok());
@@ -315,25 +317,28 @@ fn new_agent(config: ureq::config::Config) -> Agent {
     )
 }
 
-fn root_certs_with(extra_pems: &[String]) -> Result<RootCerts> {
+/// The bundled roots plus every extra PEM (each labelled with where it came from, for errors).
+fn root_certs_with(extra_pems: &[(String, String)]) -> Result<RootCerts> {
     let mut certs: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()).to_owned())
         .collect();
-    let bundled = certs.len();
-    for pem in extra_pems {
+    for (source, pem) in extra_pems {
+        let before = certs.len();
         for item in ureq::tls::parse_pem(pem.as_bytes()) {
             match item {
                 Ok(PemItem::Certificate(cert)) => certs.push(cert),
                 Ok(_) => {}
-                Err(e) => return Err(Error::config(format!("invalid root certificate PEM: {e}"))),
+                Err(e) => {
+                    return Err(Error::config(format!(
+                        "invalid root certificate PEM in {source}: {e}"
+                    )))
+                }
             }
         }
-    }
-    if certs.len() == bundled {
-        return Err(Error::config(
-            "the extra root certificate PEM holds no certificate",
-        ));
+        if certs.len() == before {
+            return Err(Error::config(format!("{source} holds no certificate")));
+        }
     }
     let mut seen = HashSet::new();
     certs.retain(|c| seen.insert(c.der().to_vec()));

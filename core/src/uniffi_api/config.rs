@@ -63,6 +63,14 @@ pub struct ClientConfig {
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
     #[uniffi(default = [])]
     pub extra_root_certs_pem: Vec<String>,
+    /// A PEM file of extra trusted root certificates, read when the client is built
+    /// (`SSL_CERT_FILE` is read the same way when set).
+    #[uniffi(default = None)]
+    pub ca_file: Option<String>,
+    /// Verify servers with the operating system's trust store instead of the bundled roots
+    /// (not together with extra root certificates).
+    #[uniffi(default = false)]
+    pub platform_verifier: bool,
     /// Proxy URL (`http://user:pass@host:port`, `socks5://…`); the `HTTPS_PROXY`/`ALL_PROXY`/
     /// `NO_PROXY` environment applies when unset.
     #[uniffi(default = None)]
@@ -121,6 +129,8 @@ impl ClientConfig {
             max_retry_after_ms: None,
             rate_limit_per_second: Some(crate::DEFAULT_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
+            ca_file: None,
+            platform_verifier: false,
             proxy: None,
             user_agent_suffix: None,
             max_response_bytes: None,
@@ -176,6 +186,10 @@ impl ClientConfig {
         for pem in self.extra_root_certs_pem {
             builder = builder.add_root_certificate_pem(pem);
         }
+        if let Some(path) = self.ca_file {
+            builder = builder.ca_file(path);
+        }
+        builder = builder.platform_verifier(self.platform_verifier);
         if let Some(proxy) = self.proxy {
             builder = builder.proxy(proxy);
         }
@@ -216,6 +230,8 @@ mod tests {
             max_retry_after_ms: None,
             rate_limit_per_second: Some(10.0),
             extra_root_certs_pem: Vec::new(),
+            ca_file: None,
+            platform_verifier: false,
             proxy: None,
             user_agent_suffix: None,
             max_response_bytes: None,

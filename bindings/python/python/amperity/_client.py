@@ -390,6 +390,10 @@ class Client:
             the documented limit); ``None`` turns it off.
         root_certificates: extra trusted root certificates (PEM text) on top of the bundled
             Mozilla roots.
+        ca_file: path of a PEM file of extra trusted root certificates, read when the client is
+            created (``SSL_CERT_FILE`` is read the same way when set).
+        platform_verifier: verify servers with the operating system's trust store instead of
+            the bundled roots (not together with extra root certificates).
         proxy: proxy URL (``http://user:pass@host:port``, ``socks5://...``); the
             ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment applies when unset.
         max_response_bytes: largest response body accepted (default 64 MiB).
@@ -433,6 +437,8 @@ class Client:
         max_retry_after: Optional[float] = None,
         rate_limit: Optional[float] = _UNSET,
         root_certificates: Sequence[str] = (),
+        ca_file: Optional[Union[str, "_os.PathLike[str]"]] = None,
+        platform_verifier: bool = False,
         proxy: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
     ) -> None:
@@ -465,6 +471,8 @@ class Client:
             max_retry_after_ms=_config_millis(max_retry_after, "max_retry_after"),
             **rate,
             extra_root_certs_pem=list(root_certificates),
+            ca_file=None if ca_file is None else _os.fspath(ca_file),
+            platform_verifier=bool(platform_verifier),
             proxy=proxy,
             user_agent_suffix=f"amperity-python/{__version__}",
             max_response_bytes=max_response_bytes,

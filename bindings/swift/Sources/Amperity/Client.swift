@@ -61,6 +61,12 @@ public struct ClientOptions: Sendable, Equatable {
     public var proxy: String?
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
     public var extraRootCertificates: [String]
+    /// A PEM file of extra trusted root certificates, read when the client is created
+    /// (`SSL_CERT_FILE` is read the same way when set).
+    public var caFile: String?
+    /// Verify servers with the operating system's trust store instead of the bundled roots (not
+    /// together with extra root certificates).
+    public var platformVerifier: Bool
     /// Largest response body accepted, in bytes (64 MiB).
     public var maxResponseBytes: Int64?
     /// Extra product token after `amperity-swift/<version>` in the `User-Agent`.
@@ -72,6 +78,7 @@ public struct ClientOptions: Sendable, Equatable {
         connectTimeout: TimeInterval? = nil, requestTimeout: TimeInterval? = nil,
         retry: RetryOptions = RetryOptions(), rateLimit: RateLimit = .standard,
         proxy: String? = nil, extraRootCertificates: [String] = [],
+        caFile: String? = nil, platformVerifier: Bool = false,
         maxResponseBytes: Int64? = nil, userAgentSuffix: String? = nil
     ) {
         self.region = region
@@ -83,6 +90,8 @@ public struct ClientOptions: Sendable, Equatable {
         self.rateLimit = rateLimit
         self.proxy = proxy
         self.extraRootCertificates = extraRootCertificates
+        self.caFile = caFile
+        self.platformVerifier = platformVerifier
         self.maxResponseBytes = maxResponseBytes
         self.userAgentSuffix = userAgentSuffix
     }
@@ -162,6 +171,8 @@ public final class Client: Sendable {
             maxRetryAfterMs: options.retry.maxRetryAfter.map(milliseconds),
             rateLimitPerSecond: rateLimit,
             extraRootCertsPem: options.extraRootCertificates,
+            caFile: options.caFile,
+            platformVerifier: options.platformVerifier,
             proxy: options.proxy,
             userAgentSuffix: [AmperitySDK.userAgentProduct, options.userAgentSuffix].compactMap { $0 }
                 .joined(separator: " "),

@@ -57,6 +57,10 @@ data class RawResponse(
  * @param rateLimitPerSecond client-side rate limit shared by every thread using this client;
  *   10 requests/s (the documented limit) by default, `null` turns it off.
  * @param extraRootCertificatesPem extra trusted root certificates (PEM) on top of the bundled roots.
+ * @param caFile a PEM file of extra trusted root certificates, read when the client is built
+ *   (`SSL_CERT_FILE` is read the same way when set).
+ * @param platformVerifier verify servers with the operating system's trust store instead of the
+ *   bundled roots (not together with extra root certificates).
  * @param proxy proxy URL (`http://user:pass@host:port`, `socks5://...`); the `HTTPS_PROXY`/
  *   `ALL_PROXY`/`NO_PROXY` environment applies when `null`.
  * @param maxResponseBytes largest response body accepted (64 MiB).
@@ -79,6 +83,8 @@ class Client(
     maxRetryAfter: Duration? = null,
     rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND,
     extraRootCertificatesPem: List<String> = emptyList(),
+    caFile: String? = null,
+    platformVerifier: Boolean = false,
     proxy: String? = null,
     maxResponseBytes: Long? = null,
     userAgentSuffix: String? = null,
@@ -102,6 +108,8 @@ class Client(
                 maxRetryAfterMs = maxRetryAfter?.let { millis(it, "maxRetryAfter") },
                 rateLimitPerSecond = rateLimitPerSecond,
                 extraRootCertsPem = extraRootCertificatesPem,
+                caFile = caFile,
+                platformVerifier = platformVerifier,
                 proxy = proxy,
                 userAgentSuffix = listOfNotNull(Amperity.USER_AGENT_PRODUCT, userAgentSuffix).joinToString(" "),
                 maxResponseBytes = maxResponseBytes,
@@ -236,6 +244,8 @@ class Client(
         private var maxRetryAfter: Duration? = null
         private var rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND
         private val extraRootCertificatesPem = mutableListOf<String>()
+        private var caFile: String? = null
+        private var platformVerifier = false
         private var proxy: String? = null
         private var maxResponseBytes: Long? = null
         private var userAgentSuffix: String? = null
@@ -288,6 +298,12 @@ class Client(
         /** Trusts this extra root certificate (PEM) on top of the bundled roots. */
         fun addRootCertificatePem(pem: String): Builder = apply { extraRootCertificatesPem += pem }
 
+        /** Trusts the root certificates of a PEM file too (read when the client is built). */
+        fun caFile(path: String): Builder = apply { caFile = path }
+
+        /** Verifies servers with the operating system's trust store instead of the bundled roots. */
+        fun platformVerifier(enabled: Boolean): Builder = apply { platformVerifier = enabled }
+
         /** Proxy URL (`http://user:pass@host:port`, `socks5://...`). */
         fun proxy(proxy: String): Builder = apply { this.proxy = proxy }
 
@@ -315,6 +331,8 @@ class Client(
             maxRetryAfter = maxRetryAfter,
             rateLimitPerSecond = rateLimitPerSecond,
             extraRootCertificatesPem = extraRootCertificatesPem.toList(),
+            caFile = caFile,
+            platformVerifier = platformVerifier,
             proxy = proxy,
             maxResponseBytes = maxResponseBytes,
             userAgentSuffix = userAgentSuffix,
