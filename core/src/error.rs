@@ -80,6 +80,15 @@ pub enum Error {
         last_state: String,
         /// How long the helper waited, in milliseconds.
         waited_ms: u64,
+        /// The run as of the last poll.
+        last_workflow: Box<crate::Workflow>,
+    },
+    /// A waited-for run ended failed, canceled or stopped, and the wait was asked to fail then
+    /// ([`WaitOptions::fail_on_unsuccessful`](crate::WaitOptions::fail_on_unsuccessful)).
+    #[error("{}", run_failed_message(workflow))]
+    RunFailed {
+        /// The run as it ended (verbose view), with its `error` when Amperity gave one.
+        workflow: Box<crate::Workflow>,
     },
     /// The call was cancelled with [`Client::cancel`](crate::Client::cancel) (or an interrupt
     /// that a language binding turns into one) before it finished.
@@ -88,6 +97,18 @@ pub enum Error {
         /// The operation that was running.
         operation: String,
     },
+}
+
+/// "workflow run wf-1 ended failed: amperity.task/x: it broke (attribution customer)".
+fn run_failed_message(workflow: &crate::Workflow) -> String {
+    let mut message = format!("workflow run {} ended {}", workflow.id, workflow.state);
+    if let Some(error) = &workflow.error {
+        message.push_str(&format!(": {}: {}", error.error_type, error.message));
+        if let Some(attribution) = &error.attribution {
+            message.push_str(&format!(" (attribution {attribution})"));
+        }
+    }
+    message
 }
 
 impl Error {

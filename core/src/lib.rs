@@ -62,7 +62,7 @@ uniffi::setup_scaffolding!("amperity");
 
 pub use api::{
     AuditEventFilter, CampaignFilter, IngestJobQuery, RawMethod, RawRequest, RawResponse,
-    WaitOptions, WorkflowRunFilter,
+    WaitOptions, WaitProgress, WorkflowRunFilter,
 };
 pub use auth::Secret;
 pub use client::Client;

@@ -106,6 +106,7 @@ fn a_wait_for_a_run_is_cancelled_between_polls() {
         let options = WaitOptions {
             poll_interval: Duration::from_secs(30),
             timeout: Duration::from_secs(3600),
+            ..WaitOptions::default()
         };
         client.wait_for_workflow_run(&run.id, &options)
     });

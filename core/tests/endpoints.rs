@@ -235,6 +235,7 @@ fn run_get_stop_and_wait_for_workflow_runs() {
     let options = WaitOptions {
         poll_interval: Duration::from_millis(20),
         timeout: Duration::from_secs(20),
+        ..WaitOptions::default()
     };
     let done = client.wait_for_workflow_run(&run.id, &options).unwrap();
     assert_eq!(done.state, RunState::Succeeded);
@@ -264,11 +265,100 @@ fn run_get_stop_and_wait_for_workflow_runs() {
     let short = WaitOptions {
         poll_interval: Duration::from_millis(5),
         timeout: Duration::from_millis(30),
+        ..WaitOptions::default()
     };
     match client.wait_for_workflow_run(&slow.id, &short).unwrap_err() {
-        Error::WaitTimeout { workflow_id, .. } => assert_eq!(workflow_id, slow.id),
+        Error::WaitTimeout {
+            workflow_id,
+            last_state,
+            last_workflow,
+            ..
+        } => {
+            assert_eq!(workflow_id, slow.id);
+            assert_eq!(last_workflow.id, slow.id);
+            assert_eq!(last_workflow.state.as_str(), last_state);
+        }
         other => panic!("expected WaitTimeout, got {other:?}"),
     }
+}
+
+#[test]
+fn a_wait_reports_progress_and_can_fail_on_an_unsuccessful_end() {
+    let server = server();
+    let client = client(&server);
+    let fast = WaitOptions {
+        poll_interval: Duration::from_millis(10),
+        ..WaitOptions::default()
+    };
+    // Progress: the first poll, then every change of state or finished tasks, ending finished.
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-progress"))
+        .unwrap();
+    let mut seen = Vec::new();
+    let done = client
+        .wait_for_workflow_run_with_progress(&run.id, &fast, |p| {
+            seen.push((p.workflow.state.clone(), p.tasks_finished, p.tasks_total));
+            true
+        })
+        .unwrap();
+    assert!(done.is_finished());
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] != w[1]),
+        "only changes are reported: {seen:?}"
+    );
+    let (last_state, finished, total) = seen.last().unwrap().clone();
+    assert_eq!(last_state, done.state);
+    assert!(total >= 1 && finished == total, "{seen:?}");
+
+    // A callback returning false ends the wait (the run goes on).
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-stop-watching"))
+        .unwrap();
+    let stopped = client.wait_for_workflow_run_with_progress(&run.id, &fast, |_| false);
+    assert!(
+        matches!(stopped, Err(Error::Cancelled { .. })),
+        "{stopped:?}"
+    );
+
+    // fail_on_unsuccessful: a failed run is an error carrying the run and its error.
+    let failing = client
+        .run_workflow(&WorkflowRunRequest::new("cg-fail-example"))
+        .unwrap();
+    let strict = WaitOptions {
+        fail_on_unsuccessful: true,
+        ..fast.clone()
+    };
+    match client
+        .wait_for_workflow_run(&failing.id, &strict)
+        .unwrap_err()
+    {
+        Error::RunFailed { workflow } => {
+            assert_eq!(workflow.state, RunState::Failed);
+            let error = workflow
+                .error
+                .as_ref()
+                .expect("the failed run has its error");
+            let message = Error::RunFailed {
+                workflow: workflow.clone(),
+            }
+            .to_string();
+            assert!(message.contains("ended failed"), "{message}");
+            assert!(message.contains(&error.message), "{message}");
+        }
+        other => panic!("expected RunFailed, got {other:?}"),
+    }
+    // Without it, the failed run is returned.
+    let failing = client
+        .run_workflow(&WorkflowRunRequest::new("cg-fail-example"))
+        .unwrap();
+    assert_eq!(
+        client
+            .wait_for_workflow_run(&failing.id, &fast)
+            .unwrap()
+            .state,
+        RunState::Failed
+    );
 }
 
 #[test]

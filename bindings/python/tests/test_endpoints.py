@@ -237,3 +237,46 @@ def test_models_behave(client: amperity.Client) -> None:
         amperity.Segment(identifier="x")
     with pytest.raises(AttributeError):
         a.colour = "blue"
+
+
+def test_wait_reports_progress_and_raises_on_failure(client: amperity.Client) -> None:
+    seen = []
+    run = client.workflow_runs.run("cg-progress")
+    done = client.workflow_runs.wait(run.id, poll_interval=0.01, on_progress=seen.append)
+    assert done.is_finished and len(seen) >= 2
+    assert all(isinstance(p, amperity.WaitProgress) for p in seen)
+    assert [(p.workflow.state, p.tasks_finished) for p in seen] == sorted(
+        {(p.workflow.state, p.tasks_finished) for p in seen}, key=[(q.workflow.state, q.tasks_finished) for q in seen].index
+    )
+    assert seen[-1].workflow.state == done.state and seen[-1].tasks_finished == seen[-1].tasks_total >= 1
+
+    # An exception in the callback ends the wait and comes out unchanged.
+    class Stop(Exception):
+        pass
+
+    def stop(_: amperity.WaitProgress) -> None:
+        raise Stop("enough")
+
+    run = client.workflow_runs.run("cg-progress")
+    with pytest.raises(Stop, match="enough"):
+        client.workflow_runs.wait(run.id, poll_interval=0.01, on_progress=stop)
+
+    failing = client.workflow_runs.run("cg-fail-example")
+    with pytest.raises(amperity.RunFailedError) as info:
+        client.workflow_runs.wait(failing.id, poll_interval=0.01, raise_on_failure=True)
+    assert info.value.workflow.id == failing.id and info.value.workflow.state == "failed"
+    assert info.value.error is not None and info.value.error.message in str(info.value)
+    assert "ended failed" in str(info.value)
+    failing = client.workflow_runs.run("cg-fail-example")
+    assert client.workflow_runs.wait(failing.id, poll_interval=0.01).state == "failed"
+
+
+def test_wait_timeout_carries_the_last_workflow(start_mock) -> None:
+    server = start_mock("--run-step-ms", "60000")
+    with server.client() as client:
+        run = client.workflow_runs.run("cg-slow")
+        with pytest.raises(amperity.WaitTimeoutError) as info:
+            client.workflow_runs.wait(run.id, poll_interval=0.01, timeout=0.05)
+        last = info.value.last_workflow
+        assert last is not None and last.id == run.id and last.state == info.value.last_state
+        assert last.created_at.tzinfo is not None and isinstance(last.extra, dict)

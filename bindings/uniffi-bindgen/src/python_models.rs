@@ -172,7 +172,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, Iterator, List, Optional
 
-from ._model_base import _JsonModel, _Model, _new, _opt_time, _RunStateMethods, _time
+from ._model_base import (
+    _JsonModel,
+    _Model,
+    _new,
+    _opt_time,
+    _RunStateMethods,
+    _state_name,
+    _time,
+    _utc,
+)
 
 "#;
 
@@ -261,6 +270,7 @@ fn write_record(
             )?;
         }
     }
+    write_record_builder(out, record, &stored, has_extra)?;
     let Source::Json { check, added } = source else {
         return Ok(());
     };
@@ -312,6 +322,59 @@ fn write_tuple(out: &mut String, name: &str, items: &[String], call: &str) -> Re
         writeln!(out, "    {close}")?;
     }
     Ok(())
+}
+
+/// Writes `_<record>_rec(r)`, which builds the class from the uniffi record itself (for the
+/// records that errors and a few calls carry as records, not as JSON text).
+fn write_record_builder(
+    out: &mut String,
+    record: &RecordMetadata,
+    stored: &[&uniffi_meta::FieldMetadata],
+    has_extra: bool,
+) -> Result<()> {
+    let name = &record.name;
+    writeln!(
+        out,
+        "\n\ndef {}_rec(r: Any) -> {name}:",
+        builder_name(name)
+    )?;
+    writeln!(out, "    o = _new({name})")?;
+    for field in stored {
+        let value = from_record(&field.ty, &format!("r.{}", field.name))?;
+        writeln!(out, "    o.{} = {value}", field.name)?;
+    }
+    if has_extra {
+        // Only the fields the model lacks are known here (see `raw`).
+        writeln!(out, "    o._json = dict(r.extra)")?;
+    }
+    writeln!(out, "    return o")?;
+    Ok(())
+}
+
+/// The Python expression that turns `value`, a field of a uniffi record, into the class's form.
+fn from_record(ty: &Type, value: &str) -> Result<String> {
+    Ok(match ty {
+        Type::Optional { inner_type } => {
+            let inner = from_record(inner_type, "v")?;
+            if inner == "v" {
+                value.to_owned()
+            } else {
+                format!("None if (v := {value}) is None else {inner}")
+            }
+        }
+        Type::Sequence { inner_type } => {
+            let inner = from_record(inner_type, "x")?;
+            if inner == "x" {
+                format!("list({value})")
+            } else {
+                format!("[{inner} for x in {value}]")
+            }
+        }
+        Type::Record { name, .. } => format!("{}_rec({value})", builder_name(name)),
+        Type::Enum { name, .. } if name == "RunState" => format!("_state_name({value})"),
+        Type::Custom { name, .. } if name == "Timestamp" => format!("_utc({value})"),
+        _ => value.to_owned(),
+    })
 }
 
 /// The builder function of a record: `_segment`, `_audit_event`, `_ingest_job_list`.

@@ -11,4 +11,4 @@ pub use audit_events::AuditEventFilter;
 pub use campaigns::CampaignFilter;
 pub use ingest::IngestJobQuery;
 pub use raw::{RawMethod, RawRequest, RawResponse};
-pub use workflows::{WaitOptions, WorkflowRunFilter};
+pub use workflows::{WaitOptions, WaitProgress, WorkflowRunFilter};

@@ -35,6 +35,9 @@ pub struct WaitOptions {
     pub poll_interval: Duration,
     /// Give up after this long (default 1 hour) with [`Error::WaitTimeout`].
     pub timeout: Duration,
+    /// Return [`Error::RunFailed`] when the run ends failed, canceled or stopped, instead of the
+    /// run (default `false`: any end is returned, check its `state`).
+    pub fail_on_unsuccessful: bool,
 }
 
 impl Default for WaitOptions {
@@ -42,8 +45,24 @@ impl Default for WaitOptions {
         WaitOptions {
             poll_interval: Duration::from_secs(5),
             timeout: Duration::from_secs(3600),
+            fail_on_unsuccessful: false,
         }
     }
+}
+
+/// Where a waited-for run stands, as given to the progress callback of
+/// [`Client::wait_for_workflow_run_with_progress`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WaitProgress {
+    /// The run as of this poll (verbose view: with its tasks).
+    pub workflow: Workflow,
+    /// Tasks that reached a terminal state.
+    pub tasks_finished: usize,
+    /// Tasks of the run so far.
+    pub tasks_total: usize,
+    /// Time since the wait started.
+    pub waited: Duration,
 }
 
 impl Client {
@@ -126,7 +145,7 @@ impl Client {
     /// use amperity::{RunState, WaitOptions, WorkflowRunRequest};
     /// use std::time::Duration;
     /// let run = client.run_workflow(&WorkflowRunRequest::new("cg-123"))?;
-    /// let options = WaitOptions { poll_interval: Duration::from_millis(100), timeout: Duration::from_secs(30) };
+    /// let options = WaitOptions { poll_interval: Duration::from_millis(100), timeout: Duration::from_secs(30), ..WaitOptions::default() };
     /// let done = client.wait_for_workflow_run(&run.id, &options)?;
     /// assert_eq!(done.state, RunState::Succeeded);
     /// # Ok::<(), amperity::Error>(())
@@ -136,6 +155,28 @@ impl Client {
         workflow_id: &str,
         options: &WaitOptions,
     ) -> Result<Workflow> {
+        self.wait(workflow_id, options, None)
+    }
+
+    /// [`wait_for_workflow_run`](Self::wait_for_workflow_run), calling `on_progress` after the
+    /// first poll and whenever the state or the number of finished tasks changes (the polls use
+    /// the verbose view, to see the tasks). `on_progress` returning `false` ends the wait with
+    /// [`Error::Cancelled`] (the run itself goes on).
+    pub fn wait_for_workflow_run_with_progress(
+        &self,
+        workflow_id: &str,
+        options: &WaitOptions,
+        mut on_progress: impl FnMut(&WaitProgress) -> bool,
+    ) -> Result<Workflow> {
+        self.wait(workflow_id, options, Some(&mut on_progress))
+    }
+
+    fn wait(
+        &self,
+        workflow_id: &str,
+        options: &WaitOptions,
+        mut on_progress: Option<&mut dyn FnMut(&WaitProgress) -> bool>,
+    ) -> Result<Workflow> {
         if options.poll_interval.is_zero() {
             return Err(Error::invalid_argument(
                 "poll_interval must be greater than zero",
@@ -144,17 +185,54 @@ impl Client {
         // One call for the whole wait: a cancel during any poll or pause ends it.
         let _call = self.inner.transport.begin_call();
         let start = Instant::now();
+        let view = match on_progress {
+            Some(_) => WorkflowView::Verbose,
+            None => WorkflowView::Overview,
+        };
+        let mut last_seen: Option<(crate::RunState, usize)> = None;
         loop {
-            let run = self.get_workflow_run(workflow_id, WorkflowView::Overview)?;
-            if run.is_finished() {
-                return self.get_workflow_run(workflow_id, WorkflowView::Verbose);
-            }
+            let run = self.get_workflow_run(workflow_id, view)?;
             let waited = start.elapsed();
+            if let Some(report) = on_progress.as_mut() {
+                let tasks_finished = run
+                    .task_instances
+                    .iter()
+                    .filter(|task| task.state.is_terminal() || task.ended_at.is_some())
+                    .count();
+                let seen = (run.state.clone(), tasks_finished);
+                if last_seen.as_ref() != Some(&seen) {
+                    last_seen = Some(seen);
+                    let progress = WaitProgress {
+                        tasks_total: run.task_instances.len(),
+                        tasks_finished,
+                        workflow: run.clone(),
+                        waited,
+                    };
+                    if !report(&progress) {
+                        return Err(Error::cancelled("get-workflow"));
+                    }
+                }
+            }
+            if run.is_finished() {
+                let run = match view {
+                    WorkflowView::Verbose => run,
+                    WorkflowView::Overview => {
+                        self.get_workflow_run(workflow_id, WorkflowView::Verbose)?
+                    }
+                };
+                if options.fail_on_unsuccessful && !run.state.is_success() {
+                    return Err(Error::RunFailed {
+                        workflow: Box::new(run),
+                    });
+                }
+                return Ok(run);
+            }
             if waited >= options.timeout {
                 return Err(Error::WaitTimeout {
                     workflow_id: workflow_id.to_owned(),
                     last_state: run.state.to_string(),
                     waited_ms: waited.as_millis() as u64,
+                    last_workflow: Box::new(run),
                 });
             }
             self.inner.transport.sleep(

@@ -102,6 +102,11 @@ impl RunState {
         }
     }
 
+    /// True for the ends that are not a failure: succeeded and skipped.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Succeeded | Self::Skipped)
+    }
+
     /// True for states a run does not leave: succeeded, failed, canceled, stopped, skipped.
     pub fn is_terminal(&self) -> bool {
         matches!(

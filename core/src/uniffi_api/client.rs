@@ -3,7 +3,10 @@
 
 use super::config::ClientConfig;
 use super::error::{AmperityError, Result};
-use super::models::{workflow_json, PageOptions, RawRequest, RawResponse, WaitOptions, Workflow};
+use super::models::{
+    workflow_json, PageOptions, RawRequest, RawResponse, WaitJsonObserver, WaitObserver,
+    WaitOptions, Workflow,
+};
 use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
 use crate as core_api;
 use crate::{
@@ -155,6 +158,22 @@ impl Client {
             .into())
     }
 
+    /// `wait_for_workflow_run`, reporting to `observer` after the first poll and whenever the
+    /// state or the number of finished tasks changes.
+    pub fn wait_for_workflow_run_with_progress(
+        &self,
+        workflow_id: String,
+        options: WaitOptions,
+        observer: Arc<dyn WaitObserver>,
+    ) -> Result<Workflow> {
+        Ok(self
+            .inner
+            .wait_for_workflow_run_with_progress(&workflow_id, &options.to_core()?, |p| {
+                observer.on_progress(p.into())
+            })?
+            .into())
+    }
+
     /// Sends a request to any endpoint through the same auth, headers, retries and errors.
     pub fn raw(&self, request: RawRequest) -> Result<RawResponse> {
         Ok(self.inner.raw(request.into())?.into())
@@ -191,6 +210,36 @@ impl Client {
     /// `stop_workflow_run` as JSON text.
     pub fn stop_workflow_run_json(&self, workflow_id: String) -> Result<String> {
         json!(workflow_json(&self.inner.stop_workflow_run(&workflow_id)?))
+    }
+
+    /// `wait_for_workflow_run_with_progress` as JSON text, reporting JSON text.
+    pub fn wait_for_workflow_run_with_progress_json(
+        &self,
+        workflow_id: String,
+        options: WaitOptions,
+        observer: Arc<dyn WaitJsonObserver>,
+    ) -> Result<String> {
+        let mut failed = None;
+        let result = self.inner.wait_for_workflow_run_with_progress(
+            &workflow_id,
+            &options.to_core()?,
+            |p| match serde_json::to_string(&workflow_json(&p.workflow)) {
+                Ok(text) => observer.on_progress(
+                    text,
+                    i64::try_from(p.tasks_finished).unwrap_or(i64::MAX),
+                    i64::try_from(p.tasks_total).unwrap_or(i64::MAX),
+                    i64::try_from(p.waited.as_millis()).unwrap_or(i64::MAX),
+                ),
+                Err(e) => {
+                    failed = Some(AmperityError::serialisation(e));
+                    false
+                }
+            },
+        );
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        json!(workflow_json(&result?))
     }
 
     /// `wait_for_workflow_run` as JSON text.

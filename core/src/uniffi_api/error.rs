@@ -1,5 +1,6 @@
 //! The one error type of the uniffi surface: a small flat enum carrying the HTTP details.
 
+use super::models::Workflow;
 use crate::{ApiErrorKind as CoreApiErrorKind, Error, TransportKind as CoreTransportKind};
 use std::fmt;
 
@@ -148,6 +149,15 @@ pub enum AmperityError {
         last_state: String,
         /// How long the helper waited, in milliseconds.
         waited_ms: i64,
+        /// The run as of the last poll.
+        last_workflow: Workflow,
+    },
+    /// A waited-for run ended failed, canceled or stopped (`fail_on_unsuccessful`).
+    RunFailed {
+        /// The run as it ended, with its `error` when Amperity gave one.
+        workflow: Workflow,
+        /// The core's message ("workflow run … ended failed: type: message (attribution …)").
+        detail: String,
     },
     /// The call was cancelled (`Client.cancel()`, or an interrupt the language turns into one).
     Cancelled {
@@ -206,10 +216,12 @@ impl fmt::Display for AmperityError {
                 f,
                 "{operation} returned a cursor it had already returned; stopping instead of looping forever"
             ),
+            Self::RunFailed { detail, .. } => f.write_str(detail),
             Self::WaitTimeout {
                 workflow_id,
                 last_state,
                 waited_ms,
+                ..
             } => write!(
                 f,
                 "workflow run {workflow_id} still {last_state} after waiting {waited_ms} ms"
@@ -293,11 +305,23 @@ impl From<Error> for AmperityError {
                 workflow_id,
                 last_state,
                 waited_ms,
+                last_workflow,
             } => Self::WaitTimeout {
                 workflow_id,
                 last_state,
                 waited_ms: i64::try_from(waited_ms).unwrap_or(i64::MAX),
+                last_workflow: (*last_workflow).into(),
             },
+            error @ Error::RunFailed { .. } => {
+                let detail = error.to_string();
+                let Error::RunFailed { workflow } = error else {
+                    unreachable!("matched above")
+                };
+                Self::RunFailed {
+                    workflow: (*workflow).into(),
+                    detail,
+                }
+            }
             Error::Cancelled { operation } => Self::Cancelled { operation },
         }
     }
@@ -376,10 +400,15 @@ mod tests {
             error.to_string(),
             "get-workflow failed with HTTP 404 (not_found): workflow wf-1 not found [request_id req-1]"
         );
+        let last_workflow = serde_json::from_str(
+            r#"{"id":"wf-1","state":"running","type":"t","name":"n","tenant":"acme","created_at":"2024-06-19T14:57:00Z"}"#,
+        )
+        .unwrap();
         let wait = Error::WaitTimeout {
             workflow_id: "wf-1".into(),
             last_state: "running".into(),
             waited_ms: u64::MAX,
+            last_workflow: Box::new(last_workflow),
         };
         assert!(matches!(
             AmperityError::from(wait),

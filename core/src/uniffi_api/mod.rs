@@ -16,6 +16,10 @@
 //! twin: the same data as one JSON string, which Python parses with `json.loads` far faster
 //! than uniffi's interpreted field-by-field record lifting.
 
+// The errors cross the boundary by value (uniffi lowers them into a buffer), so the size of the
+// variants that carry a `Workflow` costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 mod client;
 mod config;
 mod error;
@@ -27,7 +31,8 @@ pub use config::ClientConfig;
 pub use error::{AmperityError, ApiErrorKind, TransportKind};
 pub use models::{
     run_state_is_terminal, run_state_name, run_state_parse, JsonPage, JsonValue, PageOptions,
-    QueryParam, RawRequest, RawResponse, WaitOptions, Workflow,
+    QueryParam, RawRequest, RawResponse, WaitJsonObserver, WaitObserver, WaitOptions, WaitProgress,
+    Workflow,
 };
 pub use pager::{
     AuditEventPage, AuditEventPager, CampaignPage, CampaignPager, RawPage, RawPager, SegmentPage,

@@ -113,6 +113,53 @@ impl From<core_api::Workflow> for Workflow {
     }
 }
 
+/// Where a waited-for run stands (see `WaitObserver`).
+///
+/// A mirror of the core's `WaitProgress`: signed counts, milliseconds, and the `Workflow` mirror.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WaitProgress {
+    /// The run as of this poll (verbose view: with its tasks).
+    pub workflow: Workflow,
+    /// Tasks that reached a terminal state.
+    pub tasks_finished: i64,
+    /// Tasks of the run so far.
+    pub tasks_total: i64,
+    /// Time since the wait started, in milliseconds.
+    pub waited_ms: i64,
+}
+
+impl From<&core_api::WaitProgress> for WaitProgress {
+    fn from(p: &core_api::WaitProgress) -> Self {
+        WaitProgress {
+            workflow: p.workflow.clone().into(),
+            tasks_finished: i64::try_from(p.tasks_finished).unwrap_or(i64::MAX),
+            tasks_total: i64::try_from(p.tasks_total).unwrap_or(i64::MAX),
+            waited_ms: i64::try_from(p.waited.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// Receives the progress of `Client.wait_for_workflow_run_with_progress` (implemented in the
+/// foreign language); returning `false` ends the wait with a `Cancelled` error.
+#[uniffi::export(with_foreign)]
+pub trait WaitObserver: Send + Sync {
+    /// Called after the first poll and whenever the state or the finished task count changes.
+    fn on_progress(&self, progress: WaitProgress) -> bool;
+}
+
+/// [`WaitObserver`] for the JSON fast path (Python): the run as JSON text, like `*_json` calls.
+#[uniffi::export(with_foreign)]
+pub trait WaitJsonObserver: Send + Sync {
+    /// Called like `WaitObserver.on_progress`, with the run as JSON text.
+    fn on_progress(
+        &self,
+        workflow_json: String,
+        tasks_finished: i64,
+        tasks_total: i64,
+        waited_ms: i64,
+    ) -> bool;
+}
+
 /// A core workflow as the JSON text the Python layer reads: its serde form plus `is_finished`,
 /// the field the `Workflow` mirror adds.
 #[derive(serde::Serialize)]
@@ -174,6 +221,9 @@ pub struct WaitOptions {
     /// Give up after this long, in milliseconds, with a `WaitTimeout` error.
     #[uniffi(default = 3600000)]
     pub timeout_ms: i64,
+    /// Fail with a `RunFailed` error when the run ends failed, canceled or stopped.
+    #[uniffi(default = false)]
+    pub fail_on_unsuccessful: bool,
 }
 
 impl WaitOptions {
@@ -190,6 +240,7 @@ impl WaitOptions {
         Ok(core_api::WaitOptions {
             poll_interval: ms(self.poll_interval_ms, "poll_interval_ms")?,
             timeout: ms(self.timeout_ms, "timeout_ms")?,
+            fail_on_unsuccessful: self.fail_on_unsuccessful,
         })
     }
 }

@@ -17,7 +17,7 @@ Example::
         print(done.state)
 """
 
-from ._client import Client
+from ._client import Client, WaitProgress
 from ._errors import (
     AmperityError,
     AmperityTimeoutError,
@@ -33,6 +33,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     RepeatedCursorError,
+    RunFailedError,
     ServerError,
     TransportError,
     WaitTimeoutError,
@@ -92,4 +93,6 @@ __all__ = [
     "RepeatedCursorError",
     "WaitTimeoutError",
     "CancelledError",
+    "RunFailedError",
+    "WaitProgress",
 ]

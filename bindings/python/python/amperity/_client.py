@@ -7,13 +7,14 @@ import json as _json
 import math
 import os as _os
 from collections.abc import Mapping
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _models as m
 from . import _interrupt
 from ._errors import AmperityError, InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _json_list, _list_of
+from ._schema import _deprecation_notice_rec
 from ._version import __version__
 
 __all__ = ["Client"]
@@ -304,16 +305,24 @@ class WorkflowRuns(_Resource):
         *,
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = _UNSET,
+        on_progress: Optional[Callable[[WaitProgress], Any]] = None,
+        raise_on_failure: bool = False,
     ) -> m.Workflow:
         """Polls a workflow run until it finishes and returns its verbose view.
 
-        The GIL is released while waiting.
+        The GIL is released while waiting; Ctrl-C interrupts it.
 
         Args:
             workflow_id: the run id.
             poll_interval: seconds between polls (the core's 5 s when ``None``).
             timeout: give up after this many seconds with :class:`WaitTimeoutError` (the run
-                itself goes on); the core's one hour when not given, no limit when ``None``.
+                itself goes on; the error has the ``last_workflow`` seen); the core's one hour
+                when not given, no limit when ``None``.
+            on_progress: called with a :class:`WaitProgress` after the first poll and whenever
+                the state or the number of finished tasks changes (the polls then use the
+                verbose view). An exception it raises ends the wait and is raised from here.
+            raise_on_failure: raise :class:`RunFailedError` (with the run and its error) when
+                the run ends failed, canceled or stopped, instead of returning it.
         """
         defaults = _ffi.WaitOptions()  # the core's defaults
         timeout_ms: int
@@ -327,10 +336,62 @@ class WorkflowRuns(_Resource):
         options = _ffi.WaitOptions(
             poll_interval_ms=defaults.poll_interval_ms if poll_ms is None else poll_ms,
             timeout_ms=timeout_ms,
+            fail_on_unsuccessful=bool(raise_on_failure),
         )
         native = self._client._native_client()
-        text = _call(native.wait_for_workflow_run_json, workflow_id, options)
+        if on_progress is None:
+            text = _call(native.wait_for_workflow_run_json, workflow_id, options)
+            return m._workflow(_json.loads(text))
+        observer = _ProgressObserver(on_progress)
+        try:
+            text = _call(native.wait_for_workflow_run_with_progress_json, workflow_id, options, observer)
+        except AmperityError:
+            if observer.raised is not None:
+                raise observer.raised from None
+            raise
         return m._workflow(_json.loads(text))
+
+
+class WaitProgress:
+    """Where a waited-for run stands (the argument of ``wait(..., on_progress=...)``).
+
+    Attributes:
+        workflow: the run as of this poll (verbose view, with its tasks).
+        tasks_finished: tasks that reached a terminal state.
+        tasks_total: tasks of the run so far.
+        waited: seconds since the wait started.
+    """
+
+    __slots__ = ("workflow", "tasks_finished", "tasks_total", "waited")
+
+    def __init__(self, workflow: m.Workflow, tasks_finished: int, tasks_total: int, waited: float) -> None:
+        self.workflow = workflow
+        self.tasks_finished = tasks_finished
+        self.tasks_total = tasks_total
+        self.waited = waited
+
+    def __repr__(self) -> str:
+        return (
+            f"WaitProgress(state={self.workflow.state!r}, tasks_finished={self.tasks_finished}, "
+            f"tasks_total={self.tasks_total}, waited={self.waited:.1f})"
+        )
+
+
+class _ProgressObserver(_ffi.WaitJsonObserver):
+    """The native ``WaitJsonObserver``: calls the user's callback, keeps what it raised."""
+
+    def __init__(self, callback: Callable[[WaitProgress], Any]) -> None:
+        self.callback = callback
+        self.raised: Optional[BaseException] = None
+
+    def on_progress(self, workflow_json: str, tasks_finished: int, tasks_total: int, waited_ms: int) -> bool:
+        try:
+            workflow = m._workflow(_json.loads(workflow_json))
+            self.callback(WaitProgress(workflow, tasks_finished, tasks_total, waited_ms / 1000.0))
+            return True
+        except BaseException as error:  # noqa: BLE001 - re-raised by wait()
+            self.raised = error
+            return False
 
 
 class IngestJobs(_Resource):
@@ -605,9 +666,7 @@ class Client:
         """``Deprecation``/``Sunset`` headers seen so far, one entry per operation."""
         out = []
         for n in self._native_client().deprecation_notices():
-            out.append(
-                m.DeprecationNotice(operation=n.operation, deprecation=n.deprecation, sunset=n.sunset)
-            )
+            out.append(_deprecation_notice_rec(n))
         return out
 
     def cancel(self) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ._native import amperity as _ffi
+from ._schema import _workflow_rec
+
+if TYPE_CHECKING:
+    from ._schema import Workflow, WorkflowError
 
 __all__ = [
     "AmperityError",
@@ -23,6 +27,7 @@ __all__ = [
     "DecodeError",
     "RepeatedCursorError",
     "WaitTimeoutError",
+    "RunFailedError",
     "CancelledError",
 ]
 
@@ -196,19 +201,48 @@ class WaitTimeoutError(AmperityError):
         workflow_id: the run waited for.
         last_state: its state at the last poll.
         waited: how long the helper waited, in seconds.
+        last_workflow: the run as of the last poll (a ``Workflow``).
     """
 
     workflow_id: str
     last_state: str
     waited: float
+    last_workflow: Optional["Workflow"]
 
     def __init__(
-        self, message: str, *, workflow_id: str = "", last_state: str = "", waited: float = 0.0
+        self,
+        message: str,
+        *,
+        workflow_id: str = "",
+        last_state: str = "",
+        waited: float = 0.0,
+        last_workflow: Optional["Workflow"] = None,
     ) -> None:
         super().__init__(message)
         self.workflow_id = workflow_id
         self.last_state = last_state
         self.waited = waited
+        self.last_workflow = last_workflow
+
+
+class RunFailedError(AmperityError):
+    """A waited-for run ended failed, canceled or stopped (``wait(..., raise_on_failure=True)``).
+
+    Attributes:
+        workflow: the run as it ended (a ``Workflow``, verbose view).
+        error: its ``WorkflowError`` (type, message, attribution), when Amperity gave one.
+    """
+
+    workflow: "Workflow"
+
+    def __init__(self, message: str, *, workflow: "Workflow") -> None:
+        super().__init__(message)
+        self.workflow = workflow
+
+    @property
+    def error(self) -> Optional["WorkflowError"]:
+        """The run's error, when Amperity gave one."""
+        return self.workflow.error
 
 
 class CancelledError(AmperityError):
@@ -297,7 +331,10 @@ def _from_native(error: BaseException) -> AmperityError:
             workflow_id=error.workflow_id,
             last_state=error.last_state,
             waited=error.waited_ms / 1000.0,
+            last_workflow=_workflow_rec(error.last_workflow),
         )
+    if isinstance(error, E.RunFailed):
+        return RunFailedError(text, workflow=_workflow_rec(error.workflow))
     if isinstance(error, E.Cancelled):
         return CancelledError(text, operation=error.operation)
     return AmperityError(text)

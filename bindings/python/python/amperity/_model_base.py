@@ -35,6 +35,16 @@ def _opt_time(text: Optional[str]) -> Optional[_dt.datetime]:
     return None if text is None else _time(text)
 
 
+def _utc(time: _dt.datetime) -> _dt.datetime:
+    """A time lifted by uniffi as an aware UTC datetime (like the ones parsed from JSON)."""
+    return time.replace(tzinfo=_dt.timezone.utc) if time.tzinfo is None else time.astimezone(_dt.timezone.utc)
+
+
+def _state_name(state: Any) -> str:
+    """A uniffi ``RunState`` as its wire string (like ``Workflow.state`` from JSON)."""
+    return str(_ffi.run_state_name(state))
+
+
 class _RunStateMethods:
     """The helpers of ``RunState`` (its constants are generated)."""
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, Iterator, List, Optional
 
-from ._model_base import _JsonModel, _Model, _new, _opt_time, _RunStateMethods, _time
+from ._model_base import (
+    _JsonModel,
+    _Model,
+    _new,
+    _opt_time,
+    _RunStateMethods,
+    _state_name,
+    _time,
+    _utc,
+)
 
 
 class RunState(_RunStateMethods):
@@ -69,6 +78,15 @@ class Segment(_JsonModel):
     _KNOWN = frozenset(("id", "name", "status"))
 
 
+def _segment_rec(r: Any) -> Segment:
+    o = _new(Segment)
+    o.id = r.id
+    o.name = r.name
+    o.status = r.status
+    o._json = dict(r.extra)
+    return o
+
+
 def _segment(d: Dict[str, Any]) -> Segment:
     o = _new(Segment)
     g = d.get
@@ -96,6 +114,15 @@ class Campaign(_JsonModel):
     deliver_at: Optional[_dt.datetime]
 
     _KNOWN = frozenset(("id", "name", "deliver_at"))
+
+
+def _campaign_rec(r: Any) -> Campaign:
+    o = _new(Campaign)
+    o.id = r.id
+    o.name = r.name
+    o.deliver_at = None if (v := r.deliver_at) is None else _utc(v)
+    o._json = dict(r.extra)
+    return o
 
 
 def _campaign(d: Dict[str, Any]) -> Campaign:
@@ -179,6 +206,25 @@ class AuditEvent(_JsonModel):
     ))
 
 
+def _audit_event_rec(r: Any) -> AuditEvent:
+    o = _new(AuditEvent)
+    o.event_id = r.event_id
+    o.event_type = r.event_type
+    o.tenant = r.tenant
+    o.tenant_family = r.tenant_family
+    o.happened_at = _utc(r.happened_at)
+    o.principal_id = r.principal_id
+    o.principal_name = r.principal_name
+    o.principal_email = r.principal_email
+    o.object_id = r.object_id
+    o.object_name = r.object_name
+    o.origin_ip = r.origin_ip
+    o.user_agent = r.user_agent
+    o.session_id = r.session_id
+    o._json = dict(r.extra)
+    return o
+
+
 def _audit_event(d: Dict[str, Any]) -> AuditEvent:
     o = _new(AuditEvent)
     g = d.get
@@ -219,6 +265,16 @@ class WorkflowError(_JsonModel):
     data: Optional[Any]
 
     _KNOWN = frozenset(("type", "message", "attribution", "data"))
+
+
+def _workflow_error_rec(r: Any) -> WorkflowError:
+    o = _new(WorkflowError)
+    o.error_type = r.error_type
+    o.message = r.message
+    o.attribution = r.attribution
+    o.data = r.data
+    o._json = dict(r.extra)
+    return o
 
 
 def _workflow_error(d: Dict[str, Any]) -> WorkflowError:
@@ -301,6 +357,26 @@ class WorkflowTaskInstance(_JsonModel):
         "workflow_id",
         "error",
     ))
+
+
+def _workflow_task_instance_rec(r: Any) -> WorkflowTaskInstance:
+    o = _new(WorkflowTaskInstance)
+    o.id = r.id
+    o.state = _state_name(r.state)
+    o.tenant = r.tenant
+    o.created_at = None if (v := r.created_at) is None else _utc(v)
+    o.ended_at = None if (v := r.ended_at) is None else _utc(v)
+    o.execution_type = r.execution_type
+    o.label = r.label
+    o.run_id = r.run_id
+    o.state_changed_at = None if (v := r.state_changed_at) is None else _utc(v)
+    o.task_definition_id = r.task_definition_id
+    o.task_definition_type = r.task_definition_type
+    o.timeout_ms = r.timeout_ms
+    o.workflow_id = r.workflow_id
+    o.error = None if (v := r.error) is None else _workflow_error_rec(v)
+    o._json = dict(r.extra)
+    return o
 
 
 def _workflow_task_instance(d: Dict[str, Any]) -> WorkflowTaskInstance:
@@ -407,6 +483,28 @@ class Workflow(_JsonModel):
     ))
 
 
+def _workflow_rec(r: Any) -> Workflow:
+    o = _new(Workflow)
+    o.id = r.id
+    o.state = _state_name(r.state)
+    o.workflow_type = r.workflow_type
+    o.name = r.name
+    o.tenant = r.tenant
+    o.created_at = _utc(r.created_at)
+    o.ended_at = None if (v := r.ended_at) is None else _utc(v)
+    o.principal_id = r.principal_id
+    o.principal_name = r.principal_name
+    o.principal_email = r.principal_email
+    o.launched_version = r.launched_version
+    o.current_version = r.current_version
+    o.warn_after_ms = r.warn_after_ms
+    o.task_instances = [_workflow_task_instance_rec(x) for x in r.task_instances]
+    o.error = None if (v := r.error) is None else _workflow_error_rec(v)
+    o.is_finished = r.is_finished
+    o._json = dict(r.extra)
+    return o
+
+
 def _workflow(d: Dict[str, Any]) -> Workflow:
     o = _new(Workflow)
     g = d.get
@@ -449,6 +547,16 @@ class IngestFile(_JsonModel):
     errors: int
 
     _KNOWN = frozenset(("file_id", "name", "read", "errors"))
+
+
+def _ingest_file_rec(r: Any) -> IngestFile:
+    o = _new(IngestFile)
+    o.file_id = r.file_id
+    o.name = r.name
+    o.read = r.read
+    o.errors = r.errors
+    o._json = dict(r.extra)
+    return o
 
 
 def _ingest_file(d: Dict[str, Any]) -> IngestFile:
@@ -525,6 +633,24 @@ class IngestFeed(_JsonModel):
     ))
 
 
+def _ingest_feed_rec(r: Any) -> IngestFeed:
+    o = _new(IngestFeed)
+    o.feed_id = r.feed_id
+    o.job_id = r.job_id
+    o.table_name = r.table_name
+    o.state = _state_name(r.state)
+    o.read = r.read
+    o.errors = r.errors
+    o.rejected = r.rejected
+    o.inserted = r.inserted
+    o.updated = r.updated
+    o.started_at = None if (v := r.started_at) is None else _utc(v)
+    o.ended_at = None if (v := r.ended_at) is None else _utc(v)
+    o.files = [_ingest_file_rec(x) for x in r.files]
+    o._json = dict(r.extra)
+    return o
+
+
 def _ingest_feed(d: Dict[str, Any]) -> IngestFeed:
     o = _new(IngestFeed)
     g = d.get
@@ -563,6 +689,15 @@ class IngestJob(_JsonModel):
     _KNOWN = frozenset(("id", "workflow_id", "tables"))
 
 
+def _ingest_job_rec(r: Any) -> IngestJob:
+    o = _new(IngestJob)
+    o.id = r.id
+    o.workflow_id = r.workflow_id
+    o.tables = [_ingest_feed_rec(x) for x in r.tables]
+    o._json = dict(r.extra)
+    return o
+
+
 def _ingest_job(d: Dict[str, Any]) -> IngestJob:
     o = _new(IngestJob)
     g = d.get
@@ -592,6 +727,13 @@ class IngestJobList(_Model):
         return len(self.items)
 
 
+def _ingest_job_list_rec(r: Any) -> IngestJobList:
+    o = _new(IngestJobList)
+    o.items = [_ingest_job_rec(x) for x in r.items]
+    o.total = r.total
+    return o
+
+
 def _ingest_job_list(d: Dict[str, Any]) -> IngestJobList:
     o = _new(IngestJobList)
     g = d.get
@@ -613,3 +755,11 @@ class DeprecationNotice(_Model):
     operation: str
     deprecation: Optional[str]
     sunset: Optional[str]
+
+
+def _deprecation_notice_rec(r: Any) -> DeprecationNotice:
+    o = _new(DeprecationNotice)
+    o.operation = r.operation
+    o.deprecation = r.deprecation
+    o.sunset = r.sunset
+    return o

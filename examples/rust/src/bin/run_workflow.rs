@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = WaitOptions {
         poll_interval: poll,
         timeout: Duration::from_secs(3600),
+        ..WaitOptions::default()
     };
     let done = client.wait_for_workflow_run(&run.id, &options)?;
     println!(
