@@ -47,6 +47,9 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
     case repeatedCursor(Failure)
     /// A workflow run did not finish within the wait timeout (see ``Failure/lastState``).
     case waitTimeout(Failure)
+    /// A waited-for run ended failed, canceled or stopped (`wait(..., failOnUnsuccessful: true)`);
+    /// ``Failure/workflow`` is the run, with its `error`.
+    case runFailed(Failure)
     /// The call was cancelled by ``Client/cancel()`` (a cancelled `Task` gets `CancellationError`).
     case cancelled(Failure)
     /// A failure this version of the SDK does not classify.
@@ -78,12 +81,15 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
         public let lastState: String?
         /// How long the wait lasted, in seconds (``AmperityError/waitTimeout(_:)``).
         public let waited: TimeInterval?
+        /// The run as of the last poll (``AmperityError/waitTimeout(_:)``) or as it ended
+        /// (``AmperityError/runFailed(_:)``).
+        public let workflow: Workflow?
 
         init(
             message: String, detail: String, operation: String? = nil, status: Int? = nil,
             requestId: String? = nil, traceId: String? = nil, retryAfter: TimeInterval? = nil,
             transportKind: TransportKind? = nil, cursor: String? = nil, workflowId: String? = nil,
-            lastState: String? = nil, waited: TimeInterval? = nil
+            lastState: String? = nil, waited: TimeInterval? = nil, workflow: Workflow? = nil
         ) {
             self.message = message
             self.detail = detail
@@ -97,6 +103,7 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
             self.workflowId = workflowId
             self.lastState = lastState
             self.waited = waited
+            self.workflow = workflow
         }
     }
 
@@ -106,8 +113,8 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
         case .badRequest(let f), .unauthorized(let f), .forbidden(let f), .notFound(let f),
             .conflict(let f), .rateLimited(let f), .serverError(let f), .httpStatus(let f),
             .transport(let f), .timeout(let f), .decode(let f), .configuration(let f),
-            .invalidArgument(let f), .repeatedCursor(let f), .waitTimeout(let f), .cancelled(let f),
-            .other(let f):
+            .invalidArgument(let f), .repeatedCursor(let f), .waitTimeout(let f), .runFailed(let f),
+            .cancelled(let f), .other(let f):
             return f
         }
     }
@@ -174,11 +181,16 @@ extension AmperityError {
         case let .RepeatedCursor(operation, cursor):
             self = .repeatedCursor(
                 Failure(message: message, detail: message, operation: operation, cursor: cursor))
-        case let .WaitTimeout(workflowId, lastState, waitedMs):
+        case let .WaitTimeout(workflowId, lastState, waitedMs, lastWorkflow):
             self = .waitTimeout(
                 Failure(
                     message: message, detail: message, workflowId: workflowId,
-                    lastState: lastState, waited: seconds(waitedMs)))
+                    lastState: lastState, waited: seconds(waitedMs), workflow: lastWorkflow))
+        case let .RunFailed(workflow, detail):
+            self = .runFailed(
+                Failure(
+                    message: message, detail: detail, workflowId: workflow.id,
+                    lastState: runStateName(state: workflow.state), workflow: workflow))
         case let .Cancelled(operation):
             self = .cancelled(Failure(message: message, detail: message, operation: operation))
         case let .Other(detail):
@@ -192,6 +204,7 @@ extension AmperityError {
         case let error as AmperityBindings.AmperityError: return AmperityError(error)
         case let error as AmperityError: return error
         case is CancellationError: return error
+        case let failure as CallbackFailure: return failure.error
         default:
             let text = String(describing: error)
             return AmperityError.other(Failure(message: text, detail: text))
@@ -202,4 +215,10 @@ extension AmperityError {
 /// Milliseconds as seconds.
 func seconds(_ milliseconds: Int64) -> TimeInterval {
     TimeInterval(milliseconds) / 1000
+}
+
+/// An error thrown by a closure the caller gave (a wait's `onProgress`): passed on unchanged,
+/// not mapped to an ``AmperityError``.
+struct CallbackFailure: Error {
+    let error: any Error
 }

@@ -22,6 +22,8 @@ public typealias Campaign = AmperityBindings.Campaign
 public typealias AuditEvent = AmperityBindings.AuditEvent
 /// A workflow run (`/workflow/runs`).
 public typealias Workflow = AmperityBindings.Workflow
+/// Where a waited-for run stands: the run, tasks finished/total, milliseconds waited.
+public typealias WaitProgress = AmperityBindings.WaitProgress
 /// The error of a failed workflow run or task.
 public typealias WorkflowError = AmperityBindings.WorkflowError
 /// One task of a workflow run (verbose view).

@@ -151,32 +151,91 @@ public struct WorkflowRuns: Sendable {
     }
 
     /// Polls a workflow run until it finishes and returns its verbose view (a failed run is
-    /// returned, not thrown: check its `state`), blocking the calling thread.
+    /// returned, not thrown, unless `failOnUnsuccessful`: check its `state`), blocking the
+    /// calling thread.
     ///
     /// - Parameters:
     ///   - pollInterval: seconds between polls (the core's 5 s when `nil`).
-    ///   - timeout: give up after this many seconds with ``AmperityError/waitTimeout(_:)``
-    ///     (the core's one hour when `nil`).
-    public func wait(_ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil)
-        throws -> Workflow
-    {
-        let options = waitOptions(pollInterval: pollInterval, timeout: timeout)
-        return try native.call { try $0.waitForWorkflowRun(workflowId: workflowId, options: options) }
+    ///   - timeout: give up after this many seconds with ``AmperityError/waitTimeout(_:)``, whose
+    ///     ``AmperityError/Failure/workflow`` is the last run seen (the core's one hour when `nil`).
+    ///   - failOnUnsuccessful: throw ``AmperityError/runFailed(_:)`` when the run ends failed,
+    ///     canceled or stopped.
+    ///   - onProgress: called after the first poll and whenever the state or the number of
+    ///     finished tasks changes (the polls then use the verbose view); what it throws ends the
+    ///     wait and is rethrown.
+    public func wait(
+        _ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil,
+        failOnUnsuccessful: Bool = false, onProgress: (@Sendable (WaitProgress) throws -> Void)? = nil
+    ) throws -> Workflow {
+        let options = waitOptions(pollInterval, timeout, failOnUnsuccessful)
+        return try native.call { try Self.wait($0, workflowId, options, onProgress) }
     }
 
-    /// Polls a workflow run until it finishes (see the blocking form), on the client's queue.
-    public func wait(_ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil)
-        async throws -> Workflow
-    {
-        let options = waitOptions(pollInterval: pollInterval, timeout: timeout)
-        return try await native.offload { try $0.waitForWorkflowRun(workflowId: workflowId, options: options) }
+    /// Polls a workflow run until it finishes (see the blocking form), on the client's queue;
+    /// cancelling the task ends the wait with `CancellationError`.
+    public func wait(
+        _ workflowId: String, pollInterval: TimeInterval? = nil, timeout: TimeInterval? = nil,
+        failOnUnsuccessful: Bool = false, onProgress: (@Sendable (WaitProgress) throws -> Void)? = nil
+    ) async throws -> Workflow {
+        let options = waitOptions(pollInterval, timeout, failOnUnsuccessful)
+        return try await native.offload { try Self.wait($0, workflowId, options, onProgress) }
     }
 
-    private func waitOptions(pollInterval: TimeInterval?, timeout: TimeInterval?) -> WaitOptions {
+    private static func wait(
+        _ client: AmperityBindings.Client, _ workflowId: String, _ options: WaitOptions,
+        _ onProgress: (@Sendable (WaitProgress) throws -> Void)?
+    ) throws -> Workflow {
+        guard let onProgress else {
+            return try client.waitForWorkflowRun(workflowId: workflowId, options: options)
+        }
+        let observer = ProgressObserver(onProgress)
+        do {
+            return try client.waitForWorkflowRunWithProgress(
+                workflowId: workflowId, options: options, observer: observer)
+        } catch AmperityBindings.AmperityError.Cancelled {
+            if let thrown = observer.thrown { throw CallbackFailure(error: thrown) }
+            throw AmperityBindings.AmperityError.Cancelled(operation: "get-workflow")
+        }
+    }
+
+    private func waitOptions(_ pollInterval: TimeInterval?, _ timeout: TimeInterval?, _ failOnUnsuccessful: Bool)
+        -> WaitOptions
+    {
         let defaults = WaitOptions()
         return WaitOptions(
             pollIntervalMs: pollInterval.map(milliseconds) ?? defaults.pollIntervalMs,
-            timeoutMs: timeout.map(milliseconds) ?? defaults.timeoutMs)
+            timeoutMs: timeout.map(milliseconds) ?? defaults.timeoutMs,
+            failOnUnsuccessful: failOnUnsuccessful)
+    }
+}
+
+/// The native observer of a wait: calls the user's closure; what it throws ends the wait (the
+/// closure runs on the waiting thread, one call at a time).
+private final class ProgressObserver: WaitObserver, @unchecked Sendable {
+    private let callback: @Sendable (WaitProgress) throws -> Void
+    private let lock = NSLock()
+    private var error: (any Error)?
+
+    init(_ callback: @escaping @Sendable (WaitProgress) throws -> Void) {
+        self.callback = callback
+    }
+
+    var thrown: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
+
+    func onProgress(progress: WaitProgress) -> Bool {
+        do {
+            try callback(progress)
+            return true
+        } catch {
+            lock.lock()
+            self.error = error
+            lock.unlock()
+            return false
+        }
     }
 }
 

@@ -202,6 +202,35 @@ final class EndpointsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(error?.failure.waited ?? 0, 0.05)
         XCTAssertTrue(error?.message.hasPrefix("workflow run \(running.id) still running after waiting ") == true)
         XCTAssertNil(error?.status)
+        XCTAssertEqual(error?.failure.workflow?.id, running.id)
+    }
+
+    func testWaitReportsProgressAndFailsOnAnUnsuccessfulEnd() async throws {
+        let (_, client) = try start()
+        let seen = Recorder<WaitProgress>()
+        let run = try await client.workflowRuns.run(configId: "cg-progress")
+        let done = try await client.workflowRuns.wait(run.id, pollInterval: 0.01) { seen.append($0) }
+        let progress = seen.items
+        XCTAssertTrue(progress.count >= 2, "\(progress)")
+        XCTAssertEqual(progress.last?.workflow.state, done.state)
+        XCTAssertEqual(progress.last?.tasksFinished, progress.last?.tasksTotal)
+    }
+
+    func testAThrowingProgressClosureEndsTheWaitAndFailuresCanThrow() throws {
+        let (_, client) = try start()
+        struct Enough: Error {}
+        let again = try client.workflowRuns.run(configId: "cg-progress")
+        do {
+            _ = try client.workflowRuns.wait(again.id, pollInterval: 0.01) { _ in throw Enough() }
+            XCTFail("the wait went on")
+        } catch is Enough {}
+
+        let failing = try client.workflowRuns.run(configId: "cg-fail-nightly")
+        let error = expectError(.runFailed) {
+            try client.workflowRuns.wait(failing.id, pollInterval: 0.01, failOnUnsuccessful: true)
+        }
+        XCTAssertEqual(error?.failure.workflow?.state, .failed)
+        XCTAssertTrue(error?.message.contains("ended failed") == true, error?.message ?? "")
     }
 
     func testIngestJobsListAndGet() throws {
@@ -252,5 +281,23 @@ final class EndpointsTests: XCTestCase {
 
         let missing = expectError(.notFound) { try client.raw(.get, path: "/workflow/runs/wf-nope") }
         XCTAssertEqual(missing?.operation, "GET /workflow/runs/wf-nope")
+    }
+}
+
+/// Collects values from a `@Sendable` closure.
+final class Recorder<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [T] = []
+
+    func append(_ value: T) {
+        lock.lock()
+        values.append(value)
+        lock.unlock()
+    }
+
+    var items: [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return values
     }
 }

@@ -5,7 +5,8 @@ import XCTest
 /// The case of an ``AmperityError`` without its payload, so tests can compare kinds.
 enum ErrorKind: String, Equatable, Sendable {
     case badRequest, unauthorized, forbidden, notFound, conflict, rateLimited, serverError, httpStatus
-    case transport, timeout, decode, configuration, invalidArgument, repeatedCursor, waitTimeout, cancelled
+    case transport, timeout, decode, configuration, invalidArgument, repeatedCursor, waitTimeout, runFailed
+    case cancelled
     case other
 }
 
@@ -28,6 +29,7 @@ extension AmperityError {
         case .invalidArgument: return .invalidArgument
         case .repeatedCursor: return .repeatedCursor
         case .waitTimeout: return .waitTimeout
+        case .runFailed: return .runFailed
         case .cancelled: return .cancelled
         case .other: return .other
         }

@@ -147,6 +147,18 @@ class WaitTimeoutException internal constructor(
     val lastState: String,
     /** How long the helper waited. */
     val waited: Duration,
+    /** The run as of the last poll. */
+    val lastWorkflow: Workflow,
+    message: String,
+) : AmperityException(message)
+
+/**
+ * A waited-for run ended failed, canceled or stopped (`wait(..., failOnUnsuccessful = true)`);
+ * the message has the run's error type, message and attribution.
+ */
+class RunFailedException internal constructor(
+    /** The run as it ended (verbose view), with its `error` when Amperity gave one. */
+    val workflow: Workflow,
     message: String,
 ) : AmperityException(message)
 
@@ -187,7 +199,9 @@ internal fun FfiException.toPublic(): AmperityException {
         is FfiException.Config -> ConfigurationException(detail, text)
         is FfiException.InvalidArgument -> InvalidArgumentException(detail, text)
         is FfiException.RepeatedCursor -> RepeatedCursorException(operation, cursor, text)
-        is FfiException.WaitTimeout -> WaitTimeoutException(workflowId, lastState, Duration.ofMillis(waitedMs), text)
+        is FfiException.WaitTimeout ->
+            WaitTimeoutException(workflowId, lastState, Duration.ofMillis(waitedMs), lastWorkflow, text)
+        is FfiException.RunFailed -> RunFailedException(workflow, text)
         is FfiException.Cancelled -> CancelledException(operation, text)
         is FfiException.Other -> AmperityException(text)
     }.also { it.initCause(this) }

@@ -23,6 +23,9 @@ typealias AuditEvent = com.amperity.sdk.ffi.AuditEvent
 /** A workflow run; the verbose view adds the principal, versions, task instances and error. */
 typealias Workflow = com.amperity.sdk.ffi.Workflow
 
+/** Where a waited-for run stands: the run, tasks finished/total, time waited (ms). */
+typealias WaitProgress = com.amperity.sdk.ffi.WaitProgress
+
 /** One task of a workflow run. */
 typealias WorkflowTaskInstance = com.amperity.sdk.ffi.WorkflowTaskInstance
 

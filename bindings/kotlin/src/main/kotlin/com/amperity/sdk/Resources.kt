@@ -8,6 +8,7 @@ import com.amperity.sdk.ffi.CampaignPager
 import com.amperity.sdk.ffi.IngestJobQuery
 import com.amperity.sdk.ffi.RunState
 import com.amperity.sdk.ffi.SegmentPager
+import com.amperity.sdk.ffi.WaitObserver
 import com.amperity.sdk.ffi.WaitOptions
 import com.amperity.sdk.ffi.WorkflowPager
 import com.amperity.sdk.ffi.WorkflowRunFilter
@@ -157,21 +158,52 @@ class WorkflowRuns internal constructor(private val client: Client) {
 
     /**
      * Polls a workflow run until it finishes and returns its verbose view (a failed run is
-     * returned, not thrown: check its `state`). Blocks the calling thread.
+     * returned, not thrown, unless [failOnUnsuccessful]: check its `state`). Blocks the calling
+     * thread; `Thread.interrupt()` ends it with [InterruptedException].
      *
      * @param pollInterval time between polls (greater than zero).
-     * @param timeout give up after this long with a [WaitTimeoutException].
+     * @param timeout give up after this long with a [WaitTimeoutException] (which has the last
+     *   workflow seen).
+     * @param failOnUnsuccessful throw [RunFailedException] when the run ends failed, canceled or
+     *   stopped.
+     * @param onProgress called after the first poll and whenever the state or the number of
+     *   finished tasks changes (the polls then use the verbose view); what it throws ends the
+     *   wait and is rethrown.
      */
     @JvmOverloads
     fun wait(
         workflowId: String,
         pollInterval: Duration = Duration.ofSeconds(5),
         timeout: Duration = Duration.ofHours(1),
+        failOnUnsuccessful: Boolean = false,
+        onProgress: ((WaitProgress) -> Unit)? = null,
     ): Workflow {
         // Negative values go to the core as they are: it refuses them as invalid arguments.
-        val options = WaitOptions(saturatingMillis(pollInterval), saturatingMillis(timeout))
-        return client.call { it.waitForWorkflowRun(workflowId, options) }
+        val options = WaitOptions(saturatingMillis(pollInterval), saturatingMillis(timeout), failOnUnsuccessful)
+        if (onProgress == null) return client.call { it.waitForWorkflowRun(workflowId, options) }
+        val observer = ProgressObserver(onProgress)
+        try {
+            return client.call { it.waitForWorkflowRunWithProgress(workflowId, options, observer) }
+        } catch (e: CancelledException) {
+            observer.thrown?.let { throw it }
+            throw e
+        }
     }
+}
+
+/** The native observer: calls the user's callback; what it throws ends the wait and is rethrown. */
+private class ProgressObserver(private val callback: (WaitProgress) -> Unit) : WaitObserver {
+    @Volatile
+    var thrown: Throwable? = null
+
+    override fun onProgress(progress: WaitProgress): Boolean =
+        try {
+            callback(progress)
+            true
+        } catch (e: Throwable) {
+            thrown = e
+            false
+        }
 }
 
 /** The ingest-job endpoints of a [Client]. */

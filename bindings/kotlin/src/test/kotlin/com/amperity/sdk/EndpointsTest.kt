@@ -131,6 +131,38 @@ class EndpointsTest {
     }
 
     @Test
+    fun `wait reports progress, fails on an unsuccessful end and times out with the last run`() {
+        val seen = mutableListOf<WaitProgress>()
+        val run = client.workflowRuns.run("cg-progress")
+        val done = client.workflowRuns.wait(run.id, pollInterval = Duration.ofMillis(10), onProgress = { seen += it })
+        assertTrue(done.isFinished && seen.size >= 2, "$seen")
+        assertEquals(done.state, seen.last().workflow.state)
+        assertTrue(seen.last().tasksTotal >= 1 && seen.last().tasksFinished == seen.last().tasksTotal)
+        assertEquals(seen.size, seen.map { it.workflow.state to it.tasksFinished }.toSet().size, "only changes")
+
+        val again = client.workflowRuns.run("cg-progress")
+        val stop = IllegalStateException("enough")
+        val thrown = runCatching {
+            client.workflowRuns.wait(again.id, pollInterval = Duration.ofMillis(10), onProgress = { throw stop })
+        }.exceptionOrNull()
+        assertTrue(thrown === stop, "got $thrown")
+
+        val failing = client.workflowRuns.run("cg-fail-nightly")
+        val failed = assertThrows<RunFailedException> {
+            client.workflowRuns.wait(failing.id, pollInterval = Duration.ofMillis(10), failOnUnsuccessful = true)
+        }
+        assertEquals(RunState.Failed, failed.workflow.state)
+        assertTrue(failed.message!!.contains("ended failed") && failed.message!!.contains(failed.workflow.error!!.message))
+
+        val slow = client.workflowRuns.run("cg-slow")
+        val timedOut = assertThrows<WaitTimeoutException> {
+            client.workflowRuns.wait(slow.id, pollInterval = Duration.ofMillis(5), timeout = Duration.ofMillis(20))
+        }
+        assertEquals(slow.id, timedOut.lastWorkflow.id)
+        assertEquals(timedOut.lastState, timedOut.lastWorkflow.state.wireName)
+    }
+
+    @Test
     fun `ingest jobs list and get`() {
         val now = Instant.now()
         val list = client.ingestJobs.list(now.minus(Duration.ofDays(7)), now, withTotal = true)
