@@ -40,6 +40,7 @@ int main(void) {
         {"workflows", test_workflows},
         {"raw", test_raw},
         {"faults", test_faults},
+        {"scenarios", test_scenarios},
         {"auth_and_network", test_auth_and_network},
         {"tls", test_tls},
         {"threads", test_threads},

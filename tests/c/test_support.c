@@ -97,6 +97,95 @@ int mock_http(const char *method, const char *path, const char *body) {
     return atoi(response + 9);
 }
 
+char *mock_http_body(const char *method, const char *path, int *out_status) {
+    *out_status = -1;
+    const char *hostport = strstr(origin, "://");
+    const char *colon = hostport ? strrchr(hostport + 3, ':') : NULL;
+    if (colon == NULL) {
+        return NULL;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        return NULL;
+    }
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)atoi(colon + 1));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char request[512];
+    int n = snprintf(request, sizeof request,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n",
+                     method, path);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        write(fd, request, (size_t)n) != n) {
+        close(fd);
+        return NULL;
+    }
+    /* Connection: close: the answer ends where the stream does. */
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL) {
+            close(fd);
+            return NULL;
+        }
+        if (cap - len < 2048) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                close(fd);
+                return NULL;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + len, cap - len - 1);
+        if (got <= 0) {
+            break;
+        }
+        len += (size_t)got;
+    }
+    close(fd);
+    buf[len] = '\0';
+    char *body = strstr(buf, "\r\n\r\n");
+    if (len < 12 || body == NULL) {
+        free(buf);
+        return NULL;
+    }
+    *out_status = atoi(buf + 9);
+    body += 4;
+    memmove(buf, body, strlen(body) + 1);
+    return buf;
+}
+
+void mock_reset(void) {
+    CHECK(mock_http("DELETE", "/__mock/faults", NULL) == 204);
+    CHECK(mock_http("DELETE", "/__mock/requests", NULL) == 204);
+}
+
+long mock_api_requests(void) {
+    int status = 0;
+    char *body = mock_http_body("GET", "/__mock/requests", &status);
+    if (body == NULL || status != 200) {
+        free(body);
+        return -1;
+    }
+    /* Compact JSON: every recorded request has one "path":"..." member (a body or header that
+     * mentions it is a JSON string, whose quotes are escaped). */
+    static const char api[] = "\"path\":\"/api/";
+    static const char oauth[] = "\"path\":\"/api/v0/oauth2/";
+    long count = 0;
+    for (const char *at = strstr(body, api); at != NULL; at = strstr(at + 1, api)) {
+        if (strncmp(at, oauth, sizeof oauth - 1) != 0) {
+            count++;
+        }
+    }
+    free(body);
+    return count;
+}
+
 void mock_fault(const char *spec) {
     int status = mock_http("POST", "/__mock/faults", spec);
     if (status != 201) {

@@ -49,6 +49,12 @@ extern size_t segment_count;
 int mock_http(const char *method, const char *path, const char *body);
 void mock_fault(const char *spec);
 void mock_clear(void);
+/* The whole answer's body (malloc'd, NUL-terminated; NULL on failure) and its status. */
+char *mock_http_body(const char *method, const char *path, int *out_status);
+/* Clears the fault rules and the recorded requests. */
+void mock_reset(void);
+/* Recorded requests under /api/, the OAuth token endpoint excluded; -1 on failure. */
+long mock_api_requests(void);
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -75,6 +81,7 @@ void test_ingest(void);                            /* test_lists.c */
 void test_workflows(void);                         /* test_workflows.c */
 void test_raw(void);                               /* test_raw.c */
 void test_faults(void);                            /* test_faults.c */
+void test_scenarios(void);                         /* test_scenarios.c */
 void test_auth_and_network(void);                  /* test_network.c */
 void test_tls(void);                               /* test_network.c */
 void test_threads(void);                           /* test_threads.c */

@@ -61,6 +61,10 @@ class Mock:
         self._control("DELETE", "/__mock/faults")
         self._control("DELETE", "/__mock/requests")
 
+    def clear_requests(self) -> None:
+        """Forgets the recorded requests (``DELETE /__mock/requests``)."""
+        self._control("DELETE", "/__mock/requests")
+
     def requests(self, path_prefix: str = "/api/") -> List[Dict[str, Any]]:
         """Recorded requests under ``path_prefix`` (headers as a dict, names lowercase)."""
         out = []

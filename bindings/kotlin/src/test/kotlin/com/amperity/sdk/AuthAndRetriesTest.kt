@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.time.Duration
 
-/** Both auth modes and the retry policy, seen from the requests the mock recorded. */
+/**
+ * Both auth modes and the client-side rate limit, seen from the requests the mock recorded. Which
+ * failures are retried, and how often, is in the scenario table (`tests/scenarios.tsv`, run by
+ * [ScenariosTest]).
+ */
 class AuthAndRetriesTest {
     private lateinit var mock: MockServer
 
@@ -60,48 +64,6 @@ class AuthAndRetriesTest {
             .tokenUrl("${mock.origin}/api/v0/oauth2/token").build().use { built ->
                 assertEquals(10, built.segments.list(limit = 10).firstPage().items.size)
             }
-    }
-
-    @Test
-    fun `retryable statuses are retried with backoff`() {
-        mock.client(token = "static-1", maxAttempts = 4).use { client ->
-            mock.fault("path=/api/segments,status=503,count=3")
-            assertEquals(300, client.segments.list(limit = 300).count())
-            assertEquals(4, mock.apiRequests("segments").size)
-
-            mock.fault("path=/api/segments,status=429,retry_after=1,count=1")
-            val started = System.nanoTime()
-            assertEquals(300, client.segments.list(limit = 300).count())
-            val elapsed = Duration.ofNanos(System.nanoTime() - started)
-            assertTrue(elapsed >= Duration.ofMillis(900)) { "Retry-After was not honoured: $elapsed" }
-            assertEquals(6, mock.apiRequests("segments").size)
-
-            mock.fault("path=/api/segments,status=500,count=4")
-            assertThrows<ServerException> { client.segments.list().firstPage() }
-            assertEquals(10, mock.apiRequests("segments").size)
-        }
-    }
-
-    @Test
-    fun `broken connections are retried for GET but a run is not sent twice`() {
-        mock.client(token = "static-1", maxAttempts = 3).use { client ->
-            mock.fault("path=/api/segments,close_mid_body,count=2")
-            assertEquals(300, client.segments.list(limit = 300).count())
-            assertEquals(3, mock.apiRequests("segments").size)
-
-            mock.fault("path=/api/workflow/runs,method=POST,status=500")
-            assertThrows<ServerException> { client.workflowRuns.run("cg-once") }
-            assertEquals(1, mock.apiRequests("workflow/runs").count { it.method == "POST" })
-        }
-    }
-
-    @Test
-    fun `maxAttempts 1 disables retries`() {
-        mock.client(token = "static-1", maxAttempts = 1).use { client ->
-            mock.fault("path=/api/segments,status=503")
-            assertThrows<ServerException> { client.segments.list().firstPage() }
-            assertEquals(1, mock.apiRequests("segments").size)
-        }
     }
 
     @Test

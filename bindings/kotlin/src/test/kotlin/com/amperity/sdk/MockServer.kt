@@ -75,6 +75,11 @@ class MockServer(vararg args: String) : AutoCloseable {
         http.send(HttpRequest.newBuilder(URI("$origin/__mock/faults")).DELETE().build(), HttpResponse.BodyHandlers.discarding())
     }
 
+    /** Forgets the recorded requests. */
+    fun clearRequests() {
+        http.send(HttpRequest.newBuilder(URI("$origin/__mock/requests")).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+    }
+
     /** Every request recorded so far. */
     fun requests(): List<RecordedRequest> {
         val body = http.send(HttpRequest.newBuilder(URI("$origin/__mock/requests")).GET().build(), HttpResponse.BodyHandlers.ofString()).body()
