@@ -333,11 +333,7 @@ fn write_record_builder(
     has_extra: bool,
 ) -> Result<()> {
     let name = &record.name;
-    writeln!(
-        out,
-        "\n\ndef {}_rec(r: Any) -> {name}:",
-        builder_name(name)
-    )?;
+    writeln!(out, "\n\ndef {}_rec(r: Any) -> {name}:", builder_name(name))?;
     writeln!(out, "    o = _new({name})")?;
     for field in stored {
         let value = from_record(&field.ty, &format!("r.{}", field.name))?;
