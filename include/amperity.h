@@ -418,12 +418,6 @@ typedef struct amperity_list_options amperity_list_options;
  * of `amperity_page_item`, which belong to their page). Strings obtained from it are borrowed
  * and valid until it is freed. Thread safety: immutable, so any number of threads may read one
  * object at the same time; freeing must not race with reads.
- *
- * It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
- * use (a walk that only reads ids never serializes anything).
- *
- * Kept small (the record, the id most walks read, and one pointer to everything else) so a page
- * of objects costs little more than the page of records.
  */
 typedef struct amperity_object amperity_object;
 
@@ -496,98 +490,6 @@ amperity_result amperity_client_user_agent(const struct amperity_client *client,
  */
 amperity_result amperity_client_deprecation_notices(const struct amperity_client *client,
                                                     struct amperity_object **out);
-
-/**
- * `GET /ingest/jobs`: every ingest job whose `started_at` falls in `[created_from, created_to)`
- * (RFC 3339 or `YYYY-MM-DD`; Amperity keeps 7 days) in one object of kind
- * `AMPERITY_OBJECT_KIND_INGEST_JOB_LIST` (walk it with `amperity_object_len` and
- * `amperity_object_at`; `total` with `amperity_object_get_int` when `with_total`). The caller
- * frees `*out`.
- */
-amperity_result amperity_list_ingest_jobs(const struct amperity_client *client,
-                                          const char *created_from,
-                                          const char *created_to,
-                                          bool with_total,
-                                          struct amperity_object **out);
-
-/**
- * `GET /ingest/jobs/{job_id}`: one ingest job (kind `AMPERITY_OBJECT_KIND_INGEST_JOB`). The
- * caller frees `*out`.
- */
-amperity_result amperity_get_ingest_job(const struct amperity_client *client,
-                                        const char *job_id,
-                                        struct amperity_object **out);
-
-/**
- * `POST /workflow/runs`: starts `config_id` (a courier group `cg-...`, orchestration group
- * `og-...` or campaign `cc-...`) and returns the run (kind `AMPERITY_OBJECT_KIND_WORKFLOW`).
- *
- * `range_from`/`range_to` (optional, may be NULL; RFC 3339 or `YYYY-MM-DD`) set a courier
- * group's data range, `range_to` only with `range_from`. `run_mode` is an `amperity_run_mode`
- * value. Not idempotent: retried only on 429 or when no connection could be opened; after a
- * timeout or 5xx the run may or may not exist. The caller frees `*out`.
- */
-amperity_result amperity_run_workflow(const struct amperity_client *client,
-                                      const char *config_id,
-                                      const char *range_from,
-                                      const char *range_to,
-                                      uint32_t run_mode,
-                                      struct amperity_object **out);
-
-/**
- * `GET /workflow/runs/{workflow_id}` with `view` an `amperity_workflow_view` value: the run
- * (kind `AMPERITY_OBJECT_KIND_WORKFLOW`). The caller frees `*out`.
- */
-amperity_result amperity_get_workflow_run(const struct amperity_client *client,
-                                          const char *workflow_id,
-                                          uint32_t view,
-                                          struct amperity_object **out);
-
-/**
- * `POST /workflow/runs/{workflow_id}/stop`: cancels a run and returns it (kind
- * `AMPERITY_OBJECT_KIND_WORKFLOW`). The caller frees `*out`.
- */
-amperity_result amperity_stop_workflow_run(const struct amperity_client *client,
-                                           const char *workflow_id,
-                                           struct amperity_object **out);
-
-/**
- * Polls a run every `poll_interval_ms` (0: 5000) until it reaches a terminal state or has an
- * end time, and returns its verbose view (kind `AMPERITY_OBJECT_KIND_WORKFLOW`; a failed run is
- * a success of this call, check its state). `AMPERITY_RESULT_WAIT_TIMEOUT` when `timeout_ms`
- * (0: one hour) passes first. Blocks the calling thread. The caller frees `*out`.
- */
-amperity_result amperity_wait_for_workflow_run(const struct amperity_client *client,
-                                               const char *workflow_id,
-                                               uint64_t poll_interval_ms,
-                                               uint64_t timeout_ms,
-                                               struct amperity_object **out);
-
-/**
- * The escape hatch: `GET` of any `path` below the base URL (such as `"/segments"`; starts with
- * `/`, no query, percent-encode ids yourself) with the usual headers, auth, rate limiting and
- * retries. `query_json` (optional, may be NULL) is a JSON object of query parameters, e.g.
- * `{"limit": 10}`. On success `*out_status` (optional, may be NULL) gets the 2xx status and
- * `*out` the JSON answer (kind `AMPERITY_OBJECT_KIND_JSON`; JSON `null` for an empty body),
- * which the caller frees. Error statuses fail with their API result code.
- */
-amperity_result amperity_raw_get(const struct amperity_client *client,
-                                 const char *path,
-                                 const char *query_json,
-                                 uint16_t *out_status,
-                                 struct amperity_object **out);
-
-/**
- * The escape hatch: `POST` of `body_json` (optional JSON text, may be NULL for no body) to any
- * `path`, as `amperity_raw_get`. A POST is retried only on 429 unless `idempotent` is true,
- * which also allows retries on 5xx and connection failures. Result as `amperity_raw_get`.
- */
-amperity_result amperity_raw_post(const struct amperity_client *client,
-                                  const char *path,
-                                  const char *body_json,
-                                  bool idempotent,
-                                  uint16_t *out_status,
-                                  struct amperity_object **out);
 
 /**
  * Creates a config for `tenant` (the tenant id, e.g. `"acme"`; a sandbox is just another tenant
@@ -823,9 +725,10 @@ amperity_result amperity_list_options_set_cursor(struct amperity_list_options *o
                                                  const char *cursor);
 
 /**
- * Adds a filter. Each list function names the filters it takes and refuses others with
- * `AMPERITY_RESULT_INVALID_ARGUMENT`; timestamps are RFC 3339 or `YYYY-MM-DD`; for a name given
- * twice the last value wins.
+ * Adds a filter for the list function the options are passed to. Only NULL and UTF-8 are
+ * checked here: the list function refuses a name it does not take, or a value it cannot parse,
+ * with `AMPERITY_RESULT_INVALID_ARGUMENT` (and writes no iterator). Timestamps are RFC 3339 or
+ * `YYYY-MM-DD`; for a name given twice the last value wins.
  *
  * - `amperity_list_segments`: none.
  * - `amperity_list_campaigns`, `amperity_list_campaign_drafts`: `destination_data_template_id`.
@@ -837,62 +740,6 @@ amperity_result amperity_list_options_set_cursor(struct amperity_list_options *o
 amperity_result amperity_list_options_add_filter(struct amperity_list_options *options,
                                                  const char *name,
                                                  const char *value);
-
-/**
- * `GET /segments`: an iterator over every segment (kind `AMPERITY_OBJECT_KIND_SEGMENT`).
- * `options` may be NULL for the defaults. The caller frees `*out_iter`.
- */
-amperity_result amperity_list_segments(const struct amperity_client *client,
-                                       const struct amperity_list_options *options,
-                                       struct amperity_iter **out_iter);
-
-/**
- * `GET /campaigns`: an iterator over campaigns (kind `AMPERITY_OBJECT_KIND_CAMPAIGN`); filter
- * `destination_data_template_id`. `options` may be NULL. The caller frees `*out_iter`.
- */
-amperity_result amperity_list_campaigns(const struct amperity_client *client,
-                                        const struct amperity_list_options *options,
-                                        struct amperity_iter **out_iter);
-
-/**
- * `GET /campaign-drafts`: an iterator over campaign drafts (kind
- * `AMPERITY_OBJECT_KIND_CAMPAIGN_DRAFT`); Amperity serves it only with api-version `unstable`.
- * Filter `destination_data_template_id`. `options` may be NULL. The caller frees `*out_iter`.
- */
-amperity_result amperity_list_campaign_drafts(const struct amperity_client *client,
-                                              const struct amperity_list_options *options,
-                                              struct amperity_iter **out_iter);
-
-/**
- * `GET /audit-events`: an iterator over audit events (kind `AMPERITY_OBJECT_KIND_AUDIT_EVENT`;
- * at most 1000 per page); filters `happened_from` (inclusive) and `happened_to` (exclusive).
- * `options` may be NULL. The caller frees `*out_iter`.
- */
-amperity_result amperity_list_audit_events(const struct amperity_client *client,
-                                           const struct amperity_list_options *options,
-                                           struct amperity_iter **out_iter);
-
-/**
- * `GET /workflow/runs`: an iterator over workflow runs (kind `AMPERITY_OBJECT_KIND_WORKFLOW`);
- * filters `created_from`, `created_to`, `ended_from`, `ended_to` (every `_from` inclusive,
- * every `_to` exclusive), `state` and `type`. `options` may be NULL. The caller frees
- * `*out_iter`.
- */
-amperity_result amperity_list_workflow_runs(const struct amperity_client *client,
-                                            const struct amperity_list_options *options,
-                                            struct amperity_iter **out_iter);
-
-/**
- * Walks any paginated GET endpoint (`{"data": [...], "next_token": ...}`) that the SDK does not
- * model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
- * parameter. Items have kind `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the
- * first `amperity_iter_next`/`amperity_iter_next_page` call with
- * `AMPERITY_RESULT_INVALID_ARGUMENT`. The caller frees `*out_iter`.
- */
-amperity_result amperity_raw_pages(const struct amperity_client *client,
-                                   const char *path,
-                                   const struct amperity_list_options *options,
-                                   struct amperity_iter **out_iter);
 
 /**
  * Frees an iterator. NULL is a no-op.
@@ -986,7 +833,7 @@ amperity_result amperity_object_get_kind(const struct amperity_object *object,
 /**
  * Lends the object's canonical JSON text (UTF-8, NUL-terminated, no NUL inside): `*out_json`
  * stays valid until the object is freed; `*out_len` (optional, may be NULL) gets its length in
- * bytes. For records this is exactly what the Rust SDK's `serde_json::to_string` gives.
+ * bytes. For records this is the JSON the Rust SDK writes for the same record.
  */
 amperity_result amperity_object_json(const struct amperity_object *object,
                                      const char **out_json,
@@ -994,16 +841,18 @@ amperity_result amperity_object_json(const struct amperity_object *object,
 
 /**
  * Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, JSON objects with
- * an `id`) or `event_id` (audit events). Borrowed like `amperity_object_json`; `*out_len` is
- * optional. `AMPERITY_RESULT_NO_VALUE` when the object has none.
+ * an `id`) or `event_id` (audit events, JSON objects with an `event_id` and no `id`). Borrowed
+ * like `amperity_object_json`; `*out_len` is optional. `AMPERITY_RESULT_NO_VALUE` when the
+ * object has none.
  */
 amperity_result amperity_object_id(const struct amperity_object *object,
                                    const char **out,
                                    size_t *out_len);
 
 /**
- * Lends the display name (`name`: segments, campaigns, workflow runs). Borrowed like
- * `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has none.
+ * Lends the display name (`name`: segments, campaigns, workflow runs, JSON objects with a
+ * `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has
+ * none.
  */
 amperity_result amperity_object_name(const struct amperity_object *object,
                                      const char **out,
@@ -1021,7 +870,8 @@ amperity_result amperity_object_state(const struct amperity_object *object,
 
 /**
  * Lends the top-level string field `key` of the object's JSON (for example `"type"`,
- * `"created_at"`, `"event_type"`). Borrowed like `amperity_object_json`.
+ * `"created_at"`, `"event_type"`). Borrowed like `amperity_object_json`; for the fields that
+ * `amperity_object_id`, `_name` and `_state` return, the same pointer.
  * `AMPERITY_RESULT_NO_VALUE` when the field is absent, null or not a string.
  */
 amperity_result amperity_object_get_string(const struct amperity_object *object,
@@ -1072,6 +922,173 @@ amperity_result amperity_object_at(const struct amperity_object *object,
  */
 amperity_result amperity_object_is_finished(const struct amperity_object *object,
                                             bool *out_finished);
+
+/**
+ * `GET /segments`: an iterator over every segment (kind `AMPERITY_OBJECT_KIND_SEGMENT`); takes no
+ * filter (any gives `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may be NULL for the defaults.
+ * No request is sent until the first `amperity_iter_next` or `amperity_iter_next_page`. The caller
+ * frees `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_segments(const struct amperity_client *client,
+                                       const struct amperity_list_options *options,
+                                       struct amperity_iter **out_iter);
+
+/**
+ * `GET /campaigns`: an iterator over campaigns (kind `AMPERITY_OBJECT_KIND_CAMPAIGN`); filter
+ * `destination_data_template_id` (another gives `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may
+ * be NULL for the defaults. No request is sent until the first `amperity_iter_next` or
+ * `amperity_iter_next_page`. The caller frees `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_campaigns(const struct amperity_client *client,
+                                        const struct amperity_list_options *options,
+                                        struct amperity_iter **out_iter);
+
+/**
+ * `GET /campaign-drafts`: an iterator over campaign drafts (kind
+ * `AMPERITY_OBJECT_KIND_CAMPAIGN_DRAFT`); Amperity serves it only with api-version `unstable`.
+ * Filter `destination_data_template_id` (another gives `AMPERITY_RESULT_INVALID_ARGUMENT`).
+ * `options` may be NULL for the defaults. No request is sent until the first `amperity_iter_next`
+ * or `amperity_iter_next_page`. The caller frees `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_campaign_drafts(const struct amperity_client *client,
+                                              const struct amperity_list_options *options,
+                                              struct amperity_iter **out_iter);
+
+/**
+ * `GET /audit-events`: an iterator over audit events (kind `AMPERITY_OBJECT_KIND_AUDIT_EVENT`; at
+ * most 1000 per page); filters `happened_from` (inclusive) and `happened_to` (exclusive),
+ * timestamps (another filter or a value that is not a timestamp gives
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may be NULL for the defaults. No request is sent
+ * until the first `amperity_iter_next` or `amperity_iter_next_page`. The caller frees `*out_iter`
+ * with `amperity_iter_free`.
+ */
+amperity_result amperity_list_audit_events(const struct amperity_client *client,
+                                           const struct amperity_list_options *options,
+                                           struct amperity_iter **out_iter);
+
+/**
+ * `GET /workflow/runs`: an iterator over workflow runs (kind `AMPERITY_OBJECT_KIND_WORKFLOW`);
+ * filters `created_from`, `created_to`, `ended_from`, `ended_to` (every `_from` inclusive, every
+ * `_to` exclusive; timestamps), `state` and `type` (another filter or a time that is not a
+ * timestamp gives `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may be NULL for the defaults. No
+ * request is sent until the first `amperity_iter_next` or `amperity_iter_next_page`. The caller
+ * frees `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_workflow_runs(const struct amperity_client *client,
+                                            const struct amperity_list_options *options,
+                                            struct amperity_iter **out_iter);
+
+/**
+ * `POST /workflow/runs`: starts `config_id` (a courier group `cg-...`, orchestration group
+ * `og-...` or campaign `cc-...`) and returns the run (kind `AMPERITY_OBJECT_KIND_WORKFLOW`).
+ *
+ * `range_from`/`range_to` (optional, may be NULL; RFC 3339 or `YYYY-MM-DD`) set a courier
+ * group's data range, `range_to` only with `range_from`. `run_mode` is an `amperity_run_mode`
+ * value. `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request, for an empty `config_id`, a
+ * bad timestamp, `range_to` without `range_from` or not after it, or an unknown `run_mode`.
+ * Not idempotent: retried only on 429 or when no connection could be opened; after a
+ * timeout or 5xx the run may or may not exist. The caller frees `*out`.
+ */
+amperity_result amperity_run_workflow(const struct amperity_client *client,
+                                      const char *config_id,
+                                      const char *range_from,
+                                      const char *range_to,
+                                      uint32_t run_mode,
+                                      struct amperity_object **out);
+
+/**
+ * `GET /workflow/runs/{workflow_id}` with `view` an `amperity_workflow_view` value: the run
+ * (kind `AMPERITY_OBJECT_KIND_WORKFLOW`). `AMPERITY_RESULT_INVALID_ARGUMENT` for an unknown
+ * `view` or an empty id. The caller frees `*out`.
+ */
+amperity_result amperity_get_workflow_run(const struct amperity_client *client,
+                                          const char *workflow_id,
+                                          uint32_t view,
+                                          struct amperity_object **out);
+
+/**
+ * `POST /workflow/runs/{workflow_id}/stop`: cancels a run and returns it (kind
+ * `AMPERITY_OBJECT_KIND_WORKFLOW`). The caller frees `*out`.
+ */
+amperity_result amperity_stop_workflow_run(const struct amperity_client *client,
+                                           const char *workflow_id,
+                                           struct amperity_object **out);
+
+/**
+ * Polls a run every `poll_interval_ms` (0: 5000) until it reaches a terminal state or has an
+ * end time, and returns its verbose view (kind `AMPERITY_OBJECT_KIND_WORKFLOW`; a failed run is
+ * a success of this call, check its state). `AMPERITY_RESULT_WAIT_TIMEOUT` when `timeout_ms`
+ * (0: one hour) passes first. Blocks the calling thread. The caller frees `*out`.
+ */
+amperity_result amperity_wait_for_workflow_run(const struct amperity_client *client,
+                                               const char *workflow_id,
+                                               uint64_t poll_interval_ms,
+                                               uint64_t timeout_ms,
+                                               struct amperity_object **out);
+
+/**
+ * `GET /ingest/jobs`: every ingest job whose `started_at` falls in `[created_from, created_to)`
+ * (RFC 3339 or `YYYY-MM-DD`; Amperity keeps 7 days) in one object of kind
+ * `AMPERITY_OBJECT_KIND_INGEST_JOB_LIST` (walk it with `amperity_object_len` and
+ * `amperity_object_at`; `total` with `amperity_object_get_int` when `with_total`).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request, for a bad timestamp or a
+ * `created_to` not after `created_from`. The caller frees `*out`.
+ */
+amperity_result amperity_list_ingest_jobs(const struct amperity_client *client,
+                                          const char *created_from,
+                                          const char *created_to,
+                                          bool with_total,
+                                          struct amperity_object **out);
+
+/**
+ * `GET /ingest/jobs/{job_id}`: one ingest job (kind `AMPERITY_OBJECT_KIND_INGEST_JOB`).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty id. The caller frees `*out`.
+ */
+amperity_result amperity_get_ingest_job(const struct amperity_client *client,
+                                        const char *job_id,
+                                        struct amperity_object **out);
+
+/**
+ * The escape hatch: `GET` of any `path` below the base URL (such as `"/segments"`; starts with
+ * `/`, no query, percent-encode ids yourself) with the usual headers, auth, rate limiting and
+ * retries. `query_json` (optional, may be NULL) is a JSON object of query parameters, e.g.
+ * `{"limit": 10}` (strings, numbers and booleans; an array repeats the parameter). On success
+ * `*out_status` (optional, may be NULL) gets the 2xx status and `*out` the JSON answer (kind
+ * `AMPERITY_OBJECT_KIND_JSON`; JSON `null` for an empty body), which the caller frees. A path
+ * that is refused or a malformed `query_json` gives `AMPERITY_RESULT_INVALID_ARGUMENT` before
+ * any request; error statuses fail with their API result code.
+ */
+amperity_result amperity_raw_get(const struct amperity_client *client,
+                                 const char *path,
+                                 const char *query_json,
+                                 uint16_t *out_status,
+                                 struct amperity_object **out);
+
+/**
+ * The escape hatch: `POST` of `body_json` (optional JSON text, may be NULL for no body) to any
+ * `path`, as `amperity_raw_get`. A POST is retried only on 429 unless `idempotent` is true,
+ * which also allows retries on 5xx and connection failures. Malformed `body_json` gives
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`. Result as `amperity_raw_get`.
+ */
+amperity_result amperity_raw_post(const struct amperity_client *client,
+                                  const char *path,
+                                  const char *body_json,
+                                  bool idempotent,
+                                  uint16_t *out_status,
+                                  struct amperity_object **out);
+
+/**
+ * Walks any paginated GET endpoint (`{"data": [...], "next_token": ...}`) that the SDK does not
+ * model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
+ * parameter. `options` may be NULL for the defaults. Items have kind
+ * `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the first
+ * `amperity_iter_next`/`amperity_iter_next_page` call with `AMPERITY_RESULT_INVALID_ARGUMENT`.
+ * The caller frees `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_raw_pages(const struct amperity_client *client,
+                                   const char *path,
+                                   const struct amperity_list_options *options,
+                                   struct amperity_iter **out_iter);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -68,61 +68,95 @@ pub enum amperity_result {
     Unknown = 999,
 }
 
-impl amperity_result {
-    /// Every value, for `amperity_result_name` and the tests.
-    pub(crate) const ALL: [amperity_result; 22] = [
-        Self::Ok,
-        Self::NullArgument,
-        Self::InvalidUtf8,
-        Self::InvalidConfig,
-        Self::InvalidArgument,
-        Self::BufferTooSmall,
-        Self::NoValue,
-        Self::Panic,
-        Self::BadRequest,
-        Self::Unauthorized,
-        Self::Forbidden,
-        Self::NotFound,
-        Self::Conflict,
-        Self::RateLimited,
-        Self::ServerError,
-        Self::ApiOther,
-        Self::Transport,
-        Self::Timeout,
-        Self::Decode,
-        Self::RepeatedCursor,
-        Self::WaitTimeout,
-        Self::Unknown,
-    ];
+/// `amperity_result::ALL` and `amperity_result::c_name` from the variant names.
+macro_rules! result_codes {
+    ($($variant:ident),* $(,)?) => {
+        impl amperity_result {
+            /// Every value, in declaration order.
+            pub(crate) const ALL: &'static [amperity_result] = &[$(amperity_result::$variant),*];
 
-    /// The C name of the value, NUL-terminated.
-    pub(crate) fn c_name(self) -> &'static [u8] {
-        match self {
-            Self::Ok => b"AMPERITY_RESULT_OK\0",
-            Self::NullArgument => b"AMPERITY_RESULT_NULL_ARGUMENT\0",
-            Self::InvalidUtf8 => b"AMPERITY_RESULT_INVALID_UTF8\0",
-            Self::InvalidConfig => b"AMPERITY_RESULT_INVALID_CONFIG\0",
-            Self::InvalidArgument => b"AMPERITY_RESULT_INVALID_ARGUMENT\0",
-            Self::BufferTooSmall => b"AMPERITY_RESULT_BUFFER_TOO_SMALL\0",
-            Self::NoValue => b"AMPERITY_RESULT_NO_VALUE\0",
-            Self::Panic => b"AMPERITY_RESULT_PANIC\0",
-            Self::BadRequest => b"AMPERITY_RESULT_BAD_REQUEST\0",
-            Self::Unauthorized => b"AMPERITY_RESULT_UNAUTHORIZED\0",
-            Self::Forbidden => b"AMPERITY_RESULT_FORBIDDEN\0",
-            Self::NotFound => b"AMPERITY_RESULT_NOT_FOUND\0",
-            Self::Conflict => b"AMPERITY_RESULT_CONFLICT\0",
-            Self::RateLimited => b"AMPERITY_RESULT_RATE_LIMITED\0",
-            Self::ServerError => b"AMPERITY_RESULT_SERVER_ERROR\0",
-            Self::ApiOther => b"AMPERITY_RESULT_API_OTHER\0",
-            Self::Transport => b"AMPERITY_RESULT_TRANSPORT\0",
-            Self::Timeout => b"AMPERITY_RESULT_TIMEOUT\0",
-            Self::Decode => b"AMPERITY_RESULT_DECODE\0",
-            Self::RepeatedCursor => b"AMPERITY_RESULT_REPEATED_CURSOR\0",
-            Self::WaitTimeout => b"AMPERITY_RESULT_WAIT_TIMEOUT\0",
-            Self::Unknown => b"AMPERITY_RESULT_UNKNOWN\0",
+            /// The C name of the value, NUL-terminated, such as `AMPERITY_RESULT_NOT_FOUND`.
+            pub(crate) const fn c_name(self) -> &'static [u8] {
+                match self {
+                    $(amperity_result::$variant => {
+                        const NAME: [u8; c_name_len(stringify!($variant))] =
+                            c_name_bytes(stringify!($variant));
+                        &NAME
+                    })*
+                }
+            }
         }
-    }
+    };
 }
+const C_NAME_PREFIX: &[u8] = b"AMPERITY_RESULT_";
+
+/// The length of [`c_name_bytes`] for `variant`, NUL included.
+const fn c_name_len(variant: &str) -> usize {
+    let bytes = variant.as_bytes();
+    let mut len = C_NAME_PREFIX.len() + bytes.len() + 1;
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_uppercase() {
+            len += 1;
+        }
+        i += 1;
+    }
+    len
+}
+
+/// `AMPERITY_RESULT_` + `variant` in SCREAMING_SNAKE_CASE (`_` before each inner capital, as
+/// cbindgen's `rename_variants` does) + NUL.
+const fn c_name_bytes<const N: usize>(variant: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut n = 0;
+    while n < C_NAME_PREFIX.len() {
+        out[n] = C_NAME_PREFIX[n];
+        n += 1;
+    }
+    let bytes = variant.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i > 0 && bytes[i].is_ascii_uppercase() {
+            out[n] = b'_';
+            n += 1;
+        }
+        out[n] = bytes[i].to_ascii_uppercase();
+        n += 1;
+        i += 1;
+    }
+    out
+}
+
+// The enum above is the list of result codes: cbindgen writes the header's enum from it (it
+// cannot read an enum a macro generates). Everything else derives from it: `ALL` below names
+// its variants once more, and the exhaustive `match` that `result_codes!` builds from that line
+// makes the compiler refuse a variant missing there (or one that does not exist); each C name
+// is computed from its variant by cbindgen's rule (`AMPERITY_RESULT_` + SCREAMING_SNAKE_CASE),
+// which the unit test below checks against the committed header.
+result_codes!(
+    Ok,
+    NullArgument,
+    InvalidUtf8,
+    InvalidConfig,
+    InvalidArgument,
+    BufferTooSmall,
+    NoValue,
+    Panic,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    ServerError,
+    ApiOther,
+    Transport,
+    Timeout,
+    Decode,
+    RepeatedCursor,
+    WaitTimeout,
+    Unknown,
+);
 
 /// Which kind of network failure the last `AMPERITY_RESULT_TRANSPORT` or
 /// `AMPERITY_RESULT_TIMEOUT` error was. Values are stable and never reused.
@@ -474,12 +508,31 @@ mod tests {
     }
 
     #[test]
-    fn names_are_unique_and_match_values() {
-        let mut seen = std::collections::HashSet::new();
-        for r in amperity_result::ALL.iter().skip(1) {
-            let name = unsafe { std::ffi::CStr::from_ptr(amperity_result_name(*r as u32)) };
-            assert!(name.to_str().unwrap().starts_with("AMPERITY_RESULT_"));
-            assert!(seen.insert(*r as u32), "{r:?} twice");
+    fn names_and_values_match_the_header() {
+        // The enum block of the committed header, as cbindgen wrote it from the enum.
+        let header = include_str!("../../../include/amperity.h");
+        let start = header
+            .find("enum amperity_result\n")
+            .expect("enum amperity_result");
+        let block = &header[start..];
+        let block = &block[..block.find("};").expect("end of the enum")];
+        let in_header: Vec<(String, u32)> = block
+            .lines()
+            .filter_map(|line| line.trim().strip_suffix(','))
+            .filter_map(|line| line.split_once(" = "))
+            .map(|(name, value)| (name.to_owned(), value.parse().expect("a value")))
+            .collect();
+        let ours: Vec<(String, u32)> = amperity_result::ALL
+            .iter()
+            .map(|r| {
+                let name = std::ffi::CStr::from_bytes_with_nul(r.c_name()).unwrap();
+                (name.to_str().unwrap().to_owned(), *r as u32)
+            })
+            .collect();
+        assert_eq!(ours, in_header);
+        for (name, value) in &ours {
+            let named = unsafe { std::ffi::CStr::from_ptr(amperity_result_name(*value)) };
+            assert_eq!(named.to_str().unwrap(), name);
         }
         let unknown = unsafe { std::ffi::CStr::from_ptr(amperity_result_name(12345)) };
         assert_eq!(unknown.to_str().unwrap(), "AMPERITY_RESULT_UNRECOGNIZED");

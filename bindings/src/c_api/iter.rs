@@ -1,19 +1,20 @@
 //! Paginated lists: `amperity_list_options`, the `amperity_iter` walking a list and the
 //! `amperity_page` it hands out.
+//!
+//! Generic over the record type: a list function (in the file of its resource) names its core
+//! filter ([`ListFilter`]) and hands a core pager to [`ObjectPages::new`]; the records' kind and
+//! fields come from their [`CModel`] impl.
 
-use super::client::{amperity_client, timestamp};
+use super::client::amperity_client;
 use super::error::{amperity_result, guard, LastError};
-use super::object::{amperity_object, amperity_object_kind, RecordId, ToObject};
+use super::object::{amperity_object, typed_id, CModel};
 use super::util::{
     arg_mut, arg_ref, arg_str, check_out, copy_to_buffer, free_handle, into_handle, lend, opt_str,
     write_out, CText,
 };
-use amperity_core::{
-    AuditEvent, AuditEventFilter, Campaign, CampaignFilter, PageOptions, Pager, RawRequest,
-    Segment, Workflow, WorkflowRunFilter,
-};
-use serde_json::Value;
+use amperity_core::{Page, PageOptions, Pager};
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::os::raw::c_char;
 use std::sync::Arc;
 
@@ -39,25 +40,30 @@ impl amperity_list_options {
         }
     }
 
-    /// The filters, refusing a name the endpoint does not know.
-    fn filters(&self, operation: &str, known: &[&str]) -> Result<Vec<(&str, &str)>, LastError> {
-        self.filters
+    /// The filter of list function `operation`, refusing a name it does not take.
+    fn filter<F: ListFilter>(&self, operation: &str) -> Result<F, LastError> {
+        let filters: Vec<(&str, &str)> = self
+            .filters
             .iter()
-            .map(|(name, value)| {
-                if known.contains(&name.as_str()) {
-                    Ok((name.as_str(), value.as_str()))
-                } else if known.is_empty() {
-                    Err(LastError::invalid(format!(
-                        "{operation} takes no filter, got {name:?}"
-                    )))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        if let Some(known) = F::NAMES {
+            if let Some((name, _)) = filters.iter().find(|(name, _)| !known.contains(name)) {
+                return Err(LastError::invalid(if known.is_empty() {
+                    format!("{operation} takes no filter, got {name:?}")
                 } else {
-                    Err(LastError::invalid(format!(
+                    format!(
                         "{operation} takes no filter {name:?}; it knows {}",
                         known.join(", ")
-                    )))
-                }
-            })
-            .collect()
+                    )
+                }));
+            }
+        }
+        F::build(&filters).map_err(|error| {
+            let mut error = LastError::from(error);
+            error.message = format!("{operation}: {}", error.message);
+            error
+        })
     }
 }
 
@@ -72,92 +78,108 @@ pub struct amperity_page {
     total: Option<i64>,
 }
 
-enum AnyPager {
-    Segments(Pager<Segment>),
-    Campaigns(Pager<Campaign>, amperity_object_kind),
-    AuditEvents(Pager<AuditEvent>),
-    Workflows(Pager<Workflow>),
-    Raw(Pager<Value>),
+/// What the generic walk needs of a core `Pager<T>`: its four methods as plain functions.
+///
+/// Written out per record type with [`pager_ops!`], where `T` is concrete: `Pager<T>` offers
+/// them only for `T: serde::de::DeserializeOwned`, a bound this crate cannot name (it does not
+/// depend on serde).
+pub(crate) struct PagerOps<T> {
+    /// `Pager::next_page`.
+    pub next_page: fn(&mut Pager<T>) -> amperity_core::Result<Option<Page<T>>>,
+    /// `Pager::resume_cursor`.
+    pub resume_cursor: fn(&Pager<T>) -> Option<&str>,
+    /// `Pager::total`.
+    pub total: fn(&Pager<T>) -> Option<i64>,
+    /// `Pager::is_done`.
+    pub is_done: fn(&Pager<T>) -> bool,
 }
 
-fn convert<T: ToObject + RecordId>(
-    page: amperity_core::Page<T>,
-    kind: amperity_object_kind,
-) -> Result<amperity_page, LastError> {
-    // Every id of the page in one buffer: lending ids costs one allocation per page.
-    let arena = CText::arena(page.items.iter().map(RecordId::id_text));
+/// A core record type that the list functions walk in pages (`Pager<Self>`).
+pub(crate) trait PagedRecord: Sized + Send + 'static {
+    /// `Pager<Self>`'s methods; always `pager_ops!()`.
+    const PAGER: PagerOps<Self>;
+}
+
+/// The [`PagerOps`] of `Pager<Self>`, inside an `impl PagedRecord for ...`.
+macro_rules! pager_ops {
+    () => {
+        $crate::c_api::iter::PagerOps {
+            next_page: amperity_core::Pager::<Self>::next_page,
+            resume_cursor: amperity_core::Pager::<Self>::resume_cursor,
+            total: amperity_core::Pager::<Self>::total,
+            is_done: amperity_core::Pager::<Self>::is_done,
+        }
+    };
+}
+pub(crate) use pager_ops;
+
+/// A walk handing out pages of objects, whatever the record type.
+trait Walk: Send {
+    fn next_page(&mut self) -> Result<Option<amperity_page>, LastError>;
+    fn resume_cursor(&self) -> Option<&str>;
+    fn total(&self) -> Option<i64>;
+    fn is_done(&self) -> bool;
+}
+
+/// A core pager over records `T`, handing out objects of model `M` (`T` itself, or a wrapper
+/// giving the records another kind).
+struct Walker<T, M> {
+    pager: Pager<T>,
+    model: PhantomData<fn(T) -> M>,
+}
+
+impl<T: PagedRecord, M: CModel + From<T>> Walk for Walker<T, M> {
+    fn next_page(&mut self) -> Result<Option<amperity_page>, LastError> {
+        Ok((T::PAGER.next_page)(&mut self.pager)?.map(convert::<T, M>))
+    }
+    fn resume_cursor(&self) -> Option<&str> {
+        (T::PAGER.resume_cursor)(&self.pager)
+    }
+    fn total(&self) -> Option<i64> {
+        (T::PAGER.total)(&self.pager)
+    }
+    fn is_done(&self) -> bool {
+        (T::PAGER.is_done)(&self.pager)
+    }
+}
+
+/// The walk of one list function: what its endpoint function hands to [`list_call`].
+pub(crate) struct ObjectPages(Box<dyn Walk>);
+
+impl ObjectPages {
+    /// Walks `pager`, wrapping each record in an object of model `M` (usually `T` itself).
+    pub(crate) fn new<M: CModel + From<T>, T: PagedRecord>(pager: Pager<T>) -> Self {
+        ObjectPages(Box::new(Walker::<T, M> {
+            pager,
+            model: PhantomData,
+        }))
+    }
+}
+
+fn convert<T, M: CModel + From<T>>(page: Page<T>) -> amperity_page {
+    let items: Vec<M> = page.items.into_iter().map(M::from).collect();
+    // Every typed id of the page in one buffer: lending ids costs one allocation per page.
+    let arena = CText::arena(items.iter().filter_map(typed_id));
     let mut start = 0;
-    Ok(amperity_page {
-        items: page
-            .items
+    amperity_page {
+        items: items
             .into_iter()
             .map(|item| {
-                let len = item.id_text().len();
-                let id = CText::Shared {
-                    arena: Arc::clone(&arena),
-                    start,
-                    len,
-                };
-                start += len + 1;
-                item.into_object(kind).with_id(Some(id))
+                let id = typed_id(&item).map(|id| {
+                    let len = id.len();
+                    let text = CText::Shared {
+                        arena: Arc::clone(&arena),
+                        start,
+                        len,
+                    };
+                    start += len + 1;
+                    text
+                });
+                amperity_object::new(item).with_id(id)
             })
             .collect(),
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,
-    })
-}
-
-impl AnyPager {
-    fn next_page(&mut self) -> Result<Option<amperity_page>, LastError> {
-        use amperity_object_kind as K;
-        match self {
-            AnyPager::Segments(p) => p.next_page()?.map(|pg| convert(pg, K::Segment)),
-            AnyPager::Campaigns(p, kind) => p.next_page()?.map(|pg| convert(pg, *kind)),
-            AnyPager::AuditEvents(p) => p.next_page()?.map(|pg| convert(pg, K::AuditEvent)),
-            AnyPager::Workflows(p) => p.next_page()?.map(|pg| convert(pg, K::Workflow)),
-            AnyPager::Raw(p) => p.next_page()?.map(|pg| {
-                Ok(amperity_page {
-                    items: pg
-                        .items
-                        .into_iter()
-                        .map(amperity_object::from_value)
-                        .collect(),
-                    next_token: pg.next_token.as_deref().map(CText::new),
-                    total: pg.total,
-                })
-            }),
-        }
-        .transpose()
-    }
-
-    fn resume_cursor(&self) -> Option<&str> {
-        match self {
-            AnyPager::Segments(p) => p.resume_cursor(),
-            AnyPager::Campaigns(p, _) => p.resume_cursor(),
-            AnyPager::AuditEvents(p) => p.resume_cursor(),
-            AnyPager::Workflows(p) => p.resume_cursor(),
-            AnyPager::Raw(p) => p.resume_cursor(),
-        }
-    }
-
-    fn total(&self) -> Option<i64> {
-        match self {
-            AnyPager::Segments(p) => p.total(),
-            AnyPager::Campaigns(p, _) => p.total(),
-            AnyPager::AuditEvents(p) => p.total(),
-            AnyPager::Workflows(p) => p.total(),
-            AnyPager::Raw(p) => p.total(),
-        }
-    }
-
-    fn is_done(&self) -> bool {
-        match self {
-            AnyPager::Segments(p) => p.is_done(),
-            AnyPager::Campaigns(p, _) => p.is_done(),
-            AnyPager::AuditEvents(p) => p.is_done(),
-            AnyPager::Workflows(p) => p.is_done(),
-            AnyPager::Raw(p) => p.is_done(),
-        }
     }
 }
 
@@ -171,7 +193,7 @@ impl AnyPager {
 /// `AMPERITY_RESULT_REPEATED_CURSOR` instead of looping. Thread safety: one thread at a time
 /// (it may move between threads, but calls on one iterator must not overlap).
 pub struct amperity_iter {
-    pager: AnyPager,
+    walk: Box<dyn Walk>,
     buffer: VecDeque<amperity_object>,
 }
 
@@ -245,9 +267,10 @@ pub extern "C" fn amperity_list_options_set_cursor(
     })
 }
 
-/// Adds a filter. Each list function names the filters it takes and refuses others with
-/// `AMPERITY_RESULT_INVALID_ARGUMENT`; timestamps are RFC 3339 or `YYYY-MM-DD`; for a name given
-/// twice the last value wins.
+/// Adds a filter for the list function the options are passed to. Only NULL and UTF-8 are
+/// checked here: the list function refuses a name it does not take, or a value it cannot parse,
+/// with `AMPERITY_RESULT_INVALID_ARGUMENT` (and writes no iterator). Timestamps are RFC 3339 or
+/// `YYYY-MM-DD`; for a name given twice the last value wins.
 ///
 /// - `amperity_list_segments`: none.
 /// - `amperity_list_campaigns`, `amperity_list_campaign_drafts`: `destination_data_template_id`.
@@ -255,6 +278,8 @@ pub extern "C" fn amperity_list_options_set_cursor(
 /// - `amperity_list_workflow_runs`: `created_from`, `created_to`, `ended_from`, `ended_to`,
 ///   `state` (wire value such as `succeeded`), `type` (such as `courier.group/run`).
 /// - `amperity_raw_pages`: any; each filter is sent as a query parameter, repeats included.
+// The names each list takes come from the core filters (`CampaignFilter::PARAMS`, ...); the
+// tests of each resource file check this comment against them.
 #[no_mangle]
 pub extern "C" fn amperity_list_options_add_filter(
     options: *mut amperity_list_options,
@@ -270,178 +295,47 @@ pub extern "C" fn amperity_list_options_add_filter(
     })
 }
 
-/// Runs a list call: checks arguments, builds the pager, writes the iterator.
-fn list_call(
+/// How a list function reads the filters of its `amperity_list_options`.
+pub(crate) trait ListFilter: Sized {
+    /// The filter names the list takes, from the core; `None`: any name.
+    const NAMES: Option<&'static [&'static str]>;
+
+    /// Builds the filter from the `(name, value)` pairs in the order they were added, every
+    /// name one of [`NAMES`](Self::NAMES).
+    fn build(filters: &[(&str, &str)]) -> amperity_core::Result<Self>;
+}
+
+/// Lists that take no filter.
+impl ListFilter for () {
+    const NAMES: Option<&'static [&'static str]> = Some(&[]);
+
+    fn build(_filters: &[(&str, &str)]) -> amperity_core::Result<Self> {
+        Ok(())
+    }
+}
+
+/// Runs a list function named `operation`: checks the arguments, builds the filter, makes the
+/// walk with `list` and writes the iterator. No I/O.
+pub(crate) fn list_call<F: ListFilter>(
+    operation: &str,
     client: *const amperity_client,
     options: *const amperity_list_options,
     out_iter: *mut *mut amperity_iter,
-    f: impl FnOnce(
-        &amperity_core::Client,
-        &amperity_list_options,
-        PageOptions,
-    ) -> Result<AnyPager, LastError>,
+    list: impl FnOnce(&amperity_core::Client, F, PageOptions) -> Result<ObjectPages, LastError>,
 ) -> amperity_result {
     guard(|| {
         check_out(out_iter, "out_iter")?;
         let client = unsafe { arg_ref(client, "client")? };
         let defaults = amperity_list_options::default();
         let options = unsafe { options.as_ref() }.unwrap_or(&defaults);
-        let pager = f(&client.client, options, options.page_options())?;
+        let filter = options.filter::<F>(operation)?;
+        let ObjectPages(walk) = list(&client.client, filter, options.page_options())?;
         let iter = amperity_iter {
-            pager,
+            walk,
             buffer: VecDeque::new(),
         };
         unsafe { write_out(out_iter, into_handle(iter)) };
         Ok(())
-    })
-}
-
-/// The last value given for filter `name`.
-fn last<'a>(filters: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
-    filters
-        .iter()
-        .rev()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
-}
-
-/// `GET /segments`: an iterator over every segment (kind `AMPERITY_OBJECT_KIND_SEGMENT`).
-/// `options` may be NULL for the defaults. The caller frees `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_list_segments(
-    client: *const amperity_client,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        options.filters("amperity_list_segments", &[])?;
-        Ok(AnyPager::Segments(client.list_segments(page)))
-    })
-}
-
-fn campaign_filter(
-    options: &amperity_list_options,
-    operation: &str,
-) -> Result<CampaignFilter, LastError> {
-    let filters = options.filters(operation, &["destination_data_template_id"])?;
-    Ok(CampaignFilter {
-        destination_data_template_id: last(&filters, "destination_data_template_id")
-            .map(str::to_owned),
-    })
-}
-
-/// `GET /campaigns`: an iterator over campaigns (kind `AMPERITY_OBJECT_KIND_CAMPAIGN`); filter
-/// `destination_data_template_id`. `options` may be NULL. The caller frees `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_list_campaigns(
-    client: *const amperity_client,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        let filter = campaign_filter(options, "amperity_list_campaigns")?;
-        Ok(AnyPager::Campaigns(
-            client.list_campaigns(filter, page),
-            amperity_object_kind::Campaign,
-        ))
-    })
-}
-
-/// `GET /campaign-drafts`: an iterator over campaign drafts (kind
-/// `AMPERITY_OBJECT_KIND_CAMPAIGN_DRAFT`); Amperity serves it only with api-version `unstable`.
-/// Filter `destination_data_template_id`. `options` may be NULL. The caller frees `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_list_campaign_drafts(
-    client: *const amperity_client,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        let filter = campaign_filter(options, "amperity_list_campaign_drafts")?;
-        Ok(AnyPager::Campaigns(
-            client.list_campaign_drafts(filter, page),
-            amperity_object_kind::CampaignDraft,
-        ))
-    })
-}
-
-/// `GET /audit-events`: an iterator over audit events (kind `AMPERITY_OBJECT_KIND_AUDIT_EVENT`;
-/// at most 1000 per page); filters `happened_from` (inclusive) and `happened_to` (exclusive).
-/// `options` may be NULL. The caller frees `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_list_audit_events(
-    client: *const amperity_client,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        let filters = options.filters(
-            "amperity_list_audit_events",
-            &["happened_from", "happened_to"],
-        )?;
-        let time = |name: &str| last(&filters, name).map(|t| timestamp(t, name)).transpose();
-        let filter = AuditEventFilter {
-            happened_from: time("happened_from")?,
-            happened_to: time("happened_to")?,
-        };
-        Ok(AnyPager::AuditEvents(
-            client.list_audit_events(filter, page),
-        ))
-    })
-}
-
-/// `GET /workflow/runs`: an iterator over workflow runs (kind `AMPERITY_OBJECT_KIND_WORKFLOW`);
-/// filters `created_from`, `created_to`, `ended_from`, `ended_to` (every `_from` inclusive,
-/// every `_to` exclusive), `state` and `type`. `options` may be NULL. The caller frees
-/// `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_list_workflow_runs(
-    client: *const amperity_client,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        let filters = options.filters(
-            "amperity_list_workflow_runs",
-            &[
-                "created_from",
-                "created_to",
-                "ended_from",
-                "ended_to",
-                "state",
-                "type",
-            ],
-        )?;
-        let time = |name: &str| last(&filters, name).map(|t| timestamp(t, name)).transpose();
-        let filter = WorkflowRunFilter {
-            created_from: time("created_from")?,
-            created_to: time("created_to")?,
-            ended_from: time("ended_from")?,
-            ended_to: time("ended_to")?,
-            state: last(&filters, "state").map(str::to_owned),
-            workflow_type: last(&filters, "type").map(str::to_owned),
-        };
-        Ok(AnyPager::Workflows(client.list_workflow_runs(filter, page)))
-    })
-}
-
-/// Walks any paginated GET endpoint (`{"data": [...], "next_token": ...}`) that the SDK does not
-/// model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
-/// parameter. Items have kind `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the
-/// first `amperity_iter_next`/`amperity_iter_next_page` call with
-/// `AMPERITY_RESULT_INVALID_ARGUMENT`. The caller frees `*out_iter`.
-#[no_mangle]
-pub extern "C" fn amperity_raw_pages(
-    client: *const amperity_client,
-    path: *const c_char,
-    options: *const amperity_list_options,
-    out_iter: *mut *mut amperity_iter,
-) -> amperity_result {
-    list_call(client, options, out_iter, |client, options, page| {
-        let path = unsafe { arg_str(path, "path")? };
-        let mut request = RawRequest::get(path);
-        request.query = options.filters.clone();
-        Ok(AnyPager::Raw(client.raw_pages(request, page)))
     })
 }
 
@@ -470,7 +364,7 @@ pub extern "C" fn amperity_iter_next(
                 unsafe { write_out(out_item, into_handle(item)) };
                 return Ok(());
             }
-            match iter.pager.next_page()? {
+            match iter.walk.next_page()? {
                 Some(page) => iter.buffer = page.items.into(),
                 None => {
                     unsafe { write_out(out_item, std::ptr::null_mut()) };
@@ -493,7 +387,7 @@ pub extern "C" fn amperity_iter_next_page(
     guard(|| {
         check_out(out_page, "out_page")?;
         let iter = unsafe { arg_mut(iter, "iter")? };
-        let page = iter.pager.next_page()?;
+        let page = iter.walk.next_page()?;
         iter.buffer.clear();
         let handle = page.map_or(std::ptr::null_mut(), into_handle);
         unsafe { write_out(out_page, handle) };
@@ -516,7 +410,7 @@ pub extern "C" fn amperity_iter_cursor(
     guard(|| {
         check_out(out_len, "out_len")?;
         let iter = unsafe { arg_ref(iter, "iter")? };
-        match iter.pager.resume_cursor() {
+        match iter.walk.resume_cursor() {
             Some(cursor) => unsafe { copy_to_buffer(cursor, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no cursor to resume from")),
         }
@@ -534,7 +428,7 @@ pub extern "C" fn amperity_iter_total(
         check_out(out_total, "out_total")?;
         let iter = unsafe { arg_ref(iter, "iter")? };
         let total = iter
-            .pager
+            .walk
             .total()
             .ok_or_else(|| LastError::no_value("no total reported"))?;
         unsafe { write_out(out_total, total) };
@@ -552,7 +446,7 @@ pub extern "C" fn amperity_iter_is_done(
     guard(|| {
         check_out(out_done, "out_done")?;
         let iter = unsafe { arg_ref(iter, "iter")? };
-        unsafe { write_out(out_done, iter.pager.is_done() && iter.buffer.is_empty()) };
+        unsafe { write_out(out_done, iter.walk.is_done() && iter.buffer.is_empty()) };
         Ok(())
     })
 }
@@ -639,4 +533,44 @@ pub extern "C" fn amperity_page_total(
         unsafe { write_out(out_total, total) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// The filter names that the header's comment of `amperity_list_options_add_filter` gives
+    /// for `list_fn` (examples in parentheses left out); `None` when it has no line for it.
+    pub(crate) fn documented_filters(list_fn: &str) -> Option<Vec<String>> {
+        let header = include_str!("../../../include/amperity.h");
+        let end = header.find("amperity_list_options_add_filter(")?;
+        let start = header[..end].rfind("/**")?;
+        let comment: String = header[start..end]
+            .lines()
+            .map(|line| line.trim().trim_start_matches('*').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let item = comment.split(" - ").find(|item| {
+            item.split(':')
+                .next()
+                .is_some_and(|head| head.contains(&format!("`{list_fn}`")))
+        })?;
+        let (_, names) = item.split_once(':')?;
+        let mut plain = String::new();
+        let mut depth = 0;
+        for c in names.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                c if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        Some(
+            plain
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
 }

@@ -19,12 +19,27 @@
 // C-style names (`amperity_client`, `amperity_result`) are the public C surface.
 #![allow(non_camel_case_types)]
 
+// Generic: handles, errors, lists and objects.
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod iter;
 pub mod object;
 mod util;
+
+// The endpoints, grouped by resource like the core's `api` module; each file also holds the
+// `CModel` impls of the models its endpoints return. Declared in the order the header lists them.
+pub mod segments;
+
+pub mod campaigns;
+
+pub mod audit_events;
+
+pub mod workflows;
+
+pub mod ingest;
+
+pub mod raw;
 
 use std::os::raw::c_char;
 

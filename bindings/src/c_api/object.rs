@@ -1,10 +1,14 @@
 //! `amperity_object`: one immutable result (a record, a list answer or any JSON value) with its
 //! canonical JSON text and typed accessors.
+//!
+//! Nothing here knows a model: what differs between them (object kind, typed id/name/state,
+//! elements, finished state) is the [`CModel`] trait, implemented once per model next to its
+//! endpoints (`segments.rs`, `campaigns.rs`, ..., `raw.rs` for JSON values).
 
 use super::error::{amperity_result, guard, LastError};
 use super::util::{arg_ref, arg_str, check_out, free_handle, into_handle, lend, write_out, CText};
-use amperity_core::{AuditEvent, Campaign, IngestJob, IngestJobList, Segment, Workflow};
 use serde_json::Value;
+use std::fmt::Debug;
 use std::os::raw::c_char;
 use std::sync::OnceLock;
 
@@ -38,16 +42,13 @@ pub enum amperity_object_kind {
 /// of `amperity_page_item`, which belong to their page). Strings obtained from it are borrowed
 /// and valid until it is freed. Thread safety: immutable, so any number of threads may read one
 /// object at the same time; freeing must not race with reads.
-///
-/// It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
-/// use (a walk that only reads ids never serializes anything).
-///
-/// Kept small (the record, the id most walks read, and one pointer to everything else) so a page
-/// of objects costs little more than the page of records.
+// It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
+// use (a walk that only reads ids never serializes anything). Kept small (the record, the id
+// most walks read, and one pointer to everything else) so a page of objects costs little more
+// than the page of records.
 #[derive(Debug)]
 pub struct amperity_object {
-    kind: amperity_object_kind,
-    model: Model,
+    model: Box<dyn DynModel>,
     /// The id lent from the page's shared buffer (records of a page).
     page_id: Option<CText>,
     id: OnceLock<Option<CText>>,
@@ -58,6 +59,7 @@ pub struct amperity_object {
 #[derive(Debug, Default)]
 struct Lazy {
     json: OnceLock<CText>,
+    /// The JSON value of a typed record (a JSON object is its own value).
     value: OnceLock<Value>,
     name: OnceLock<Option<CText>>,
     state: OnceLock<Option<CText>>,
@@ -65,40 +67,179 @@ struct Lazy {
     strings: OnceLock<Vec<(String, CText)>>,
 }
 
-/// The record an object holds (large records boxed to keep every object small).
-#[derive(Debug)]
-pub(crate) enum Model {
-    Segment(Segment),
-    Campaign(Campaign),
-    AuditEvent(Box<AuditEvent>),
-    Workflow(Box<Workflow>),
-    IngestJob(IngestJob),
-    IngestJobList(IngestJobList),
-    Json,
+/// The typed strings an object lends through `amperity_object_id`, `_name` and `_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextField {
+    /// `amperity_object_id`.
+    Id,
+    /// `amperity_object_name`.
+    Name,
+    /// `amperity_object_state`.
+    State,
+}
+
+impl TextField {
+    /// How the field is called when it is missing.
+    fn what(self) -> &'static str {
+        match self {
+            TextField::Id => "id",
+            TextField::Name => "name",
+            TextField::State => "state or status",
+        }
+    }
+}
+
+/// One typed string field of a model: which accessor lends it, the top-level JSON key it is
+/// serialized under (so `amperity_object_get_string` with that key lends the same pointer), and
+/// how to read it from the record.
+pub(crate) struct TypedText<M> {
+    field: TextField,
+    key: &'static str,
+    get: fn(&M) -> Option<&str>,
+}
+
+impl<M> TypedText<M> {
+    /// The id (`amperity_object_id`), serialized as `key`.
+    pub(crate) const fn id(key: &'static str, get: fn(&M) -> Option<&str>) -> Self {
+        TypedText {
+            field: TextField::Id,
+            key,
+            get,
+        }
+    }
+
+    /// The display name (`amperity_object_name`), serialized as `key`.
+    pub(crate) const fn name(key: &'static str, get: fn(&M) -> Option<&str>) -> Self {
+        TypedText {
+            field: TextField::Name,
+            key,
+            get,
+        }
+    }
+
+    /// The state (`amperity_object_state`), serialized as `key`.
+    pub(crate) const fn state(key: &'static str, get: fn(&M) -> Option<&str>) -> Self {
+        TypedText {
+            field: TextField::State,
+            key,
+            get,
+        }
+    }
+}
+
+/// Where the text of one accessor comes from.
+pub(crate) enum Text<'a> {
+    /// Straight from the typed record (`None`: the record has no such field).
+    Typed(Option<&'a str>),
+    /// The first of these top-level string fields of the JSON value (untyped objects).
+    Keys(&'static [&'static str]),
+}
+
+/// Everything the C layer knows about one model type: implemented once per model, next to its
+/// endpoints. The generic code of this file and of `iter.rs` only calls this trait.
+pub(crate) trait CModel: Debug + Send + Sync + Sized + 'static {
+    /// What `amperity_object_get_kind` reports.
+    const KIND: amperity_object_kind;
+
+    /// The typed string fields (id, name, state); an accessor whose field is not listed has
+    /// no value (`AMPERITY_RESULT_NO_VALUE`).
+    const TEXT: &'static [TypedText<Self>];
+
+    /// The canonical JSON text: `serde_json::to_string` of the core model.
+    // Each impl calls serde_json itself: this crate does not depend on serde, so it cannot name
+    // the `Serialize` bound a generic implementation would need.
+    fn to_json(&self) -> serde_json::Result<String>;
+
+    /// Where the text of `field` comes from; by default the entry of [`TEXT`](Self::TEXT).
+    fn text(&self, field: TextField) -> Text<'_> {
+        Text::Typed(
+            Self::TEXT
+                .iter()
+                .find(|t| t.field == field)
+                .and_then(|t| (t.get)(self)),
+        )
+    }
+
+    /// The typed field a top-level JSON key holds, if any; by default from [`TEXT`](Self::TEXT).
+    fn field_of_key(key: &str) -> Option<TextField> {
+        Self::TEXT.iter().find(|t| t.key == key).map(|t| t.field)
+    }
+
+    /// Whether the record is finished (`amperity_object_is_finished`); `None` when it has no
+    /// such notion.
+    fn is_finished(&self) -> Option<bool> {
+        None
+    }
+
+    /// The number of elements (`amperity_object_len`); `None` when it has none.
+    fn element_count(&self) -> Option<usize> {
+        None
+    }
+
+    /// Element `index` as a new object (`amperity_object_at`); `None` when out of range or
+    /// when it has no elements.
+    fn element(&self, _index: usize) -> Option<amperity_object> {
+        None
+    }
+
+    /// The record as a JSON value when it is one (no serialization needed to read fields).
+    fn as_value(&self) -> Option<&Value> {
+        None
+    }
+}
+
+/// The typed id of a record, if it has one (what a page lends from its shared buffer).
+pub(crate) fn typed_id<M: CModel>(model: &M) -> Option<&str> {
+    match model.text(TextField::Id) {
+        Text::Typed(id) => id,
+        Text::Keys(_) => None,
+    }
+}
+
+/// [`CModel`] in a form an object can hold (`dyn`): one blanket implementation.
+trait DynModel: Debug + Send + Sync {
+    fn kind(&self) -> amperity_object_kind;
+    fn text(&self, field: TextField) -> Text<'_>;
+    fn field_of_key(&self, key: &str) -> Option<TextField>;
+    fn to_json(&self) -> serde_json::Result<String>;
+    fn is_finished(&self) -> Option<bool>;
+    fn element_count(&self) -> Option<usize>;
+    fn element(&self, index: usize) -> Option<amperity_object>;
+    fn as_value(&self) -> Option<&Value>;
+}
+
+impl<M: CModel> DynModel for M {
+    fn kind(&self) -> amperity_object_kind {
+        M::KIND
+    }
+    fn text(&self, field: TextField) -> Text<'_> {
+        CModel::text(self, field)
+    }
+    fn field_of_key(&self, key: &str) -> Option<TextField> {
+        M::field_of_key(key)
+    }
+    fn to_json(&self) -> serde_json::Result<String> {
+        CModel::to_json(self)
+    }
+    fn is_finished(&self) -> Option<bool> {
+        CModel::is_finished(self)
+    }
+    fn element_count(&self) -> Option<usize> {
+        CModel::element_count(self)
+    }
+    fn element(&self, index: usize) -> Option<amperity_object> {
+        CModel::element(self, index)
+    }
+    fn as_value(&self) -> Option<&Value> {
+        CModel::as_value(self)
+    }
 }
 
 impl amperity_object {
-    /// Wraps a model: its canonical JSON is `serde_json::to_string(model)`.
-    pub(crate) fn from_model<T: ToObject>(kind: amperity_object_kind, model: T) -> Self {
-        model.into_object(kind)
-    }
-
-    /// Wraps a workflow run.
-    pub(crate) fn from_workflow(run: Workflow) -> Self {
-        run.into_object(amperity_object_kind::Workflow)
-    }
-
-    /// Wraps any JSON value.
-    pub(crate) fn from_value(value: Value) -> Self {
-        let object = Self::assemble(amperity_object_kind::Json, Model::Json);
-        let _ = object.lazy().value.set(value);
-        object
-    }
-
-    fn assemble(kind: amperity_object_kind, model: Model) -> Self {
+    /// Wraps a model; its kind, JSON and typed fields come from its [`CModel`] impl.
+    pub(crate) fn new<M: CModel>(model: M) -> Self {
         amperity_object {
-            kind,
-            model,
+            model: Box::new(model),
             page_id: None,
             id: OnceLock::new(),
             lazy: OnceLock::new(),
@@ -118,95 +259,49 @@ impl amperity_object {
     /// The canonical JSON text, serialized on first use.
     fn json(&self) -> &CText {
         self.lazy().json.get_or_init(|| {
-            let text = match &self.model {
-                Model::Segment(m) => serde_json::to_string(m),
-                Model::Campaign(m) => serde_json::to_string(m),
-                Model::AuditEvent(m) => serde_json::to_string(m),
-                Model::Workflow(m) => serde_json::to_string(m),
-                Model::IngestJob(m) => serde_json::to_string(m),
-                Model::IngestJobList(m) => serde_json::to_string(m),
-                Model::Json => serde_json::to_string(self.value()),
-            };
             // Serializing these plain data types cannot fail; `null` keeps the contract if it did.
+            let text = self.model.to_json();
             CText::from_string(text.unwrap_or_else(|_| "null".to_owned()))
         })
     }
 
-    /// The JSON value (parsed from the canonical text on first use).
+    /// The JSON value (the model itself for JSON objects, else parsed from the canonical text
+    /// on first use).
     fn value(&self) -> &Value {
-        self.lazy()
-            .value
-            .get_or_init(|| serde_json::from_slice(self.json().as_bytes()).unwrap_or(Value::Null))
-    }
-
-    /// True for a workflow run that ended; `None` for other objects.
-    fn finished(&self) -> Option<bool> {
-        match &self.model {
-            Model::Workflow(run) => Some(run.is_finished()),
-            _ => None,
+        match self.model.as_value() {
+            Some(value) => value,
+            None => self.lazy().value.get_or_init(|| {
+                serde_json::from_slice(self.json().as_bytes()).unwrap_or(Value::Null)
+            }),
         }
     }
 
-    /// The id, name or state straight from the typed record (`None` for JSON values).
-    fn typed_field(&self, field: TypedField) -> Option<Option<&str>> {
-        use TypedField::*;
-        Some(match (&self.model, field) {
-            (Model::Segment(m), Id) => Some(m.id.as_str()),
-            (Model::Segment(m), Name) => Some(m.name.as_str()),
-            (Model::Segment(m), State) => m.status.as_deref(),
-            (Model::Campaign(m), Id) => Some(m.id.as_str()),
-            (Model::Campaign(m), Name) => Some(m.name.as_str()),
-            (Model::AuditEvent(m), Id) => Some(m.event_id.as_str()),
-            (Model::Workflow(m), Id) => Some(m.id.as_str()),
-            (Model::Workflow(m), Name) => Some(m.name.as_str()),
-            (Model::Workflow(m), State) => Some(m.state.as_str()),
-            (Model::IngestJob(m), Id) => Some(m.id.as_str()),
-            (Model::Json, _) => return None,
-            _ => None,
-        })
-    }
-
-    fn cached_field(
-        &self,
-        field: TypedField,
-        keys: &[&str],
-        what: &str,
-    ) -> Result<&CText, LastError> {
-        if let (TypedField::Id, Some(id)) = (field, &self.page_id) {
+    /// The text `amperity_object_id`/`_name`/`_state` lend: the page's id, else the typed
+    /// record's field (cached), else the top-level JSON strings.
+    fn text(&self, field: TextField, what: &str) -> Result<&CText, LastError> {
+        if let (TextField::Id, Some(id)) = (field, &self.page_id) {
             return Ok(id);
         }
-        let cell = match field {
-            TypedField::Id => &self.id,
-            TypedField::Name => &self.lazy().name,
-            TypedField::State => &self.lazy().state,
-        };
-        match self.typed_field(field) {
-            Some(text) => cell
-                .get_or_init(|| text.map(CText::new))
-                .as_ref()
-                .ok_or_else(|| LastError::no_value(format!("this object has no {what}"))),
-            None => self.string(keys, what),
+        match self.model.text(field) {
+            Text::Typed(text) => {
+                let cell = match field {
+                    TextField::Id => &self.id,
+                    TextField::Name => &self.lazy().name,
+                    TextField::State => &self.lazy().state,
+                };
+                cell.get_or_init(|| text.map(CText::new))
+                    .as_ref()
+                    .ok_or_else(|| LastError::no_value(format!("this object has no {what}")))
+            }
+            Text::Keys(keys) => self.string(keys, what),
         }
     }
 
-    /// A top-level string field by name; the id, name and state of typed records come from the
-    /// same cache as `amperity_object_id`/`_name`/`_state` (the same pointer).
+    /// A top-level string field by name; the typed fields of a record come from the same cache
+    /// as `amperity_object_id`/`_name`/`_state` (the same pointer).
     fn field(&self, key: &str, what: &str) -> Result<&CText, LastError> {
-        let typed = match (&self.model, key) {
-            (Model::AuditEvent(_), "event_id") => Some(TypedField::Id),
-            (Model::AuditEvent(_), _) => None,
-            (Model::Json, _) => None,
-            (_, "id") => Some(TypedField::Id),
-            (Model::Segment(_) | Model::Campaign(_) | Model::Workflow(_), "name") => {
-                Some(TypedField::Name)
-            }
-            (Model::Segment(_), "status") | (Model::Workflow(_), "state") => {
-                Some(TypedField::State)
-            }
-            _ => None,
-        };
-        match typed {
-            Some(field) => self.cached_field(field, &[key], what),
+        match self.model.field_of_key(key) {
+            Some(field) => self.text(field, what),
             None => self.string(&[key], what),
         }
     }
@@ -222,67 +317,6 @@ impl amperity_object {
         keys.iter()
             .find_map(|key| strings.iter().find(|(k, _)| k == key).map(|(_, v)| v))
             .ok_or_else(|| LastError::no_value(format!("this object has no {what}")))
-    }
-}
-
-#[derive(Clone, Copy)]
-enum TypedField {
-    Id,
-    Name,
-    State,
-}
-
-/// A core model that can become an [`amperity_object`].
-pub(crate) trait ToObject {
-    /// The object holding this model, with `serde_json::to_string(self)` as its JSON.
-    fn into_object(self, kind: amperity_object_kind) -> amperity_object;
-}
-
-macro_rules! to_object {
-    ($($model:ident),*) => {$(
-        impl ToObject for $model {
-            fn into_object(self, kind: amperity_object_kind) -> amperity_object {
-                amperity_object::assemble(kind, Model::$model(self))
-            }
-        }
-    )*};
-}
-
-to_object!(Segment, Campaign, IngestJob, IngestJobList);
-
-macro_rules! record_id {
-    ($($model:ident . $field:ident),*) => {$(
-        impl RecordId for $model {
-            fn id_text(&self) -> &str {
-                &self.$field
-            }
-        }
-    )*};
-}
-
-/// Records whose id is lent from the page's shared buffer.
-pub(crate) trait RecordId {
-    /// The id (`event_id` for audit events).
-    fn id_text(&self) -> &str;
-}
-
-record_id!(Segment.id, Campaign.id, AuditEvent.event_id, Workflow.id);
-
-impl ToObject for AuditEvent {
-    fn into_object(self, kind: amperity_object_kind) -> amperity_object {
-        amperity_object::assemble(kind, Model::AuditEvent(Box::new(self)))
-    }
-}
-
-impl ToObject for Workflow {
-    fn into_object(self, kind: amperity_object_kind) -> amperity_object {
-        amperity_object::assemble(kind, Model::Workflow(Box::new(self)))
-    }
-}
-
-impl ToObject for Value {
-    fn into_object(self, _kind: amperity_object_kind) -> amperity_object {
-        amperity_object::from_value(self)
     }
 }
 
@@ -321,20 +355,21 @@ pub extern "C" fn amperity_object_get_kind(
     guard(|| {
         check_out(out_kind, "out_kind")?;
         let object = unsafe { arg_ref(object, "object")? };
-        unsafe { write_out(out_kind, object.kind) };
+        unsafe { write_out(out_kind, object.model.kind()) };
         Ok(())
     })
 }
 
 /// Lends the object's canonical JSON text (UTF-8, NUL-terminated, no NUL inside): `*out_json`
 /// stays valid until the object is freed; `*out_len` (optional, may be NULL) gets its length in
-/// bytes. For records this is exactly what the Rust SDK's `serde_json::to_string` gives.
+/// bytes. For records this is the JSON the Rust SDK writes for the same record.
 #[no_mangle]
 pub extern "C" fn amperity_object_json(
     object: *const amperity_object,
     out_json: *mut *const c_char,
     out_len: *mut usize,
 ) -> amperity_result {
+    // The text is `serde_json::to_string` of the core model.
     guard(|| {
         check_out(out_json, "out_json")?;
         let object = unsafe { arg_ref(object, "object")? };
@@ -344,8 +379,9 @@ pub extern "C" fn amperity_object_json(
 }
 
 /// Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, JSON objects with
-/// an `id`) or `event_id` (audit events). Borrowed like `amperity_object_json`; `*out_len` is
-/// optional. `AMPERITY_RESULT_NO_VALUE` when the object has none.
+/// an `id`) or `event_id` (audit events, JSON objects with an `event_id` and no `id`). Borrowed
+/// like `amperity_object_json`; `*out_len` is optional. `AMPERITY_RESULT_NO_VALUE` when the
+/// object has none.
 #[no_mangle]
 pub extern "C" fn amperity_object_id(
     object: *const amperity_object,
@@ -353,12 +389,13 @@ pub extern "C" fn amperity_object_id(
     out_len: *mut usize,
 ) -> amperity_result {
     lend_text(object, out, out_len, |o| {
-        o.cached_field(TypedField::Id, &["id", "event_id"], "id")
+        o.text(TextField::Id, TextField::Id.what())
     })
 }
 
-/// Lends the display name (`name`: segments, campaigns, workflow runs). Borrowed like
-/// `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has none.
+/// Lends the display name (`name`: segments, campaigns, workflow runs, JSON objects with a
+/// `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has
+/// none.
 #[no_mangle]
 pub extern "C" fn amperity_object_name(
     object: *const amperity_object,
@@ -366,7 +403,7 @@ pub extern "C" fn amperity_object_name(
     out_len: *mut usize,
 ) -> amperity_result {
     lend_text(object, out, out_len, |o| {
-        o.cached_field(TypedField::Name, &["name"], "name")
+        o.text(TextField::Name, TextField::Name.what())
     })
 }
 
@@ -381,12 +418,13 @@ pub extern "C" fn amperity_object_state(
     out_len: *mut usize,
 ) -> amperity_result {
     lend_text(object, out, out_len, |o| {
-        o.cached_field(TypedField::State, &["state", "status"], "state or status")
+        o.text(TextField::State, TextField::State.what())
     })
 }
 
 /// Lends the top-level string field `key` of the object's JSON (for example `"type"`,
-/// `"created_at"`, `"event_type"`). Borrowed like `amperity_object_json`.
+/// `"created_at"`, `"event_type"`). Borrowed like `amperity_object_json`; for the fields that
+/// `amperity_object_id`, `_name` and `_state` return, the same pointer.
 /// `AMPERITY_RESULT_NO_VALUE` when the field is absent, null or not a string.
 #[no_mangle]
 pub extern "C" fn amperity_object_get_string(
@@ -447,7 +485,7 @@ pub extern "C" fn amperity_object_get(
             .value()
             .get(key)
             .ok_or_else(|| LastError::no_value(format!("no field {key:?}")))?;
-        let child = amperity_object::from_value(value.clone());
+        let child = amperity_object::new(value.clone());
         unsafe { write_out(out, into_handle(child)) };
         Ok(())
     })
@@ -464,15 +502,11 @@ pub extern "C" fn amperity_object_len(
     guard(|| {
         check_out(out_len, "out_len")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let len = match (&object.model, object.value()) {
-            (Model::IngestJobList(list), _) => list.items.len(),
-            (_, Value::Array(items)) => items.len(),
-            _ => {
-                return Err(LastError::invalid(
-                    "amperity_object_len needs an ingest job list or a JSON array",
-                ))
-            }
-        };
+        let len = object.model.element_count().ok_or_else(|| {
+            LastError::invalid(
+                "amperity_object_len needs an object with elements (an ingest job list or a JSON array)",
+            )
+        })?;
         unsafe { write_out(out_len, len) };
         Ok(())
     })
@@ -491,31 +525,14 @@ pub extern "C" fn amperity_object_at(
     guard(|| {
         check_out(out, "out")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let child = match (&object.model, object.value()) {
-            (Model::IngestJobList(list), _) => {
-                let job = list.items.get(index).ok_or_else(|| {
-                    LastError::invalid(format!(
-                        "index {index} is out of range (length {})",
-                        list.items.len()
-                    ))
-                })?;
-                amperity_object::from_model(amperity_object_kind::IngestJob, job.clone())
-            }
-            (_, Value::Array(items)) => {
-                let item = items.get(index).ok_or_else(|| {
-                    LastError::invalid(format!(
-                        "index {index} is out of range (length {})",
-                        items.len()
-                    ))
-                })?;
-                amperity_object::from_value(item.clone())
-            }
-            _ => {
-                return Err(LastError::invalid(
-                    "amperity_object_at needs an ingest job list or a JSON array",
-                ))
-            }
-        };
+        let len = object.model.element_count().ok_or_else(|| {
+            LastError::invalid(
+                "amperity_object_at needs an object with elements (an ingest job list or a JSON array)",
+            )
+        })?;
+        let child = object.model.element(index).ok_or_else(|| {
+            LastError::invalid(format!("index {index} is out of range (length {len})"))
+        })?;
         unsafe { write_out(out, into_handle(child)) };
         Ok(())
     })
@@ -532,9 +549,9 @@ pub extern "C" fn amperity_object_is_finished(
     guard(|| {
         check_out(out_finished, "out_finished")?;
         let object = unsafe { arg_ref(object, "object")? };
-        let finished = object
-            .finished()
-            .ok_or_else(|| LastError::invalid("the object is not a workflow run"))?;
+        let finished = object.model.is_finished().ok_or_else(|| {
+            LastError::invalid("amperity_object_is_finished needs a workflow run")
+        })?;
         unsafe { write_out(out_finished, finished) };
         Ok(())
     })

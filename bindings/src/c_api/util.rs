@@ -5,6 +5,7 @@
 //! written only once the call has succeeded.
 
 use super::error::{amperity_result, LastError};
+use amperity_core::Timestamp;
 use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::sync::Arc;
@@ -216,4 +217,9 @@ pub(crate) unsafe fn copy_to_buffer(
     buf.add(text.len()).write(0);
     write_out(out_len, text.len());
     Ok(())
+}
+
+/// Parses a timestamp argument named `name` (RFC 3339 or `YYYY-MM-DD`).
+pub(crate) fn timestamp(text: &str, name: &str) -> Result<Timestamp, LastError> {
+    Timestamp::parse(text).map_err(|e| LastError::invalid(format!("{name}: {e}")))
 }

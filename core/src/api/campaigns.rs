@@ -1,5 +1,8 @@
 use crate::client::Call;
+use crate::error::{Error, Result};
 use crate::{Campaign, CampaignDraft, Client, PageOptions, Pager};
+
+const DESTINATION_DATA_TEMPLATE_ID: &str = "destination_data_template_id";
 
 /// Filters of `GET /campaigns` and `GET /campaign-drafts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,12 +14,49 @@ pub struct CampaignFilter {
 }
 
 impl CampaignFilter {
+    /// The query parameters this filter sets, by their wire names: the names
+    /// [`from_params`](Self::from_params) takes.
+    pub const PARAMS: &'static [&'static str] = &[DESTINATION_DATA_TEMPLATE_ID];
+
+    /// Builds a filter from `(name, value)` query parameters named as in
+    /// [`PARAMS`](Self::PARAMS); for a name given twice the last value wins.
+    ///
+    /// [`Error::InvalidArgument`] for a name this filter does not know.
+    ///
+    /// ```
+    /// use amperity::CampaignFilter;
+    /// let filter = CampaignFilter::from_params([("destination_data_template_id", "ptg-1")])?;
+    /// assert_eq!(filter.destination_data_template_id.as_deref(), Some("ptg-1"));
+    /// assert!(CampaignFilter::from_params([("colour", "blue")]).is_err());
+    /// # Ok::<(), amperity::Error>(())
+    /// ```
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        let mut filter = CampaignFilter::default();
+        for (name, value) in params {
+            match name {
+                DESTINATION_DATA_TEMPLATE_ID => {
+                    filter.destination_data_template_id = Some(value.to_owned())
+                }
+                _ => return Err(unknown_param("CampaignFilter", name, Self::PARAMS)),
+            }
+        }
+        Ok(filter)
+    }
+
     fn apply(self, call: Call) -> Call {
         call.param(
-            "destination_data_template_id",
+            DESTINATION_DATA_TEMPLATE_ID,
             self.destination_data_template_id.filter(|s| !s.is_empty()),
         )
     }
+}
+
+/// The error of a `from_params` for a name the filter does not know.
+pub(super) fn unknown_param(filter: &str, name: &str, known: &[&str]) -> Error {
+    Error::invalid_argument(format!(
+        "{filter} takes no parameter {name:?}; it knows {}",
+        known.join(", ")
+    ))
 }
 
 impl Client {
@@ -43,5 +83,28 @@ impl Client {
     ) -> Pager<CampaignDraft> {
         let call = filter.apply(Call::get("list-campaign-draft", "/campaign-drafts"));
         Pager::new(self.inner.clone(), call, page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_round_trip_to_the_query() {
+        let pairs: Vec<(&str, &str)> = CampaignFilter::PARAMS.iter().map(|n| (*n, "x")).collect();
+        let filter = CampaignFilter::from_params(pairs).unwrap();
+        let call = filter.apply(Call::get("test", "/campaigns"));
+        let sent: Vec<&str> = call.query.iter().map(|(n, _)| n.as_ref()).collect();
+        assert_eq!(sent, CampaignFilter::PARAMS);
+        let last = CampaignFilter::from_params([
+            (DESTINATION_DATA_TEMPLATE_ID, "ptg-1"),
+            (DESTINATION_DATA_TEMPLATE_ID, "ptg-2"),
+        ])
+        .unwrap();
+        assert_eq!(last.destination_data_template_id.as_deref(), Some("ptg-2"));
+        let error = CampaignFilter::from_params([("colour", "blue")]).unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+        assert!(error.to_string().contains(DESTINATION_DATA_TEMPLATE_ID));
     }
 }

@@ -1,3 +1,5 @@
+use super::audit_events::timestamp_param;
+use super::campaigns::unknown_param;
 use crate::client::{path_with_id, Call};
 use crate::error::{Error, Result};
 use crate::retry::RetryClass;
@@ -26,6 +28,57 @@ pub struct WorkflowRunFilter {
     /// Only runs of this type, e.g. `courier.group/run`.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub workflow_type: Option<String>,
+}
+
+const CREATED_FROM: &str = "created_from";
+const CREATED_TO: &str = "created_to";
+const ENDED_FROM: &str = "ended_from";
+const ENDED_TO: &str = "ended_to";
+const STATE: &str = "state";
+const TYPE: &str = "type";
+
+impl WorkflowRunFilter {
+    /// The query parameters this filter sets, by their wire names: the names
+    /// [`from_params`](Self::from_params) takes (`type` is [`workflow_type`](Self::workflow_type)).
+    pub const PARAMS: &'static [&'static str] =
+        &[CREATED_FROM, CREATED_TO, ENDED_FROM, ENDED_TO, STATE, TYPE];
+
+    /// Builds a filter from `(name, value)` query parameters named as in
+    /// [`PARAMS`](Self::PARAMS), with timestamps in RFC 3339 or `YYYY-MM-DD`; for a name given
+    /// twice the last value wins (only that one is parsed).
+    ///
+    /// [`Error::InvalidArgument`] for a name this filter does not know or a time that is not a
+    /// timestamp.
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        let (mut created_from, mut created_to, mut ended_from, mut ended_to) =
+            (None, None, None, None);
+        let mut filter = WorkflowRunFilter::default();
+        for (name, value) in params {
+            match name {
+                CREATED_FROM => created_from = Some(value),
+                CREATED_TO => created_to = Some(value),
+                ENDED_FROM => ended_from = Some(value),
+                ENDED_TO => ended_to = Some(value),
+                STATE => filter.state = Some(value.to_owned()),
+                TYPE => filter.workflow_type = Some(value.to_owned()),
+                _ => return Err(unknown_param("WorkflowRunFilter", name, Self::PARAMS)),
+            }
+        }
+        filter.created_from = timestamp_param(CREATED_FROM, created_from)?;
+        filter.created_to = timestamp_param(CREATED_TO, created_to)?;
+        filter.ended_from = timestamp_param(ENDED_FROM, ended_from)?;
+        filter.ended_to = timestamp_param(ENDED_TO, ended_to)?;
+        Ok(filter)
+    }
+
+    fn apply(self, call: Call) -> Call {
+        call.param(CREATED_FROM, self.created_from)
+            .param(CREATED_TO, self.created_to)
+            .param(ENDED_FROM, self.ended_from)
+            .param(ENDED_TO, self.ended_to)
+            .param(STATE, self.state.filter(|s| !s.is_empty()))
+            .param(TYPE, self.workflow_type.filter(|s| !s.is_empty()))
+    }
 }
 
 /// How [`Client::wait_for_workflow_run`] polls.
@@ -83,13 +136,7 @@ impl Client {
         filter: WorkflowRunFilter,
         page: PageOptions,
     ) -> Pager<Workflow> {
-        let call = Call::get("list-workflows", "/workflow/runs")
-            .param("created_from", filter.created_from)
-            .param("created_to", filter.created_to)
-            .param("ended_from", filter.ended_from)
-            .param("ended_to", filter.ended_to)
-            .param("state", filter.state.filter(|s| !s.is_empty()))
-            .param("type", filter.workflow_type.filter(|s| !s.is_empty()));
+        let call = filter.apply(Call::get("list-workflows", "/workflow/runs"));
         Pager::new(self.inner.clone(), call, page).accepting_bare_object()
     }
 
@@ -240,5 +287,28 @@ impl Client {
                 "get-workflow",
             )?;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_round_trip_to_the_query() {
+        let pairs = WorkflowRunFilter::PARAMS.iter().map(|name| match *name {
+            STATE | TYPE => (*name, "x"),
+            _ => (*name, "2026-01-01"),
+        });
+        let filter = WorkflowRunFilter::from_params(pairs).unwrap();
+        assert_eq!(filter.workflow_type.as_deref(), Some("x"));
+        let call = filter.apply(Call::get("test", "/workflow/runs"));
+        let sent: Vec<&str> = call.query.iter().map(|(n, _)| n.as_ref()).collect();
+        assert_eq!(sent, WorkflowRunFilter::PARAMS);
+        let bad = WorkflowRunFilter::from_params([(ENDED_TO, "not a time")]).unwrap_err();
+        assert!(matches!(bad, Error::InvalidArgument { .. }));
+        assert!(bad.to_string().contains(ENDED_TO), "{bad}");
+        let unknown = WorkflowRunFilter::from_params([("workflow_type", "x")]).unwrap_err();
+        assert!(matches!(unknown, Error::InvalidArgument { .. }));
     }
 }
