@@ -65,6 +65,12 @@
 
 
 /**
+ * Flag of `amperity_wait_for_workflow_run_with`: fail with `AMPERITY_RESULT_RUN_FAILED` when
+ * the run ends failed, canceled or stopped (`amperity_last_error_workflow` gives the run).
+ */
+#define AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL 1
+
+/**
  * The result of every fallible `amperity_*` function.
  *
  * `AMPERITY_RESULT_OK` (0) is success; any other value is a failure whose details (message,
@@ -114,6 +120,11 @@ enum amperity_result
      * call used and report a bug.
      */
     AMPERITY_RESULT_PANIC = 7,
+    /**
+     * The call was cancelled by `amperity_client_cancel` (or its progress callback asked to
+     * stop) before it finished.
+     */
+    AMPERITY_RESULT_CANCELLED = 8,
     /**
      * The API answered 400: a missing or invalid parameter, or an unsupported api-version.
      */
@@ -165,9 +176,15 @@ enum amperity_result
      */
     AMPERITY_RESULT_REPEATED_CURSOR = 301,
     /**
-     * `amperity_wait_for_workflow_run` gave up before the run reached a terminal state.
+     * `amperity_wait_for_workflow_run` gave up before the run reached a terminal state
+     * (`amperity_last_error_workflow` gives the run as of the last poll).
      */
     AMPERITY_RESULT_WAIT_TIMEOUT = 302,
+    /**
+     * The waited-for run ended failed, canceled or stopped and the wait was asked to fail then
+     * (`AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL`); `amperity_last_error_workflow` gives the run.
+     */
+    AMPERITY_RESULT_RUN_FAILED = 303,
     /**
      * An error this version of the C API does not classify further (see the message).
      */
@@ -429,6 +446,19 @@ typedef struct amperity_object amperity_object;
  */
 typedef struct amperity_page amperity_page;
 
+/**
+ * Progress callback of `amperity_wait_for_workflow_run_with`, called on the waiting thread after
+ * the first poll and whenever the run's state or its number of finished tasks changes.
+ * `workflow` (kind `AMPERITY_OBJECT_KIND_WORKFLOW`, verbose view) is lent for the duration of the
+ * call only. Return true to go on waiting, false to stop (the wait then fails with
+ * `AMPERITY_RESULT_CANCELLED`; the run itself goes on).
+ */
+typedef bool (*amperity_wait_progress_fn)(const struct amperity_object *workflow,
+                                          size_t tasks_finished,
+                                          size_t tasks_total,
+                                          uint64_t waited_ms,
+                                          void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -452,6 +482,15 @@ amperity_result amperity_client_new(const struct amperity_config *config,
  * Frees a client. NULL is a no-op.
  */
 void amperity_client_free(struct amperity_client *client);
+
+/**
+ * Cancels every call in progress on `client`, from any thread: each returns
+ * `AMPERITY_RESULT_CANCELLED` promptly, whether it sleeps (retry backoff, `Retry-After`, the
+ * rate limiter, a wait's polls) or waits for the network. Calls started afterwards run normally;
+ * a cancelled walk can be resumed from its cursor. Safe to call while other threads use the
+ * client (not from a signal handler: use a thread that the handler wakes).
+ */
+amperity_result amperity_client_cancel(const struct amperity_client *client);
 
 /**
  * Lends the tenant id the client sends: `*out` stays valid until the client is freed;
@@ -601,6 +640,20 @@ amperity_result amperity_config_add_root_certificate_pem(struct amperity_config 
                                                          const char *pem);
 
 /**
+ * Trusts the root certificates of a PEM file too, read by `amperity_client_new` (which fails
+ * with `AMPERITY_RESULT_INVALID_CONFIG` when it cannot be read or holds none). NULL removes it.
+ * `SSL_CERT_FILE`, when set, is read the same way.
+ */
+amperity_result amperity_config_set_ca_file(struct amperity_config *config, const char *path);
+
+/**
+ * Verifies servers with the operating system's trust store and policies instead of the
+ * bundled Mozilla roots (`enabled` true), or not (false, the default). Not together with extra
+ * root certificates: `amperity_client_new` refuses the combination.
+ */
+amperity_result amperity_config_set_platform_verifier(struct amperity_config *config, bool enabled);
+
+/**
  * Sends requests through this proxy (`http://user:pass@host:port`, `socks5://...`). NULL
  * restores the default: `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment.
  */
@@ -668,6 +721,14 @@ amperity_result amperity_last_error_trace_id(char *buf, size_t buf_len, size_t *
  * sent none. Never changes the last error.
  */
 amperity_result amperity_last_error_retry_after_ms(uint64_t *out_ms);
+
+/**
+ * Creates an object (kind `AMPERITY_OBJECT_KIND_WORKFLOW`) of the run that this thread's last
+ * error is about: the last poll of an `AMPERITY_RESULT_WAIT_TIMEOUT`, the ended run of an
+ * `AMPERITY_RESULT_RUN_FAILED`. The caller frees `*out`. `AMPERITY_RESULT_NO_VALUE` (writing
+ * nothing) for other errors. Never changes the last error.
+ */
+amperity_result amperity_last_error_workflow(struct amperity_object **out);
 
 /**
  * Which kind of network failure this thread's last error was, or
@@ -1025,6 +1086,22 @@ amperity_result amperity_wait_for_workflow_run(const struct amperity_client *cli
                                                uint64_t poll_interval_ms,
                                                uint64_t timeout_ms,
                                                struct amperity_object **out);
+
+/**
+ * `amperity_wait_for_workflow_run` with options: `flags` is 0 or
+ * `AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL` (other bits: `AMPERITY_RESULT_INVALID_ARGUMENT`), and
+ * `progress` (may be NULL) is called with `user_data` as described at
+ * `amperity_wait_progress_fn` (the polls then use the verbose view). On a timeout or a failed
+ * run, `amperity_last_error_workflow` gives the run. The caller frees `*out`.
+ */
+amperity_result amperity_wait_for_workflow_run_with(const struct amperity_client *client,
+                                                    const char *workflow_id,
+                                                    uint64_t poll_interval_ms,
+                                                    uint64_t timeout_ms,
+                                                    uint32_t flags,
+                                                    amperity_wait_progress_fn progress,
+                                                    void *user_data,
+                                                    struct amperity_object **out);
 
 /**
  * `GET /ingest/jobs`: every ingest job whose `started_at` falls in `[created_from, created_to)`

@@ -107,6 +107,13 @@ fn declared_names(header: &str) -> Vec<String> {
         }
         if let Some(rest) = t.strip_prefix("#define ") {
             names.push(rest.split_whitespace().next().unwrap_or("").to_owned());
+        } else if let Some(pointer) = t
+            .strip_prefix("typedef ")
+            .and_then(|rest| rest.split_once("(*"))
+            .and_then(|(_, tail)| tail.split_once(')'))
+        {
+            // A function pointer type: `typedef bool (*name)(args...`.
+            names.push(pointer.0.to_owned());
         } else if let Some(rest) = t.strip_prefix("typedef ") {
             let name = rest
                 .trim_end_matches(';')
@@ -233,6 +240,7 @@ fn result_codes_keep_their_values() {
         ("AMPERITY_RESULT_BUFFER_TOO_SMALL", 5),
         ("AMPERITY_RESULT_NO_VALUE", 6),
         ("AMPERITY_RESULT_PANIC", 7),
+        ("AMPERITY_RESULT_CANCELLED", 8),
         ("AMPERITY_RESULT_BAD_REQUEST", 100),
         ("AMPERITY_RESULT_UNAUTHORIZED", 101),
         ("AMPERITY_RESULT_FORBIDDEN", 102),
@@ -246,6 +254,7 @@ fn result_codes_keep_their_values() {
         ("AMPERITY_RESULT_DECODE", 300),
         ("AMPERITY_RESULT_REPEATED_CURSOR", 301),
         ("AMPERITY_RESULT_WAIT_TIMEOUT", 302),
+        ("AMPERITY_RESULT_RUN_FAILED", 303),
         ("AMPERITY_RESULT_UNKNOWN", 999),
     ];
     for (name, value) in expected {

@@ -44,6 +44,7 @@ int main(void) {
         {"auth_and_network", test_auth_and_network},
         {"tls", test_tls},
         {"threads", test_threads},
+        {"cancel", test_cancel},
     };
     int tests_passed = 0;
     int tests_failed = 0;

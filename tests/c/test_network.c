@@ -94,4 +94,35 @@ void test_tls(void) {
     amperity_object_free(body);
     amperity_client_free(client);
     amperity_config_free(config);
+
+    /* The same certificate from a file (ca_file); a missing file is refused at build. */
+    config = mock_config();
+    OK(amperity_config_set_base_url(config, tls_url));
+    OK(amperity_config_set_ca_file(config, cert_path));
+    OK(amperity_client_new(config, &client));
+    body = NULL;
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    amperity_client_free(client);
+    OK(amperity_config_set_ca_file(config, "/nonexistent/amperity-ca.pem"));
+    client = (amperity_client *)0x1;
+    CHECK_RC(amperity_client_new(config, &client), AMPERITY_RESULT_INVALID_CONFIG);
+    CHECK(client == (amperity_client *)0x1);
+    const char *message = last_message();
+    CHECK(message != NULL && strstr(message, "ca_file") != NULL);
+    CHECK_RC(amperity_config_set_ca_file(config, invalid_utf8), AMPERITY_RESULT_INVALID_UTF8);
+    CHECK_RC(amperity_config_set_ca_file(NULL, cert_path), AMPERITY_RESULT_NULL_ARGUMENT);
+
+    /* The platform verifier does not know the self-signed certificate, and does not mix with
+     * extra roots. */
+    OK(amperity_config_set_ca_file(config, NULL));
+    OK(amperity_config_set_platform_verifier(config, true));
+    OK(amperity_client_new(config, &client));
+    body = (amperity_object *)0x1;
+    CHECK_RC(amperity_raw_get(client, "/segments", NULL, NULL, &body), AMPERITY_RESULT_TRANSPORT);
+    amperity_client_free(client);
+    OK(amperity_config_set_ca_file(config, cert_path));
+    CHECK_RC(amperity_client_new(config, &client), AMPERITY_RESULT_INVALID_CONFIG);
+    CHECK_RC(amperity_config_set_platform_verifier(NULL, true), AMPERITY_RESULT_NULL_ARGUMENT);
+    amperity_config_free(config);
 }

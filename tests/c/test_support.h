@@ -85,5 +85,6 @@ void test_scenarios(void);                         /* test_scenarios.c */
 void test_auth_and_network(void);                  /* test_network.c */
 void test_tls(void);                               /* test_network.c */
 void test_threads(void);                           /* test_threads.c */
+void test_cancel(void);                            /* test_cancel.c */
 
 #endif

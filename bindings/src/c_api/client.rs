@@ -72,6 +72,20 @@ pub extern "C" fn amperity_client_free(client: *mut amperity_client) {
     });
 }
 
+/// Cancels every call in progress on `client`, from any thread: each returns
+/// `AMPERITY_RESULT_CANCELLED` promptly, whether it sleeps (retry backoff, `Retry-After`, the
+/// rate limiter, a wait's polls) or waits for the network. Calls started afterwards run normally;
+/// a cancelled walk can be resumed from its cursor. Safe to call while other threads use the
+/// client (not from a signal handler: use a thread that the handler wakes).
+#[no_mangle]
+pub extern "C" fn amperity_client_cancel(client: *const amperity_client) -> amperity_result {
+    guard(|| {
+        let client = unsafe { arg_ref(client, "client")? };
+        client.client.cancel();
+        Ok(())
+    })
+}
+
 /// Lends one of the client's strings.
 fn client_string(
     client: *const amperity_client,

@@ -41,6 +41,8 @@ pub struct amperity_config {
     max_retry_after_ms: Option<u64>,
     rate_limit: Option<Option<f64>>,
     root_certificates: Vec<String>,
+    ca_file: Option<String>,
+    platform_verifier: bool,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<u64>,
@@ -64,6 +66,8 @@ impl amperity_config {
             max_retry_after_ms: None,
             rate_limit: None,
             root_certificates: Vec::new(),
+            ca_file: None,
+            platform_verifier: false,
             proxy: None,
             user_agent_suffix: None,
             max_response_bytes: None,
@@ -110,6 +114,10 @@ impl amperity_config {
         for pem in &self.root_certificates {
             b = b.add_root_certificate_pem(pem.clone());
         }
+        if let Some(path) = &self.ca_file {
+            b = b.ca_file(path.clone());
+        }
+        b = b.platform_verifier(self.platform_verifier);
         if let Some(proxy) = &self.proxy {
             b = b.proxy(proxy.clone());
         }
@@ -355,6 +363,34 @@ pub extern "C" fn amperity_config_add_root_certificate_pem(
     with_config(config, |config| {
         let pem = unsafe { arg_str(pem, "pem")? };
         config.root_certificates.push(pem.to_owned());
+        Ok(())
+    })
+}
+
+/// Trusts the root certificates of a PEM file too, read by `amperity_client_new` (which fails
+/// with `AMPERITY_RESULT_INVALID_CONFIG` when it cannot be read or holds none). NULL removes it.
+/// `SSL_CERT_FILE`, when set, is read the same way.
+#[no_mangle]
+pub extern "C" fn amperity_config_set_ca_file(
+    config: *mut amperity_config,
+    path: *const c_char,
+) -> amperity_result {
+    with_config(config, |config| {
+        config.ca_file = unsafe { opt_str(path, "path")? }.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Verifies servers with the operating system's trust store and policies instead of the
+/// bundled Mozilla roots (`enabled` true), or not (false, the default). Not together with extra
+/// root certificates: `amperity_client_new` refuses the combination.
+#[no_mangle]
+pub extern "C" fn amperity_config_set_platform_verifier(
+    config: *mut amperity_config,
+    enabled: bool,
+) -> amperity_result {
+    with_config(config, |config| {
+        config.platform_verifier = enabled;
         Ok(())
     })
 }

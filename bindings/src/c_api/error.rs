@@ -36,6 +36,9 @@ pub enum amperity_result {
     /// The library panicked; the call had no effect that can be relied on. Free the handles the
     /// call used and report a bug.
     Panic = 7,
+    /// The call was cancelled by `amperity_client_cancel` (or its progress callback asked to
+    /// stop) before it finished.
+    Cancelled = 8,
     /// The API answered 400: a missing or invalid parameter, or an unsupported api-version.
     BadRequest = 100,
     /// The API answered 401: missing, invalid or expired credentials.
@@ -62,8 +65,12 @@ pub enum amperity_result {
     /// The server returned a pagination cursor it had already returned; the walk stopped instead
     /// of looping forever.
     RepeatedCursor = 301,
-    /// `amperity_wait_for_workflow_run` gave up before the run reached a terminal state.
+    /// `amperity_wait_for_workflow_run` gave up before the run reached a terminal state
+    /// (`amperity_last_error_workflow` gives the run as of the last poll).
     WaitTimeout = 302,
+    /// The waited-for run ended failed, canceled or stopped and the wait was asked to fail then
+    /// (`AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL`); `amperity_last_error_workflow` gives the run.
+    RunFailed = 303,
     /// An error this version of the C API does not classify further (see the message).
     Unknown = 999,
 }
@@ -142,6 +149,7 @@ result_codes!(
     BufferTooSmall,
     NoValue,
     Panic,
+    Cancelled,
     BadRequest,
     Unauthorized,
     Forbidden,
@@ -155,6 +163,7 @@ result_codes!(
     Decode,
     RepeatedCursor,
     WaitTimeout,
+    RunFailed,
     Unknown,
 );
 
@@ -191,6 +200,8 @@ pub(crate) struct LastError {
     pub trace_id: Option<String>,
     pub transport_kind: amperity_transport_kind,
     pub retry_after_ms: Option<u64>,
+    /// The run of a wait timeout or a failed run.
+    pub workflow: Option<Box<amperity_core::Workflow>>,
 }
 
 impl LastError {
@@ -204,6 +215,7 @@ impl LastError {
             trace_id: None,
             transport_kind: amperity_transport_kind::None,
             retry_after_ms: None,
+            workflow: None,
         }
     }
 
@@ -279,7 +291,15 @@ impl From<Error> for LastError {
             Error::RepeatedCursor { .. } => {
                 LastError::new(amperity_result::RepeatedCursor, message)
             }
-            Error::WaitTimeout { .. } => LastError::new(amperity_result::WaitTimeout, message),
+            Error::WaitTimeout { last_workflow, .. } => LastError {
+                workflow: Some(last_workflow.clone()),
+                ..LastError::new(amperity_result::WaitTimeout, message)
+            },
+            Error::RunFailed { workflow } => LastError {
+                workflow: Some(workflow.clone()),
+                ..LastError::new(amperity_result::RunFailed, message)
+            },
+            Error::Cancelled { .. } => LastError::new(amperity_result::Cancelled, message),
             _ => LastError::new(amperity_result::Unknown, message),
         }
     }
@@ -441,6 +461,27 @@ pub extern "C" fn amperity_last_error_retry_after_ms(out_ms: *mut u64) -> amperi
                 Ok(())
             }
             None => Err(LastError::no_value("no Retry-After")),
+        })
+    })
+}
+
+/// Creates an object (kind `AMPERITY_OBJECT_KIND_WORKFLOW`) of the run that this thread's last
+/// error is about: the last poll of an `AMPERITY_RESULT_WAIT_TIMEOUT`, the ended run of an
+/// `AMPERITY_RESULT_RUN_FAILED`. The caller frees `*out`. `AMPERITY_RESULT_NO_VALUE` (writing
+/// nothing) for other errors. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_workflow(
+    out: *mut *mut super::object::amperity_object,
+) -> amperity_result {
+    guard_keep(|| {
+        check_out(out, "out")?;
+        with_last_error(|e| match e.and_then(|e| e.workflow.as_deref()) {
+            Some(run) => {
+                let object = super::object::amperity_object::new(run.clone());
+                unsafe { super::util::write_out(out, super::util::into_handle(object)) };
+                Ok(())
+            }
+            None => Err(LastError::no_value("the last error has no workflow run")),
         })
     })
 }

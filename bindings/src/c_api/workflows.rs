@@ -10,7 +10,7 @@ use super::util::{arg_str, opt_str, timestamp};
 use amperity_core::{
     RunMode, WaitOptions, Workflow, WorkflowRunFilter, WorkflowRunRequest, WorkflowView,
 };
-use std::os::raw::c_char;
+use std::os::raw::{c_char, c_void};
 use std::time::Duration;
 
 /// What a courier-group run does (`run_mode` of `amperity_run_workflow`). Values are stable.
@@ -198,6 +198,77 @@ pub extern "C" fn amperity_wait_for_workflow_run(
             options.timeout = Duration::from_millis(timeout_ms);
         }
         let run = client.wait_for_workflow_run(id, &options)?;
+        Ok(amperity_object::new(run))
+    })
+}
+
+/// Flag of `amperity_wait_for_workflow_run_with`: fail with `AMPERITY_RESULT_RUN_FAILED` when
+/// the run ends failed, canceled or stopped (`amperity_last_error_workflow` gives the run).
+pub const AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL: u32 = 1;
+
+/// Progress callback of `amperity_wait_for_workflow_run_with`, called on the waiting thread after
+/// the first poll and whenever the run's state or its number of finished tasks changes.
+/// `workflow` (kind `AMPERITY_OBJECT_KIND_WORKFLOW`, verbose view) is lent for the duration of the
+/// call only. Return true to go on waiting, false to stop (the wait then fails with
+/// `AMPERITY_RESULT_CANCELLED`; the run itself goes on).
+pub type amperity_wait_progress_fn = Option<
+    unsafe extern "C" fn(
+        workflow: *const amperity_object,
+        tasks_finished: usize,
+        tasks_total: usize,
+        waited_ms: u64,
+        user_data: *mut c_void,
+    ) -> bool,
+>;
+
+/// `amperity_wait_for_workflow_run` with options: `flags` is 0 or
+/// `AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL` (other bits: `AMPERITY_RESULT_INVALID_ARGUMENT`), and
+/// `progress` (may be NULL) is called with `user_data` as described at
+/// `amperity_wait_progress_fn` (the polls then use the verbose view). On a timeout or a failed
+/// run, `amperity_last_error_workflow` gives the run. The caller frees `*out`.
+#[no_mangle]
+pub extern "C" fn amperity_wait_for_workflow_run_with(
+    client: *const amperity_client,
+    workflow_id: *const c_char,
+    poll_interval_ms: u64,
+    timeout_ms: u64,
+    flags: u32,
+    progress: amperity_wait_progress_fn,
+    user_data: *mut c_void,
+    out: *mut *mut amperity_object,
+) -> amperity_result {
+    object_call(client, out, |client| {
+        let id = unsafe { arg_str(workflow_id, "workflow_id")? };
+        if flags & !AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL != 0 {
+            return Err(LastError::from(amperity_core::Error::InvalidArgument {
+                detail: format!("unknown wait flags {flags:#x}"),
+            }));
+        }
+        let mut options = WaitOptions::default();
+        if poll_interval_ms > 0 {
+            options.poll_interval = Duration::from_millis(poll_interval_ms);
+        }
+        if timeout_ms > 0 {
+            options.timeout = Duration::from_millis(timeout_ms);
+        }
+        options.fail_on_unsuccessful = flags & AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL != 0;
+        let run = match progress {
+            None => client.wait_for_workflow_run(id, &options)?,
+            Some(callback) => client.wait_for_workflow_run_with_progress(id, &options, |p| {
+                // The object lives for this call only: the callback borrows it.
+                let workflow = amperity_object::new(p.workflow.clone());
+                let waited_ms = u64::try_from(p.waited.as_millis()).unwrap_or(u64::MAX);
+                unsafe {
+                    callback(
+                        &workflow,
+                        p.tasks_finished,
+                        p.tasks_total,
+                        waited_ms,
+                        user_data,
+                    )
+                }
+            })?,
+        };
         Ok(amperity_object::new(run))
     })
 }
