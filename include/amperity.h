@@ -249,6 +249,43 @@ typedef uint32_t amperity_transport_kind;
 #endif // __cplusplus
 
 /**
+ * Severity of a log record. Values are stable.
+ */
+enum amperity_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Failures the caller is told about anyway (rare).
+     */
+    AMPERITY_LOG_LEVEL_ERROR = 1,
+    /**
+     * Something to act on, such as a deprecated operation (`Deprecation`/`Sunset` headers).
+     */
+    AMPERITY_LOG_LEVEL_WARN = 2,
+    /**
+     * Notable events.
+     */
+    AMPERITY_LOG_LEVEL_INFO = 3,
+    /**
+     * One line per request, retry and token refresh (no secrets, no bodies).
+     */
+    AMPERITY_LOG_LEVEL_DEBUG = 4,
+    /**
+     * Finer detail.
+     */
+    AMPERITY_LOG_LEVEL_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum amperity_log_level amperity_log_level;
+#else
+typedef uint32_t amperity_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What an `amperity_object` holds. Values are stable and never reused.
  */
 enum amperity_object_kind
@@ -447,6 +484,18 @@ typedef struct amperity_object amperity_object;
 typedef struct amperity_page amperity_page;
 
 /**
+ * A log callback: `level`, `target` (such as `"amperity::transport"` or
+ * `"amperity::deprecation"`) and `message` (NUL-terminated UTF-8, valid during the call only),
+ * and the `user_data` given to `amperity_set_log_callback`. Called on the thread that logs (the
+ * thread of a call in progress, possibly several at once): it must be thread-safe and must not
+ * call back into the library.
+ */
+typedef void (*amperity_log_fn)(amperity_log_level level,
+                                const char *target,
+                                const char *message,
+                                void *user_data);
+
+/**
  * Progress callback of `amperity_wait_for_workflow_run_with`, called on the waiting thread after
  * the first poll and whenever the run's state or its number of finished tasks changes.
  * `workflow` (kind `AMPERITY_OBJECT_KIND_WORKFLOW`, verbose view) is lent for the duration of the
@@ -524,8 +573,9 @@ amperity_result amperity_client_user_agent(const struct amperity_client *client,
 
 /**
  * Creates a JSON array object (kind `AMPERITY_OBJECT_KIND_JSON`) of the `Deprecation`/`Sunset`
- * headers seen so far, one element per operation: `{"operation", "deprecation", "sunset"}`
- * (absent headers are null). The caller frees `*out`.
+ * headers seen so far, one element per operation: `{"operation", "deprecation", "sunset",
+ * "deprecated_at", "sunset_at"}` (absent headers are null; the `_at` fields are the headers as
+ * RFC 3339 UTC times, null when they are not times). The caller frees `*out`.
  */
 amperity_result amperity_client_deprecation_notices(const struct amperity_client *client,
                                                     struct amperity_object **out);
@@ -879,6 +929,15 @@ amperity_result amperity_page_next_token(const struct amperity_page *page,
  * `with_total` has one). `AMPERITY_RESULT_NO_VALUE` otherwise.
  */
 amperity_result amperity_page_total(const struct amperity_page *page, int64_t *out_total);
+
+/**
+ * Sends the library's log records up to `max_level` to `callback` with `user_data`, or stops
+ * with a NULL `callback`. Replaces the previous callback. Returns
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` for a `max_level` outside the enum.
+ */
+amperity_result amperity_set_log_callback(amperity_log_fn callback,
+                                          void *user_data,
+                                          uint32_t max_level);
 
 /**
  * Frees an object. NULL is a no-op. Never pass an object borrowed from a page.

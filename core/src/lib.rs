@@ -77,5 +77,9 @@ pub use retry::RetryPolicy;
 pub use time::{Timestamp, TimestampError};
 pub use transport::DeprecationNotice;
 
+/// The `log` target of the one warning per deprecated operation (the rest of the crate logs under
+/// its module paths, `amperity::…`).
+pub const DEPRECATION_LOG_TARGET: &str = "amperity::deprecation";
+
 /// The version of this crate, sent in the `User-Agent` header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -45,6 +45,23 @@ pub struct DeprecationNotice {
     pub deprecation: Option<String>,
     /// The `Sunset` header value, when sent.
     pub sunset: Option<String>,
+    /// When the operation is (or was) deprecated: the `Deprecation` header as a time, when it is
+    /// one (RFC 9745 `@<unix seconds>`, or an HTTP date as older drafts sent).
+    pub deprecated_at: Option<crate::Timestamp>,
+    /// When the operation stops working: the `Sunset` header's HTTP date, when it parses.
+    pub sunset_at: Option<crate::Timestamp>,
+}
+
+/// A `Deprecation` or `Sunset` header value as a time: `@<unix seconds>` or an HTTP date.
+fn header_time(value: Option<&str>) -> Option<crate::Timestamp> {
+    let value = value?.trim();
+    if let Some(seconds) = value.strip_prefix('@') {
+        return seconds
+            .parse::<i64>()
+            .ok()
+            .map(|s| crate::Timestamp::from_unix(s, 0));
+    }
+    crate::retry::parse_http_date(value).map(crate::Timestamp::from)
 }
 
 /// The shared HTTP machinery of a client.
@@ -258,12 +275,21 @@ impl Transport {
             return;
         }
         let mut seen = self.deprecations.lock().unwrap_or_else(|e| e.into_inner());
+        let (deprecated_at, sunset_at) = (
+            header_time(deprecation.as_deref()),
+            header_time(sunset.as_deref()),
+        );
         if let Some(known) = seen.iter_mut().find(|n| n.operation == operation) {
             known.deprecation = deprecation;
             known.sunset = sunset;
+            known.deprecated_at = deprecated_at;
+            known.sunset_at = sunset_at;
             return;
         }
+        // Its own target, so that each language's bridge can turn it into its deprecation
+        // warning (Python's `DeprecationWarning`).
         log::warn!(
+            target: crate::DEPRECATION_LOG_TARGET,
             "Amperity marks {operation} as deprecated (Deprecation: {}, Sunset: {}); plan a migration",
             deprecation.as_deref().unwrap_or("-"),
             sunset.as_deref().unwrap_or("-")
@@ -272,6 +298,8 @@ impl Transport {
             operation: operation.to_owned(),
             deprecation,
             sunset,
+            deprecated_at,
+            sunset_at,
         });
     }
 

@@ -45,6 +45,7 @@ int main(void) {
         {"tls", test_tls},
         {"threads", test_threads},
         {"cancel", test_cancel},
+        {"logging", test_logging},
     };
     int tests_passed = 0;
     int tests_failed = 0;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import time
 
 import pytest
@@ -208,13 +209,34 @@ def test_raw_pages(client: amperity.Client) -> None:
     assert [d["id"] for p in pages for d in p] == typed
 
 
-def test_deprecation_notices(client: amperity.Client, mock) -> None:
+def test_deprecation_notices(client: amperity.Client, mock, caplog) -> None:
     assert client.deprecation_notices() == []
     mock.fault("path=/api/segments,deprecation")
-    client.segments.list(limit=1).next_page()
+    with caplog.at_level(logging.WARNING, logger="amperity"):
+        with pytest.warns(DeprecationWarning, match="list-segment"):
+            client.segments.list(limit=1).next_page()
+    records = [r for r in caplog.records if getattr(r, "amperity_target", "") == "amperity::deprecation"]
+    assert len(records) == 1 and records[0].levelno == logging.WARNING and records[0].name == "amperity"
     notices = client.deprecation_notices()
     assert len(notices) == 1 and isinstance(notices[0], amperity.DeprecationNotice)
     assert notices[0].operation == "list-segment" and notices[0].deprecation and notices[0].sunset
+    # The header dates, parsed by the core.
+    assert notices[0].deprecated_at == dt.datetime(2026, 9, 1, 23, 59, 59, tzinfo=UTC)
+    assert notices[0].sunset_at == dt.datetime(2027, 12, 1, 23, 59, 59, tzinfo=UTC)
+
+
+def test_debug_logging_shows_each_request(mock, caplog) -> None:
+    logging.getLogger("amperity").setLevel(logging.DEBUG)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="amperity"), mock.client() as client:
+            client.segments.list(limit=1).next_page()
+        lines = [r.getMessage() for r in caplog.records if r.name == "amperity"]
+        assert any(line.startswith("list-segment: Get http://127.0.0.1") for line in lines), lines
+        assert all("mock-token" not in line for line in lines)
+    finally:
+        logging.getLogger("amperity").setLevel(logging.NOTSET)
+        with mock.client():
+            pass  # back to warnings only
 
 
 def test_run_state_helpers() -> None:

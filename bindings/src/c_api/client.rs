@@ -144,8 +144,9 @@ pub extern "C" fn amperity_client_user_agent(
 }
 
 /// Creates a JSON array object (kind `AMPERITY_OBJECT_KIND_JSON`) of the `Deprecation`/`Sunset`
-/// headers seen so far, one element per operation: `{"operation", "deprecation", "sunset"}`
-/// (absent headers are null). The caller frees `*out`.
+/// headers seen so far, one element per operation: `{"operation", "deprecation", "sunset",
+/// "deprecated_at", "sunset_at"}` (absent headers are null; the `_at` fields are the headers as
+/// RFC 3339 UTC times, null when they are not times). The caller frees `*out`.
 #[no_mangle]
 pub extern "C" fn amperity_client_deprecation_notices(
     client: *const amperity_client,
@@ -163,6 +164,11 @@ pub extern "C" fn amperity_client_deprecation_notices(
                     n.deprecation.map_or(Value::Null, Value::String),
                 );
                 map.insert("sunset".into(), n.sunset.map_or(Value::Null, Value::String));
+                let time = |t: Option<amperity_core::Timestamp>| {
+                    t.map_or(Value::Null, |t| Value::String(t.to_string()))
+                };
+                map.insert("deprecated_at".into(), time(n.deprecated_at));
+                map.insert("sunset_at".into(), time(n.sunset_at));
                 Value::Object(map)
             })
             .collect();

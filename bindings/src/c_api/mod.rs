@@ -24,6 +24,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod iter;
+pub mod logging;
 pub mod object;
 mod util;
 

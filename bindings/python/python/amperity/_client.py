@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _models as m
-from . import _interrupt
+from . import _interrupt, _logging
 from ._errors import AmperityError, InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _json_list, _list_of
@@ -538,6 +538,7 @@ class Client:
             user_agent_suffix=f"amperity-python/{__version__}",
             max_response_bytes=max_response_bytes,
         )
+        _logging.sync()
         self._native = _call(_ffi.Client, config)
         _interrupt.watch(self._native)
         self._tenant: str = str(self._native.tenant())

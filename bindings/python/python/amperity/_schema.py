@@ -749,12 +749,19 @@ class DeprecationNotice(_Model):
         operation: The operation that answered with the headers (for example ``list-segment``).
         deprecation: The ``Deprecation`` header value, when sent.
         sunset: The ``Sunset`` header value, when sent.
+        deprecated_at: When the operation is (or was) deprecated: the ``Deprecation`` header as a
+            time, when it is one (RFC 9745 ``@<unix seconds>``, or an HTTP date as older drafts
+            sent).
+        sunset_at: When the operation stops working: the ``Sunset`` header's HTTP date, when it
+            parses.
     """
 
-    __slots__ = ("operation", "deprecation", "sunset")
+    __slots__ = ("operation", "deprecation", "sunset", "deprecated_at", "sunset_at")
     operation: str
     deprecation: Optional[str]
     sunset: Optional[str]
+    deprecated_at: Optional[_dt.datetime]
+    sunset_at: Optional[_dt.datetime]
 
 
 def _deprecation_notice_rec(r: Any) -> DeprecationNotice:
@@ -762,4 +769,6 @@ def _deprecation_notice_rec(r: Any) -> DeprecationNotice:
     o.operation = r.operation
     o.deprecation = r.deprecation
     o.sunset = r.sunset
+    o.deprecated_at = None if (v := r.deprecated_at) is None else _utc(v)
+    o.sunset_at = None if (v := r.sunset_at) is None else _utc(v)
     return o

@@ -54,6 +54,20 @@ final class ClientTests: XCTestCase {
             "https://app-aws-apse2.amperity.com/api")
     }
 
+    func testDeprecationWarningsReachTheLogHandler() throws {
+        let records = LogRecorder()
+        AmperitySDK.setLogHandler { level, target, message in records.append(level, target, message) }
+        defer { AmperitySDK.setLogHandler(nil) }
+        let mock = try startMock("--segments", "5")
+        let client = try mock.client()
+        try mock.fault("path=/api/segments,deprecation")
+        _ = try client.segments.list(limit: 1).pages().next()
+        let warnings = records.items.filter { $0.1 == "amperity::deprecation" }
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertEqual(warnings.first?.0, .warn)
+        XCTAssertTrue(warnings.first?.2.contains("list-segment") == true)
+    }
+
     func testDeprecationHeadersAreCollected() throws {
         let mock = try startMock("--campaigns", "5")
         let client = try mock.client()
@@ -65,6 +79,8 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(notice.operation, "list-campaign")
         XCTAssertEqual(notice.deprecation, "Tue, 1 Sep 2026 23:59:59 GMT")
         XCTAssertEqual(notice.sunset, "Wed, 1 Dec 2027 23:59:59 GMT")
+        XCTAssertEqual(notice.deprecatedAt, Date(timeIntervalSince1970: 1_788_307_199))
+        XCTAssertEqual(notice.sunsetAt, Date(timeIntervalSince1970: 1_827_705_599))
 
         // Latest values per operation; other operations get their own entry.
         try mock.fault("path=/api/campaigns,deprecation=@1788000000,sunset=Thu, 2 Dec 2027 00:00:00 GMT")
@@ -104,5 +120,23 @@ final class ClientTests: XCTestCase {
             options: mock.options())
         XCTAssertEqual(try client.segments.list(limit: 5).collect().count, 12)
         XCTAssertEqual(try mock.tokenRequests().count, 1)
+    }
+}
+
+/// Collects log records from the `@Sendable` handler.
+final class LogRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [(LogLevel, String, String)] = []
+
+    func append(_ level: LogLevel, _ target: String, _ message: String) {
+        lock.lock()
+        records.append((level, target, message))
+        lock.unlock()
+    }
+
+    var items: [(LogLevel, String, String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return records
     }
 }

@@ -90,6 +90,7 @@ class Client(
     userAgentSuffix: String? = null,
 ) : AutoCloseable {
     private val inner: FfiClient = ffi {
+        NativeLogging.sync()
         FfiClient(
             ClientConfig(
                 tenant = tenant,

@@ -193,14 +193,33 @@ class EndpointsTest {
     }
 
     @Test
-    fun `deprecation headers are collected`() {
-        mock.client().use { fresh ->
-            assertTrue(fresh.deprecationNotices.isEmpty())
-            mock.fault("path=/api/campaigns,deprecation")
-            fresh.campaigns.list(limit = 1).firstPage()
-            val notice = fresh.deprecationNotices.single()
-            assertEquals("list-campaign", notice.operation)
-            assertNotNull(notice.deprecation)
+    fun `deprecation headers are collected, dated and logged at WARNING`() {
+        val records = java.util.Collections.synchronizedList(mutableListOf<java.util.logging.LogRecord>())
+        val handler = object : java.util.logging.Handler() {
+            override fun publish(record: java.util.logging.LogRecord) {
+                records += record
+            }
+            override fun flush() {}
+            override fun close() {}
+        }
+        val logger = java.util.logging.Logger.getLogger("com.amperity.sdk")
+        logger.addHandler(handler)
+        try {
+            mock.client().use { fresh ->
+                assertTrue(fresh.deprecationNotices.isEmpty())
+                mock.fault("path=/api/campaigns,deprecation")
+                fresh.campaigns.list(limit = 1).firstPage()
+                val notice = fresh.deprecationNotices.single()
+                assertEquals("list-campaign", notice.operation)
+                assertNotNull(notice.deprecation)
+                assertEquals(Instant.parse("2026-09-01T23:59:59Z"), notice.deprecatedAt)
+                assertEquals(Instant.parse("2027-12-01T23:59:59Z"), notice.sunsetAt)
+            }
+            val warning = records.single { it.parameters?.firstOrNull() == "amperity::deprecation" }
+            assertEquals(java.util.logging.Level.WARNING, warning.level)
+            assertTrue(warning.message.contains("list-campaign"), warning.message)
+        } finally {
+            logger.removeHandler(handler)
         }
     }
 

@@ -1,0 +1,65 @@
+/*
+ * test_logging.c: amperity_set_log_callback (a deprecated operation's warning reaches the
+ * callback with its target; debug records only when asked for) and the parsed Deprecation and
+ * Sunset times of amperity_client_deprecation_notices.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "test_support.h"
+
+struct log_seen {
+    int warnings;
+    int debugs;
+    char last_target[128];
+    char last_message[512];
+};
+
+static void on_log(amperity_log_level level, const char *target, const char *message, void *user_data) {
+    struct log_seen *seen = user_data;
+    if (level == AMPERITY_LOG_LEVEL_WARN) {
+        seen->warnings++;
+        snprintf(seen->last_target, sizeof seen->last_target, "%s", target);
+        snprintf(seen->last_message, sizeof seen->last_message, "%s", message);
+    }
+    if (level == AMPERITY_LOG_LEVEL_DEBUG) {
+        seen->debugs++;
+    }
+}
+
+void test_logging(void) {
+    struct log_seen seen;
+    memset(&seen, 0, sizeof seen);
+    OK(amperity_set_log_callback(on_log, &seen, AMPERITY_LOG_LEVEL_WARN));
+    CHECK_RC(amperity_set_log_callback(on_log, &seen, 9), AMPERITY_RESULT_INVALID_ARGUMENT);
+
+    amperity_client *client = mock_client();
+    mock_reset();
+    mock_fault("path=/api/segments,deprecation,count=1");
+    amperity_object *body = NULL;
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    CHECK(seen.warnings == 1 && seen.debugs == 0);
+    CHECK(strcmp(seen.last_target, "amperity::deprecation") == 0);
+    CHECK(strstr(seen.last_message, "deprecated") != NULL);
+
+    /* The notice, with the header dates parsed. */
+    amperity_object *notices = NULL;
+    OK(amperity_client_deprecation_notices(client, &notices));
+    const char *json = NULL;
+    OK(amperity_object_json(notices, &json, NULL));
+    CHECK(strstr(json, "\"deprecated_at\":\"2026-09-01T23:59:59Z\"") != NULL);
+    CHECK(strstr(json, "\"sunset_at\":\"2027-12-01T23:59:59Z\"") != NULL);
+    amperity_object_free(notices);
+
+    /* Debug records when asked for; none after the callback is removed. */
+    OK(amperity_set_log_callback(on_log, &seen, AMPERITY_LOG_LEVEL_DEBUG));
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    CHECK(seen.debugs >= 1);
+    OK(amperity_set_log_callback(NULL, NULL, AMPERITY_LOG_LEVEL_WARN));
+    int debugs = seen.debugs;
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    CHECK(seen.debugs == debugs);
+    amperity_client_free(client);
+}
