@@ -510,13 +510,16 @@ fn normalize_url(url: &str, what: &str) -> Result<String> {
     {
         return Err(Error::config(format!("{what} must not carry credentials")));
     }
+    // Every message shows the URL through `shown`: without a query (it may carry a key) and
+    // without anything that looks like userinfo.
+    let shown = shown_url(url);
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| Error::config(format!("{what} {url:?} is not an absolute http(s) URL")))?;
+        .ok_or_else(|| Error::config(format!("{what} {shown:?} is not an absolute http(s) URL")))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if rest.contains(['?', '#']) {
         return Err(Error::config(format!(
-            "{what} {url:?} must not have a query or fragment"
+            "{what} {shown:?} must not have a query or fragment"
         )));
     }
     let host_port = authority;
@@ -526,15 +529,32 @@ fn normalize_url(url: &str, what: &str) -> Result<String> {
         host_port.split(':').next().unwrap_or_default()
     };
     if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::config(format!("{what} {url:?} has no valid host")));
+        return Err(Error::config(format!("{what} {shown:?} has no valid host")));
     }
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(url.to_owned()),
         "http" if is_loopback(host) => Ok(url.to_owned()),
         "http" => Err(Error::config(format!(
-            "{what} {url:?} uses plain http:// to a non-loopback host; a bearer token never travels in clear text, use https://"
+            "{what} {shown:?} uses plain http:// to a non-loopback host; a bearer token never travels in clear text, use https://"
         ))),
-        _ => Err(Error::config(format!("{what} {url:?} must use https://"))),
+        _ => Err(Error::config(format!("{what} {shown:?} must use https://"))),
+    }
+}
+
+/// A URL as configuration errors show it: cut before any query or fragment, and with everything
+/// up to an `@` replaced by `***` (a malformed URL may still carry a password).
+fn shown_url(url: &str) -> String {
+    let base = url.split(['?', '#']).next().unwrap_or_default();
+    match base.rfind('@') {
+        Some(at) => {
+            let start = base.find("://").map_or(0, |i| i + 3);
+            if at >= start {
+                format!("{}***{}", &base[..start], &base[at..])
+            } else {
+                base.to_owned()
+            }
+        }
+        None => base.to_owned(),
     }
 }
 
