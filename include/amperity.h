@@ -484,6 +484,48 @@ typedef struct amperity_object amperity_object;
 typedef struct amperity_page amperity_page;
 
 /**
+ * One HTTP exchange, as a request hook sees it (no secrets). The strings are NUL-terminated
+ * UTF-8 and valid during the callback only.
+ */
+typedef struct amperity_request_info {
+    /**
+     * The operation, e.g. `"list-segment"` (`"oauth2-token"` for a token request).
+     */
+    const char *operation;
+    /**
+     * `"GET"` or `"POST"`.
+     */
+    const char *method;
+    /**
+     * The URL requested (no credentials; the query holds filters and cursors only).
+     */
+    const char *url;
+    /**
+     * The HTTP status, or 0 when no answer came (a network failure or a cancel).
+     */
+    uint16_t status;
+    /**
+     * Which attempt of the call this was: 1, then 2 for the first retry, ...
+     */
+    uint32_t attempt;
+    /**
+     * Time from sending the request to the end of its answer, in milliseconds.
+     */
+    uint64_t elapsed_ms;
+    /**
+     * The answer's request id, or NULL when there is none.
+     */
+    const char *request_id;
+} amperity_request_info;
+
+/**
+ * A request hook: called after every HTTP exchange (each attempt and token request) on the
+ * thread of the call, with the `user_data` given to `amperity_config_set_request_hook`. It must
+ * be thread-safe and must not call back into the library.
+ */
+typedef void (*amperity_request_fn)(const struct amperity_request_info *info, void *user_data);
+
+/**
  * A log callback: `level`, `target` (such as `"amperity::transport"` or
  * `"amperity::deprecation"`) and `message` (NUL-terminated UTF-8, valid during the call only),
  * and the `user_data` given to `amperity_set_log_callback`. Called on the thread that logs (the
@@ -695,6 +737,14 @@ amperity_result amperity_config_add_root_certificate_pem(struct amperity_config 
  * `SSL_CERT_FILE`, when set, is read the same way.
  */
 amperity_result amperity_config_set_ca_file(struct amperity_config *config, const char *path);
+
+/**
+ * Calls `callback` with `user_data` after every HTTP exchange of the clients made from this
+ * config (see `amperity_request_fn`); NULL removes it.
+ */
+amperity_result amperity_config_set_request_hook(struct amperity_config *config,
+                                                 amperity_request_fn callback,
+                                                 void *user_data);
 
 /**
  * Verifies servers with the operating system's trust store and policies instead of the

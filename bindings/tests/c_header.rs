@@ -117,6 +117,7 @@ fn declared_names(header: &str) -> Vec<String> {
         } else if let Some(rest) = t.strip_prefix("typedef ") {
             let name = rest
                 .trim_end_matches(';')
+                .trim_end_matches('{')
                 .split_whitespace()
                 .last()
                 .unwrap_or("");

@@ -125,6 +125,7 @@ pub struct ClientBuilder {
     platform_verifier: bool,
     proxy: Option<String>,
     max_response_bytes: u64,
+    request_hook: Option<crate::hook::RequestHook>,
 }
 
 /// The validated configuration a client runs with.
@@ -146,6 +147,7 @@ pub(crate) struct Config {
     pub platform_verifier: bool,
     pub proxy: Option<String>,
     pub max_response_bytes: u64,
+    pub request_hook: Option<crate::hook::RequestHook>,
 }
 
 impl ClientBuilder {
@@ -169,6 +171,7 @@ impl ClientBuilder {
             platform_verifier: false,
             proxy: None,
             max_response_bytes: 64 * 1024 * 1024,
+            request_hook: None,
         }
     }
 
@@ -321,6 +324,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` after every HTTP exchange (each attempt and token request) with its
+    /// operation, method, URL, status, attempt number, elapsed time and request id (see
+    /// [`RequestInfo`](crate::RequestInfo)); for metrics and tracing. It runs on the calling
+    /// thread: keep it short.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&crate::RequestInfo) + Send + Sync + 'static,
+    ) -> Self {
+        self.request_hook = Some(crate::hook::RequestHook(std::sync::Arc::new(hook)));
+        self
+    }
+
     /// Validates the configuration and creates the client.
     pub fn build(self) -> Result<crate::Client> {
         crate::Client::from_config(self.validate()?)
@@ -406,6 +421,7 @@ impl ClientBuilder {
             platform_verifier: self.platform_verifier,
             proxy: self.proxy,
             max_response_bytes: self.max_response_bytes,
+            request_hook: self.request_hook,
         })
     }
 }

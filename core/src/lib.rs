@@ -44,6 +44,7 @@ mod client;
 mod config;
 mod env;
 mod error;
+mod hook;
 mod models;
 mod pagination;
 mod proxy;
@@ -71,6 +72,7 @@ pub use config::{
 };
 pub use env::{EnvSettings, ENV_VARIABLES};
 pub use error::{ApiError, ApiErrorKind, Error, Result, TransportKind};
+pub use hook::RequestInfo;
 pub use models::*;
 pub use pagination::{Items, Page, PageOptions, Pager, Pages};
 pub use retry::RetryPolicy;

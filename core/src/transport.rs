@@ -74,6 +74,7 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     max_response_bytes: u64,
     deprecations: Mutex<Vec<DeprecationNotice>>,
+    request_hook: Option<crate::hook::RequestHook>,
     /// `host:port` of the proxy in use (never its credentials), for error messages.
     proxy_address: Option<String>,
 }
@@ -116,6 +117,7 @@ impl Transport {
             retry: config.retry.clone(),
             max_response_bytes: config.max_response_bytes,
             deprecations: Mutex::new(Vec::new()),
+            request_hook: config.request_hook.clone(),
             proxy_address,
         })
     }
@@ -172,7 +174,7 @@ impl Transport {
         loop {
             self.check_cancelled(operation)?;
             made += 1;
-            let error = match attempt() {
+            let error = match crate::hook::as_attempt(made, &mut attempt) {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
@@ -194,8 +196,36 @@ impl Transport {
         self.retrying(request.operation, class, || self.send_once(request))
     }
 
-    /// One exchange; a non-2xx status becomes [`Error::Api`].
+    /// One exchange; a non-2xx status becomes [`Error::Api`]. Reported to the request hook.
     pub(crate) fn send_once(&self, request: &HttpRequest<'_>) -> Result<HttpResponse> {
+        let Some(hook) = &self.request_hook else {
+            return self.exchange(request).map(|(response, _)| response);
+        };
+        let start = std::time::Instant::now();
+        let result = self.exchange(request);
+        let (status, request_id) = match &result {
+            Ok((response, request_id)) => (Some(response.status), request_id.clone()),
+            Err(Error::Api(api)) => (Some(api.status), api.request_id.clone()),
+            Err(_) => (None, None),
+        };
+        (hook.0)(&crate::RequestInfo {
+            operation: request.operation.to_owned(),
+            method: match request.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
+            }
+            .to_owned(),
+            url: request.url.to_owned(),
+            status,
+            attempt: crate::hook::current_attempt(),
+            elapsed: start.elapsed(),
+            request_id,
+        });
+        result.map(|(response, _)| response)
+    }
+
+    /// The exchange itself, with the answer's `X-Request-Id` header.
+    fn exchange(&self, request: &HttpRequest<'_>) -> Result<(HttpResponse, Option<String>)> {
         let operation = request.operation;
         log::debug!("{operation}: {:?} {}", request.method, request.url);
         let agent = self.agent();
@@ -247,7 +277,12 @@ impl Transport {
                 other => self.transport_error(operation, other),
             })?;
         if (200..300).contains(&status) {
-            Ok(HttpResponse { status, body })
+            let request_id = response
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            Ok((HttpResponse { status, body }, request_id))
         } else {
             let mut error = api_error(operation, status, &content_type, &body, retry_after);
             if (300..400).contains(&status) {

@@ -81,3 +81,38 @@ fn the_rate_limiter_paces_requests_across_threads() {
     );
     assert_eq!(requests_to(&server, "/api/segments").len(), 40);
 }
+
+#[test]
+fn the_request_hook_sees_every_attempt() {
+    use std::sync::{Arc, Mutex};
+    let server = server();
+    fault(&server, "path=/api/segments,status=503,count=1");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let client = {
+        let seen = Arc::clone(&seen);
+        builder(&server)
+            .on_request(move |info| seen.lock().unwrap().push(info.clone()))
+            .build()
+            .unwrap()
+    };
+    client
+        .list_segments(amperity::PageOptions::limit(5))
+        .next_page()
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    let summary: Vec<_> = seen
+        .iter()
+        .map(|i| (i.operation.as_str(), i.method.as_str(), i.status, i.attempt))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("list-segment", "GET", Some(503), 1),
+            ("list-segment", "GET", Some(200), 2)
+        ]
+    );
+    assert!(seen
+        .iter()
+        .all(|i| i.url.contains("/api/segments?") && !i.url.contains("mock-token")));
+    assert!(seen[0].elapsed > std::time::Duration::ZERO);
+}

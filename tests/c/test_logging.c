@@ -26,6 +26,24 @@ static void on_log(amperity_log_level level, const char *target, const char *mes
     }
 }
 
+struct requests_seen {
+    int count;
+    uint16_t statuses[4];
+    uint32_t attempts[4];
+    int urls_ok;
+};
+
+static void on_request(const amperity_request_info *info, void *user_data) {
+    struct requests_seen *seen = user_data;
+    if (seen->count < 4) {
+        seen->statuses[seen->count] = info->status;
+        seen->attempts[seen->count] = info->attempt;
+    }
+    seen->count++;
+    seen->urls_ok += strstr(info->url, "/api/segments") != NULL && strcmp(info->method, "GET") == 0 &&
+                     strcmp(info->operation, "raw-get") != 0;
+}
+
 void test_logging(void) {
     struct log_seen seen;
     memset(&seen, 0, sizeof seen);
@@ -61,5 +79,23 @@ void test_logging(void) {
     OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
     amperity_object_free(body);
     CHECK(seen.debugs == debugs);
+    amperity_client_free(client);
+
+    /* The request hook: one report per attempt. */
+    struct requests_seen requests;
+    memset(&requests, 0, sizeof requests);
+    amperity_config *config = mock_config();
+    OK(amperity_config_set_request_hook(config, on_request, &requests));
+    OK(amperity_client_new(config, &client));
+    amperity_config_free(config);
+    mock_reset();
+    mock_fault("path=/api/segments,status=503,count=1");
+    OK(amperity_raw_get(client, "/segments", "{\"limit\": 1}", NULL, &body));
+    amperity_object_free(body);
+    CHECK(requests.count == 2);
+    CHECK(requests.statuses[0] == 503 && requests.attempts[0] == 1);
+    CHECK(requests.statuses[1] == 200 && requests.attempts[1] == 2);
+    CHECK(requests.urls_ok >= 1);
+    CHECK_RC(amperity_config_set_request_hook(NULL, on_request, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
     amperity_client_free(client);
 }

@@ -121,3 +121,22 @@ def test_a_socks_proxy_is_used_not_a_panic(mock) -> None:
         c.segments.list(limit=1).next_page()
     assert "internal error" not in str(info.value)
     assert "pw-in-url" not in str(info.value)
+
+
+def test_request_hook_sees_every_attempt(mock) -> None:
+    seen = []
+    mock.fault("path=/api/segments,status=503,count=1")
+    with mock.client(on_request=seen.append) as client:
+        client.segments.list(limit=5).next_page()
+    assert [(i.operation, i.method, i.status, i.attempt) for i in seen] == [
+        ("list-segment", "GET", 503, 1),
+        ("list-segment", "GET", 200, 2),
+    ]
+    assert all(isinstance(i, amperity.RequestInfo) and "/api/segments?" in i.url for i in seen)
+    assert all("mock-token" not in repr(i) for i in seen)
+
+    def broken(_: amperity.RequestInfo) -> None:
+        raise RuntimeError("a hook that fails does not break the call")
+
+    with mock.client(on_request=broken) as client:
+        assert client.segments.list(limit=1).next_page() is not None

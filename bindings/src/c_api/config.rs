@@ -3,7 +3,8 @@
 use super::error::{amperity_result, guard, LastError};
 use super::util::{arg_mut, arg_str, check_out, free_handle, into_handle, opt_str, write_out};
 use amperity_core::{Client, ClientBuilder, EnvSettings, Region, RetryPolicy};
-use std::os::raw::c_char;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_void};
 use std::time::Duration;
 
 /// Where a tenant is hosted; decides the default base URL. Values are stable and never reused.
@@ -43,6 +44,7 @@ pub struct amperity_config {
     root_certificates: Vec<String>,
     ca_file: Option<String>,
     platform_verifier: bool,
+    request_hook: Option<(RequestCallback, RequestUserData)>,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<u64>,
@@ -68,6 +70,7 @@ impl amperity_config {
             root_certificates: Vec::new(),
             ca_file: None,
             platform_verifier: false,
+            request_hook: None,
             proxy: None,
             user_agent_suffix: None,
             max_response_bytes: None,
@@ -118,6 +121,9 @@ impl amperity_config {
             b = b.ca_file(path.clone());
         }
         b = b.platform_verifier(self.platform_verifier);
+        if let Some((callback, user_data)) = self.request_hook {
+            b = b.on_request(move |info| report_request(callback, &user_data, info));
+        }
         if let Some(proxy) = &self.proxy {
             b = b.proxy(proxy.clone());
         }
@@ -377,6 +383,76 @@ pub extern "C" fn amperity_config_set_ca_file(
 ) -> amperity_result {
     with_config(config, |config| {
         config.ca_file = unsafe { opt_str(path, "path")? }.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// One HTTP exchange, as a request hook sees it (no secrets). The strings are NUL-terminated
+/// UTF-8 and valid during the callback only.
+#[repr(C)]
+pub struct amperity_request_info {
+    /// The operation, e.g. `"list-segment"` (`"oauth2-token"` for a token request).
+    pub operation: *const c_char,
+    /// `"GET"` or `"POST"`.
+    pub method: *const c_char,
+    /// The URL requested (no credentials; the query holds filters and cursors only).
+    pub url: *const c_char,
+    /// The HTTP status, or 0 when no answer came (a network failure or a cancel).
+    pub status: u16,
+    /// Which attempt of the call this was: 1, then 2 for the first retry, ...
+    pub attempt: u32,
+    /// Time from sending the request to the end of its answer, in milliseconds.
+    pub elapsed_ms: u64,
+    /// The answer's request id, or NULL when there is none.
+    pub request_id: *const c_char,
+}
+
+/// A request hook: called after every HTTP exchange (each attempt and token request) on the
+/// thread of the call, with the `user_data` given to `amperity_config_set_request_hook`. It must
+/// be thread-safe and must not call back into the library.
+pub type amperity_request_fn =
+    Option<unsafe extern "C" fn(info: *const amperity_request_info, user_data: *mut c_void)>;
+
+type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
+
+// The caller's user data, handed back as is on whichever thread calls (the C contract above).
+#[derive(Debug, Clone, Copy)]
+struct RequestUserData(*mut c_void);
+unsafe impl Send for RequestUserData {}
+unsafe impl Sync for RequestUserData {}
+
+fn report_request(
+    callback: RequestCallback,
+    user_data: &RequestUserData,
+    info: &amperity_core::RequestInfo,
+) {
+    let text = |s: &str| CString::new(s).unwrap_or_default();
+    let (operation, method, url) = (text(&info.operation), text(&info.method), text(&info.url));
+    let request_id = info.request_id.as_deref().map(text);
+    let c_info = amperity_request_info {
+        operation: operation.as_ptr(),
+        method: method.as_ptr(),
+        url: url.as_ptr(),
+        status: info.status.unwrap_or(0),
+        attempt: info.attempt,
+        elapsed_ms: u64::try_from(info.elapsed.as_millis()).unwrap_or(u64::MAX),
+        request_id: request_id
+            .as_ref()
+            .map_or(std::ptr::null(), |id| id.as_ptr()),
+    };
+    unsafe { callback(&c_info, user_data.0) };
+}
+
+/// Calls `callback` with `user_data` after every HTTP exchange of the clients made from this
+/// config (see `amperity_request_fn`); NULL removes it.
+#[no_mangle]
+pub extern "C" fn amperity_config_set_request_hook(
+    config: *mut amperity_config,
+    callback: amperity_request_fn,
+    user_data: *mut c_void,
+) -> amperity_result {
+    with_config(config, |config| {
+        config.request_hook = callback.map(|callback| (callback, RequestUserData(user_data)));
         Ok(())
     })
 }

@@ -80,6 +80,7 @@ fn models() -> Vec<(&'static str, Source)> {
             },
         ),
         ("DeprecationNotice", Source::Record),
+        ("RequestInfo", Source::Record),
     ]
 }
 

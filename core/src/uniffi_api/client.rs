@@ -4,8 +4,8 @@
 use super::config::ClientConfig;
 use super::error::{AmperityError, Result};
 use super::models::{
-    workflow_json, PageOptions, RawRequest, RawResponse, WaitJsonObserver, WaitObserver,
-    WaitOptions, Workflow,
+    workflow_json, PageOptions, RawRequest, RawResponse, RequestHook, WaitJsonObserver,
+    WaitObserver, WaitOptions, Workflow,
 };
 use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
 use crate as core_api;
@@ -34,6 +34,19 @@ impl Client {
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>> {
         let inner = config.into_builder()?.build()?;
+        Ok(Arc::new(Client { inner }))
+    }
+
+    /// Like `new`, calling `hook` after every HTTP exchange (each attempt and token request).
+    #[uniffi::constructor]
+    pub fn with_request_hook(
+        config: ClientConfig,
+        hook: Arc<dyn RequestHook>,
+    ) -> Result<Arc<Self>> {
+        let inner = config
+            .into_builder()?
+            .on_request(move |info| hook.on_request(info.into()))
+            .build()?;
         Ok(Arc::new(Client { inner }))
     }
 

@@ -33,8 +33,8 @@ pub use error::{AmperityError, ApiErrorKind, TransportKind};
 pub use logging::{set_log_sink, LogLevel, LogSink};
 pub use models::{
     run_state_is_terminal, run_state_name, run_state_parse, JsonPage, JsonValue, PageOptions,
-    QueryParam, RawRequest, RawResponse, WaitJsonObserver, WaitObserver, WaitOptions, WaitProgress,
-    Workflow,
+    QueryParam, RawRequest, RawResponse, RequestHook, RequestInfo, WaitJsonObserver, WaitObserver,
+    WaitOptions, WaitProgress, Workflow,
 };
 pub use pager::{
     AuditEventPage, AuditEventPager, CampaignPage, CampaignPager, RawPage, RawPager, SegmentPage,

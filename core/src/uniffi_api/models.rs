@@ -160,6 +160,49 @@ pub trait WaitJsonObserver: Send + Sync {
     ) -> bool;
 }
 
+/// One HTTP exchange, as the request hook sees it (no secrets).
+///
+/// A mirror of the core's `RequestInfo`: signed numbers, and the time in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RequestInfo {
+    /// The operation, e.g. `list-segment` (`oauth2-token` for a token request).
+    pub operation: String,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The URL requested (no credentials; the query holds filters and cursors only).
+    pub url: String,
+    /// The HTTP status, or `None` when no answer came.
+    pub status: Option<i32>,
+    /// Which attempt of the call this was: 1, then 2 for the first retry, …
+    pub attempt: i32,
+    /// Time from sending the request to the end of its answer, in milliseconds.
+    pub elapsed_ms: i64,
+    /// The `request_id` of the answer, when there is one.
+    pub request_id: Option<String>,
+}
+
+impl From<&core_api::RequestInfo> for RequestInfo {
+    fn from(info: &core_api::RequestInfo) -> Self {
+        RequestInfo {
+            operation: info.operation.clone(),
+            method: info.method.clone(),
+            url: info.url.clone(),
+            status: info.status.map(i32::from),
+            attempt: i32::try_from(info.attempt).unwrap_or(i32::MAX),
+            elapsed_ms: i64::try_from(info.elapsed.as_millis()).unwrap_or(i64::MAX),
+            request_id: info.request_id.clone(),
+        }
+    }
+}
+
+/// Receives every HTTP exchange of a client created with `Client.with_request_hook`
+/// (implemented in the foreign language; called on the thread of the call).
+#[uniffi::export(with_foreign)]
+pub trait RequestHook: Send + Sync {
+    /// Called after each exchange.
+    fn on_request(&self, info: RequestInfo);
+}
+
 /// A core workflow as the JSON text the Python layer reads: its serde form plus `is_finished`,
 /// the field the `Workflow` mirror adds.
 #[derive(serde::Serialize)]

@@ -48,6 +48,7 @@ from ._models import (
     IngestJob,
     IngestJobList,
     RawResponse,
+    RequestInfo,
     RunState,
     Segment,
     Workflow,
@@ -95,4 +96,5 @@ __all__ = [
     "CancelledError",
     "RunFailedError",
     "WaitProgress",
+    "RequestInfo",
 ]

@@ -14,7 +14,7 @@ from . import _interrupt, _logging
 from ._errors import AmperityError, InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _json_list, _list_of
-from ._schema import _deprecation_notice_rec
+from ._schema import RequestInfo, _deprecation_notice_rec, _request_info_rec
 from ._version import __version__
 
 __all__ = ["Client"]
@@ -352,6 +352,20 @@ class WorkflowRuns(_Resource):
         return m._workflow(_json.loads(text))
 
 
+class _RequestHook(_ffi.RequestHook):
+    """The native request hook: calls the user's callback with the generated model."""
+
+    def __init__(self, callback: Callable[[RequestInfo], Any]) -> None:
+        self.callback = callback
+
+    def on_request(self, info: Any) -> None:
+        # An exception must not go back into the native library.
+        try:
+            self.callback(_request_info_rec(info))
+        except Exception:  # noqa: BLE001 - the hook is for observation only
+            pass
+
+
 class WaitProgress:
     """Where a waited-for run stands (the argument of ``wait(..., on_progress=...)``).
 
@@ -458,6 +472,9 @@ class Client:
         proxy: proxy URL (``http://user:pass@host:port``, ``socks5://...``); the
             ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment applies when unset.
         max_response_bytes: largest response body accepted (default 64 MiB).
+        on_request: called after every HTTP exchange (each attempt and token request) with a
+            :class:`RequestInfo` (operation, method, url, status, attempt, elapsed_ms,
+            request_id; no secrets), on the calling thread; what it raises is ignored.
 
     Raises:
         ConfigurationError: a setting was refused (also a ``ValueError``).
@@ -502,6 +519,7 @@ class Client:
         platform_verifier: bool = False,
         proxy: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
+        on_request: Optional[Callable[[RequestInfo], Any]] = None,
     ) -> None:
         self._native = None
         native_region = None
@@ -539,7 +557,10 @@ class Client:
             max_response_bytes=max_response_bytes,
         )
         _logging.sync()
-        self._native = _call(_ffi.Client, config)
+        if on_request is None:
+            self._native = _call(_ffi.Client, config)
+        else:
+            self._native = _call(_ffi.Client.with_request_hook, config, _RequestHook(on_request))
         _interrupt.watch(self._native)
         self._tenant: str = str(self._native.tenant())
         self._base_url: str = str(self._native.base_url())

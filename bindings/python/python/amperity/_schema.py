@@ -772,3 +772,40 @@ def _deprecation_notice_rec(r: Any) -> DeprecationNotice:
     o.deprecated_at = None if (v := r.deprecated_at) is None else _utc(v)
     o.sunset_at = None if (v := r.sunset_at) is None else _utc(v)
     return o
+
+
+class RequestInfo(_Model):
+    """One HTTP exchange, as the request hook sees it (no secrets).
+
+    A mirror of the core's ``RequestInfo``: signed numbers, and the time in milliseconds.
+
+    Attributes:
+        operation: The operation, e.g. ``list-segment`` (``oauth2-token`` for a token request).
+        method: ``GET`` or ``POST``.
+        url: The URL requested (no credentials; the query holds filters and cursors only).
+        status: The HTTP status, or ``None`` when no answer came.
+        attempt: Which attempt of the call this was: 1, then 2 for the first retry, …
+        elapsed_ms: Time from sending the request to the end of its answer, in milliseconds.
+        request_id: The ``request_id`` of the answer, when there is one.
+    """
+
+    __slots__ = ("operation", "method", "url", "status", "attempt", "elapsed_ms", "request_id")
+    operation: str
+    method: str
+    url: str
+    status: Optional[int]
+    attempt: int
+    elapsed_ms: int
+    request_id: Optional[str]
+
+
+def _request_info_rec(r: Any) -> RequestInfo:
+    o = _new(RequestInfo)
+    o.operation = r.operation
+    o.method = r.method
+    o.url = r.url
+    o.status = r.status
+    o.attempt = r.attempt
+    o.elapsed_ms = r.elapsed_ms
+    o.request_id = r.request_id
+    return o

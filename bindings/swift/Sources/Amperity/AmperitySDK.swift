@@ -22,6 +22,8 @@ public typealias Campaign = AmperityBindings.Campaign
 public typealias AuditEvent = AmperityBindings.AuditEvent
 /// A workflow run (`/workflow/runs`).
 public typealias Workflow = AmperityBindings.Workflow
+/// One HTTP exchange as the request hook sees it (no secrets).
+public typealias RequestInfo = AmperityBindings.RequestInfo
 /// Where a waited-for run stands: the run, tasks finished/total, milliseconds waited.
 public typealias WaitProgress = AmperityBindings.WaitProgress
 /// The error of a failed workflow run or task.

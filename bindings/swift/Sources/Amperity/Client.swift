@@ -71,6 +71,21 @@ public struct ClientOptions: Sendable, Equatable {
     public var maxResponseBytes: Int64?
     /// Extra product token after `amperity-swift/<version>` in the `User-Agent`.
     public var userAgentSuffix: String?
+    /// Called after every HTTP exchange (each attempt and token request) with its operation,
+    /// method, URL, status, attempt, elapsed time and request id (no secrets), on the thread of
+    /// the call. Not part of `==` (closures cannot be compared).
+    public var onRequest: (@Sendable (RequestInfo) -> Void)?
+
+    /// Equal when every setting but ``onRequest`` is.
+    public static func == (lhs: ClientOptions, rhs: ClientOptions) -> Bool {
+        lhs.region == rhs.region && lhs.baseURL == rhs.baseURL && lhs.apiVersion == rhs.apiVersion
+            && lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout
+            && lhs.retry == rhs.retry && lhs.rateLimit == rhs.rateLimit && lhs.proxy == rhs.proxy
+            && lhs.extraRootCertificates == rhs.extraRootCertificates && lhs.caFile == rhs.caFile
+            && lhs.platformVerifier == rhs.platformVerifier
+            && lhs.maxResponseBytes == rhs.maxResponseBytes
+            && lhs.userAgentSuffix == rhs.userAgentSuffix
+    }
 
     /// Client settings; every `nil` takes the core's default.
     public init(
@@ -79,7 +94,8 @@ public struct ClientOptions: Sendable, Equatable {
         retry: RetryOptions = RetryOptions(), rateLimit: RateLimit = .standard,
         proxy: String? = nil, extraRootCertificates: [String] = [],
         caFile: String? = nil, platformVerifier: Bool = false,
-        maxResponseBytes: Int64? = nil, userAgentSuffix: String? = nil
+        maxResponseBytes: Int64? = nil, userAgentSuffix: String? = nil,
+        onRequest: (@Sendable (RequestInfo) -> Void)? = nil
     ) {
         self.region = region
         self.baseURL = baseURL
@@ -94,6 +110,7 @@ public struct ClientOptions: Sendable, Equatable {
         self.platformVerifier = platformVerifier
         self.maxResponseBytes = maxResponseBytes
         self.userAgentSuffix = userAgentSuffix
+        self.onRequest = onRequest
     }
 }
 
@@ -179,7 +196,12 @@ public final class Client: Sendable {
             maxResponseBytes: options.maxResponseBytes)
         let client: AmperityBindings.Client
         do {
-            client = try AmperityBindings.Client(config: config)
+            if let onRequest = options.onRequest {
+                client = try AmperityBindings.Client.withRequestHook(
+                    config: config, hook: RequestHookAdapter(onRequest))
+            } else {
+                client = try AmperityBindings.Client(config: config)
+            }
         } catch {
             throw AmperityError.from(error)
         }
@@ -293,4 +315,17 @@ private func rawRequest(
     RawRequest(
         method: method, path: path, query: query.map { QueryParam(name: $0.key, value: $0.value) },
         body: body, idempotent: idempotent)
+}
+
+/// The native request hook that calls the closure of ``ClientOptions/onRequest``.
+private final class RequestHookAdapter: RequestHook {
+    private let callback: @Sendable (RequestInfo) -> Void
+
+    init(_ callback: @escaping @Sendable (RequestInfo) -> Void) {
+        self.callback = callback
+    }
+
+    func onRequest(info: RequestInfo) {
+        callback(info)
+    }
 }

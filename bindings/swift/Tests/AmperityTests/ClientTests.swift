@@ -68,6 +68,19 @@ final class ClientTests: XCTestCase {
         XCTAssertTrue(warnings.first?.2.contains("list-segment") == true)
     }
 
+    func testTheRequestHookSeesEveryAttempt() throws {
+        let mock = try startMock("--segments", "5")
+        let seen = Recorder<RequestInfo>()
+        var options = mock.options()
+        options.onRequest = { seen.append($0) }
+        let client = try Client(tenant: "acme", token: "mock-token", options: options)
+        try mock.fault("path=/api/segments,status=503,count=1")
+        _ = try client.segments.list(limit: 5).pages().next()
+        XCTAssertEqual(seen.items.map(\.status), [503, 200])
+        XCTAssertEqual(seen.items.map(\.attempt), [1, 2])
+        XCTAssertTrue(seen.items.allSatisfy { $0.operation == "list-segment" && $0.method == "GET" })
+    }
+
     func testDeprecationHeadersAreCollected() throws {
         let mock = try startMock("--campaigns", "5")
         let client = try mock.client()

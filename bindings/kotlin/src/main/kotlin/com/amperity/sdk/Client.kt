@@ -59,6 +59,9 @@ data class RawResponse(
  * @param extraRootCertificatesPem extra trusted root certificates (PEM) on top of the bundled roots.
  * @param caFile a PEM file of extra trusted root certificates, read when the client is built
  *   (`SSL_CERT_FILE` is read the same way when set).
+ * @param onRequest called after every HTTP exchange (each attempt and token request) with its
+ *   operation, method, URL, status, attempt, elapsed time and request id (no secrets), on the
+ *   calling thread; what it throws is ignored.
  * @param platformVerifier verify servers with the operating system's trust store instead of the
  *   bundled roots (not together with extra root certificates).
  * @param proxy proxy URL (`http://user:pass@host:port`, `socks5://...`); the `HTTPS_PROXY`/
@@ -88,10 +91,11 @@ class Client(
     proxy: String? = null,
     maxResponseBytes: Long? = null,
     userAgentSuffix: String? = null,
+    onRequest: ((RequestInfo) -> Unit)? = null,
 ) : AutoCloseable {
     private val inner: FfiClient = ffi {
         NativeLogging.sync()
-        FfiClient(
+        val config =
             ClientConfig(
                 tenant = tenant,
                 token = token,
@@ -114,8 +118,8 @@ class Client(
                 proxy = proxy,
                 userAgentSuffix = listOfNotNull(Amperity.USER_AGENT_PRODUCT, userAgentSuffix).joinToString(" "),
                 maxResponseBytes = maxResponseBytes,
-            ),
-        )
+            )
+        if (onRequest == null) FfiClient(config) else FfiClient.withRequestHook(config, RequestHookAdapter(onRequest))
     }
 
     /** Segments: `GET /segments`. */
@@ -250,6 +254,7 @@ class Client(
         private var proxy: String? = null
         private var maxResponseBytes: Long? = null
         private var userAgentSuffix: String? = null
+        private var onRequest: ((RequestInfo) -> Unit)? = null
 
         /** Authenticates with a static bearer token. */
         fun token(token: String): Builder = apply { this.token = token }
@@ -299,6 +304,9 @@ class Client(
         /** Trusts this extra root certificate (PEM) on top of the bundled roots. */
         fun addRootCertificatePem(pem: String): Builder = apply { extraRootCertificatesPem += pem }
 
+        /** Calls [hook] after every HTTP exchange (see the `onRequest` parameter of [Client]). */
+        fun onRequest(hook: (RequestInfo) -> Unit): Builder = apply { onRequest = hook }
+
         /** Trusts the root certificates of a PEM file too (read when the client is built). */
         fun caFile(path: String): Builder = apply { caFile = path }
 
@@ -334,6 +342,7 @@ class Client(
             extraRootCertificatesPem = extraRootCertificatesPem.toList(),
             caFile = caFile,
             platformVerifier = platformVerifier,
+            onRequest = onRequest,
             proxy = proxy,
             maxResponseBytes = maxResponseBytes,
             userAgentSuffix = userAgentSuffix,
@@ -424,3 +433,10 @@ private fun rawHandle(pager: RawPager, owner: FfiClient) = PagerHandle(
     total = pager::total,
     close = pager::close,
 )
+
+/** The native request hook: calls the user's function; what it throws is ignored. */
+private class RequestHookAdapter(private val callback: (RequestInfo) -> Unit) : com.amperity.sdk.ffi.RequestHook {
+    override fun onRequest(info: RequestInfo) {
+        runCatching { callback(info) }
+    }
+}

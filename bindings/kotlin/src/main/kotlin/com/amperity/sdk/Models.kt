@@ -23,6 +23,9 @@ typealias AuditEvent = com.amperity.sdk.ffi.AuditEvent
 /** A workflow run; the verbose view adds the principal, versions, task instances and error. */
 typealias Workflow = com.amperity.sdk.ffi.Workflow
 
+/** One HTTP exchange as the request hook sees it (no secrets). */
+typealias RequestInfo = com.amperity.sdk.ffi.RequestInfo
+
 /** Where a waited-for run stands: the run, tasks finished/total, time waited (ms). */
 typealias WaitProgress = com.amperity.sdk.ffi.WaitProgress
 

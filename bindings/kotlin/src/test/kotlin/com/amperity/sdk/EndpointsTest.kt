@@ -224,6 +224,21 @@ class EndpointsTest {
     }
 
     @Test
+    fun `the request hook sees every attempt`() {
+        val seen = java.util.Collections.synchronizedList(mutableListOf<RequestInfo>())
+        mock.fault("path=/api/segments,status=503,count=1")
+        Client(
+            tenant = "acme", token = "mock-token", baseUrl = mock.baseUrl, rateLimitPerSecond = null,
+            initialBackoff = Duration.ofMillis(1), onRequest = { seen += it },
+        ).use { it.segments.list(limit = 5).firstPage() }
+        assertEquals(
+            listOf(Triple("list-segment", 503, 1), Triple("list-segment", 200, 2)),
+            seen.map { Triple(it.operation, it.status, it.attempt) },
+        )
+        assertTrue(seen.all { it.method == "GET" && it.url.contains("/api/segments?") })
+    }
+
+    @Test
     fun `client reports its settings`() {
         assertEquals("acme", client.tenant)
         assertEquals(mock.baseUrl, client.baseUrl)
