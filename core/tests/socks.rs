@@ -213,6 +213,11 @@ fn refused_socks_credentials_are_a_transport_error_without_the_password() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     let text = format!("{err} {err:?}");
     assert!(!text.contains("wrong-pw-123"), "{text}");
+    // The proxy thread may record the handshake just after the client saw the refusal.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while proxy.seen().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     assert_eq!(
         proxy.seen()[0].credentials,
         Some(("alice".to_owned(), "wrong-pw-123".to_owned()))
