@@ -831,6 +831,14 @@ amperity_result amperity_last_error_retry_after_ms(uint64_t *out_ms);
 amperity_result amperity_last_error_workflow(struct amperity_object **out);
 
 /**
+ * Stores in `*out_attempts` how many attempts (retries included) the call of this thread's last
+ * error made, for API and network errors (`AMPERITY_RESULT_BAD_REQUEST` ...
+ * `AMPERITY_RESULT_TIMEOUT`). Returns `AMPERITY_RESULT_NO_VALUE` (writing nothing) for other
+ * errors. Never changes the last error.
+ */
+amperity_result amperity_last_error_attempts(uint32_t *out_attempts);
+
+/**
  * Which kind of network failure this thread's last error was, or
  * `AMPERITY_TRANSPORT_KIND_NONE` when it is not a network error. Never changes the last error.
  */

@@ -54,6 +54,8 @@ pub enum Error {
         operation: String,
         /// The underlying error, without secrets.
         detail: String,
+        /// How many attempts the call made (retries included) before giving up.
+        attempts: u32,
     },
     /// A successful response whose body could not be decoded (invalid, truncated or too large).
     #[error("could not decode the response of {operation}: {detail}")]
@@ -150,6 +152,26 @@ impl Error {
         self.as_api().map(|api| api.status)
     }
 
+    /// How many attempts (retries included) the call made, for the errors of an exchange: API
+    /// and transport errors. `None` for the others.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(api) => Some(api.attempts),
+            Error::Transport { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// The same error with its attempt count set (the retry loop's last word).
+    pub(crate) fn with_attempts(mut self, made: u32) -> Self {
+        match &mut self {
+            Error::Api(api) => api.attempts = made,
+            Error::Transport { attempts, .. } => *attempts = made,
+            _ => {}
+        }
+        self
+    }
+
     /// True for a transport error of kind [`TransportKind::Timeout`].
     pub fn is_timeout(&self) -> bool {
         matches!(
@@ -180,6 +202,8 @@ pub struct ApiError {
     pub operation: String,
     /// The wait the server asked for in `Retry-After`, when it sent one.
     pub retry_after: Option<std::time::Duration>,
+    /// How many attempts the call made (retries included) before giving up.
+    pub attempts: u32,
 }
 
 impl fmt::Display for ApiError {

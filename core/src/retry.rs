@@ -208,6 +208,7 @@ mod tests {
             trace_id: None,
             operation: "op".into(),
             retry_after,
+            attempts: 1,
         })
     }
 
@@ -233,6 +234,7 @@ mod tests {
             kind: TransportKind::Timeout,
             operation: "op".into(),
             detail: String::new(),
+            attempts: 1,
         };
         assert!(p.delay_for(RetryClass::Idempotent, &timeout, 1).is_some());
         assert!(p

@@ -183,7 +183,7 @@ impl Transport {
                     log::debug!("attempt {made} failed ({error}); retrying in {delay:?}");
                     self.sleep(delay, operation)?;
                 }
-                None => return Err(error),
+                None => return Err(error.with_attempts(made)),
             }
         }
     }
@@ -351,12 +351,14 @@ impl Transport {
                     kind: TransportKind::Connect | TransportKind::Dns,
                     operation,
                     detail,
+                    attempts,
                 },
                 Some(address),
             ) => Error::Transport {
                 kind: TransportKind::Proxy,
                 operation,
                 detail: format!("could not reach the proxy at {address}: {detail}"),
+                attempts,
             },
             (other, _) => other,
         }
@@ -449,6 +451,7 @@ fn transport_error(operation: &str, error: ureq::Error) -> Error {
         kind,
         operation: operation.to_owned(),
         detail: error.to_string(),
+        attempts: 1,
     }
 }
 
@@ -491,6 +494,7 @@ fn api_error(
         trace_id,
         operation: operation.to_owned(),
         retry_after,
+        attempts: 1,
     }
 }
 

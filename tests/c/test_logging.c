@@ -97,5 +97,17 @@ void test_logging(void) {
     CHECK(requests.statuses[1] == 200 && requests.attempts[1] == 2);
     CHECK(requests.urls_ok >= 1);
     CHECK_RC(amperity_config_set_request_hook(NULL, on_request, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+
+    /* Every exchange error says how many attempts were made: as many as the mock received. */
+    mock_reset();
+    mock_fault("path=/api/segments,status=503,count=0");
+    CHECK_RC(amperity_raw_get(client, "/segments", NULL, NULL, &body), AMPERITY_RESULT_SERVER_ERROR);
+    uint32_t attempts = 0;
+    OK(amperity_last_error_attempts(&attempts));
+    CHECK(attempts >= 2 && (long)attempts == mock_api_requests());
+    CHECK_RC(amperity_last_error_attempts(NULL), AMPERITY_RESULT_NULL_ARGUMENT);
+    mock_reset();
+    CHECK_RC(amperity_raw_get(client, NULL, NULL, NULL, &body), AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK_RC(amperity_last_error_attempts(&attempts), AMPERITY_RESULT_NO_VALUE);
     amperity_client_free(client);
 }

@@ -140,3 +140,15 @@ def test_request_hook_sees_every_attempt(mock) -> None:
 
     with mock.client(on_request=broken) as client:
         assert client.segments.list(limit=1).next_page() is not None
+
+
+def test_errors_say_how_many_attempts_were_made(mock) -> None:
+    mock.fault("path=/api/segments,status=503,count=0")
+    with mock.client() as client:
+        with pytest.raises(amperity.ServerError) as info:
+            client.segments.list(limit=1).next_page()
+    assert info.value.attempts >= 2 and info.value.attempts == len(mock.requests("/api/segments"))
+    with amperity.Client("acme", token="t", base_url="http://127.0.0.1:1/api", max_attempts=2, initial_backoff=0.001) as client:
+        with pytest.raises(amperity.TransportError) as transport:
+            client.segments.list().next_page()
+    assert transport.value.attempts == 2

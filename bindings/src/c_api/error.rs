@@ -202,6 +202,8 @@ pub(crate) struct LastError {
     pub retry_after_ms: Option<u64>,
     /// The run of a wait timeout or a failed run.
     pub workflow: Option<Box<amperity_core::Workflow>>,
+    /// Attempts made, for the errors of an exchange (API and network errors).
+    pub attempts: Option<u32>,
 }
 
 impl LastError {
@@ -216,6 +218,7 @@ impl LastError {
             transport_kind: amperity_transport_kind::None,
             retry_after_ms: None,
             workflow: None,
+            attempts: None,
         }
     }
 
@@ -241,7 +244,8 @@ impl LastError {
 impl From<Error> for LastError {
     fn from(error: Error) -> Self {
         let message = error.to_string();
-        match &error {
+        let attempts = error.attempts();
+        let last = match &error {
             Error::Config { .. } => LastError::new(amperity_result::InvalidConfig, message),
             Error::InvalidArgument { .. } => {
                 LastError::new(amperity_result::InvalidArgument, message)
@@ -301,7 +305,8 @@ impl From<Error> for LastError {
             },
             Error::Cancelled { .. } => LastError::new(amperity_result::Cancelled, message),
             _ => LastError::new(amperity_result::Unknown, message),
-        }
+        };
+        LastError { attempts, ..last }
     }
 }
 
@@ -482,6 +487,26 @@ pub extern "C" fn amperity_last_error_workflow(
                 Ok(())
             }
             None => Err(LastError::no_value("the last error has no workflow run")),
+        })
+    })
+}
+
+/// Stores in `*out_attempts` how many attempts (retries included) the call of this thread's last
+/// error made, for API and network errors (`AMPERITY_RESULT_BAD_REQUEST` ...
+/// `AMPERITY_RESULT_TIMEOUT`). Returns `AMPERITY_RESULT_NO_VALUE` (writing nothing) for other
+/// errors. Never changes the last error.
+#[no_mangle]
+pub extern "C" fn amperity_last_error_attempts(out_attempts: *mut u32) -> amperity_result {
+    guard_keep(|| {
+        if out_attempts.is_null() {
+            return Err(LastError::null("out_attempts"));
+        }
+        with_last_error(|e| match e.and_then(|e| e.attempts) {
+            Some(n) => {
+                unsafe { out_attempts.write(n) };
+                Ok(())
+            }
+            None => Err(LastError::no_value("the last error has no attempt count")),
         })
     })
 }

@@ -100,6 +100,8 @@ pub enum AmperityError {
         operation: String,
         /// The wait the server asked for in `Retry-After`, in milliseconds, when it sent one.
         retry_after_ms: Option<i64>,
+        /// How many attempts the call made (retries included) before giving up.
+        attempts: i32,
     },
     /// The request never got a complete HTTP answer: DNS, connect, TLS, reset, proxy.
     Transport {
@@ -109,6 +111,8 @@ pub enum AmperityError {
         operation: String,
         /// The underlying error, without secrets.
         detail: String,
+        /// How many attempts the call made (retries included) before giving up.
+        attempts: i32,
     },
     /// A connect or request timeout expired (after any retries).
     Timeout {
@@ -116,6 +120,8 @@ pub enum AmperityError {
         operation: String,
         /// The underlying error.
         detail: String,
+        /// How many attempts the call made (retries included) before giving up.
+        attempts: i32,
     },
     /// A successful response whose body could not be decoded (invalid, truncated or too large).
     Decode {
@@ -199,12 +205,15 @@ impl fmt::Display for AmperityError {
                 kind,
                 operation,
                 detail,
+                ..
             } => write!(
                 f,
                 "transport error ({}) during {operation}: {detail}",
                 transport_kind_name(*kind)
             ),
-            Self::Timeout { operation, detail } => {
+            Self::Timeout {
+                operation, detail, ..
+            } => {
                 write!(f, "timed out during {operation}: {detail}")
             }
             Self::Decode { operation, detail } => {
@@ -282,20 +291,28 @@ impl From<Error> for AmperityError {
                 trace_id: api.trace_id,
                 operation: api.operation,
                 retry_after_ms: api.retry_after.map(millis_i64),
+                attempts: i32::try_from(api.attempts).unwrap_or(i32::MAX),
             },
             Error::Transport {
                 kind: CoreTransportKind::Timeout,
                 operation,
                 detail,
-            } => Self::Timeout { operation, detail },
+                attempts,
+            } => Self::Timeout {
+                operation,
+                detail,
+                attempts: i32::try_from(attempts).unwrap_or(i32::MAX),
+            },
             Error::Transport {
                 kind,
                 operation,
                 detail,
+                attempts,
             } => Self::Transport {
                 kind: kind.into(),
                 operation,
                 detail,
+                attempts: i32::try_from(attempts).unwrap_or(i32::MAX),
             },
             Error::Decode { operation, detail } => Self::Decode { operation, detail },
             Error::RepeatedCursor { operation, cursor } => {
@@ -363,18 +380,21 @@ mod tests {
             kind: CoreTransportKind::Timeout,
             operation: "list-segment".into(),
             detail: "timed out reading response".into(),
+            attempts: 3,
         };
         assert_eq!(
             AmperityError::from(core),
             AmperityError::Timeout {
                 operation: "list-segment".into(),
                 detail: "timed out reading response".into(),
+                attempts: 3,
             }
         );
         let reset = Error::Transport {
             kind: CoreTransportKind::ConnectionReset,
             operation: "op".into(),
             detail: "reset".into(),
+            attempts: 1,
         };
         assert!(matches!(
             AmperityError::from(reset),
@@ -395,6 +415,7 @@ mod tests {
             trace_id: None,
             operation: "get-workflow".into(),
             retry_after_ms: None,
+            attempts: 1,
         };
         assert_eq!(
             error.to_string(),

@@ -70,6 +70,7 @@ class APIStatusError(AmperityError):
         kind: the status class: ``bad_request``, ``unauthorized``, ``forbidden``, ``not_found``,
             ``conflict``, ``rate_limited``, ``server_error`` or ``other``.
         retry_after: the wait in seconds the server asked for in ``Retry-After``, when sent.
+        attempts: how many attempts the call made (retries included) before giving up.
     """
 
     status: int
@@ -78,6 +79,7 @@ class APIStatusError(AmperityError):
     operation: str
     kind: str
     retry_after: Optional[float]
+    attempts: int
     _text: Optional[str] = None  # the core's full message, when the error came from it
 
     def __init__(
@@ -90,8 +92,10 @@ class APIStatusError(AmperityError):
         operation: str = "",
         kind: str = "other",
         retry_after: Optional[float] = None,
+        attempts: int = 1,
     ) -> None:
         super().__init__(message)
+        self.attempts = attempts
         self.status = status
         self.request_id = request_id
         self.trace_id = trace_id
@@ -146,15 +150,18 @@ class TransportError(AmperityError):
         kind: ``dns``, ``connect``, ``tls``, ``timeout``, ``connection_reset``, ``proxy`` or
             ``other``.
         operation: the operation that was running.
+        attempts: how many attempts the call made (retries included) before giving up.
     """
 
     kind: str
     operation: str
+    attempts: int
 
-    def __init__(self, message: str, *, kind: str = "other", operation: str = "") -> None:
+    def __init__(self, message: str, *, kind: str = "other", operation: str = "", attempts: int = 1) -> None:
         super().__init__(message)
         self.kind = kind
         self.operation = operation
+        self.attempts = attempts
 
 
 class AmperityTimeoutError(TransportError, TimeoutError):
@@ -310,13 +317,16 @@ def _from_native(error: BaseException) -> AmperityError:
             operation=error.operation,
             kind=_API_KINDS.get(error.kind, "other"),
             retry_after=retry_after,
+            attempts=error.attempts,
         )
         api._text = text
         return api
     if isinstance(error, E.Timeout):
-        return AmperityTimeoutError(text, kind="timeout", operation=error.operation)
+        return AmperityTimeoutError(text, kind="timeout", operation=error.operation, attempts=error.attempts)
     if isinstance(error, E.Transport):
-        return TransportError(text, kind=_TRANSPORT_KINDS.get(error.kind, "other"), operation=error.operation)
+        return TransportError(
+            text, kind=_TRANSPORT_KINDS.get(error.kind, "other"), operation=error.operation, attempts=error.attempts
+        )
     if isinstance(error, E.Decode):
         return DecodeError(text, operation=error.operation)
     if isinstance(error, E.Config):

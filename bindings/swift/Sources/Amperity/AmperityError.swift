@@ -81,6 +81,9 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
         public let lastState: String?
         /// How long the wait lasted, in seconds (``AmperityError/waitTimeout(_:)``).
         public let waited: TimeInterval?
+        /// How many attempts the call made (retries included) before giving up, for API and
+        /// network errors.
+        public let attempts: Int?
         /// The run as of the last poll (``AmperityError/waitTimeout(_:)``) or as it ended
         /// (``AmperityError/runFailed(_:)``).
         public let workflow: Workflow?
@@ -89,7 +92,8 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
             message: String, detail: String, operation: String? = nil, status: Int? = nil,
             requestId: String? = nil, traceId: String? = nil, retryAfter: TimeInterval? = nil,
             transportKind: TransportKind? = nil, cursor: String? = nil, workflowId: String? = nil,
-            lastState: String? = nil, waited: TimeInterval? = nil, workflow: Workflow? = nil
+            lastState: String? = nil, waited: TimeInterval? = nil, workflow: Workflow? = nil,
+            attempts: Int? = nil
         ) {
             self.message = message
             self.detail = detail
@@ -104,6 +108,7 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
             self.lastState = lastState
             self.waited = waited
             self.workflow = workflow
+            self.attempts = attempts
         }
     }
 
@@ -153,10 +158,11 @@ extension AmperityError {
         // CustomStringConvertible, so `String(describing:)` would give a reflection dump.
         let message = error.description
         switch error {
-        case let .Api(status, kind, detail, requestId, traceId, operation, retryAfterMs):
+        case let .Api(status, kind, detail, requestId, traceId, operation, retryAfterMs, attempts):
             let failure = Failure(
                 message: message, detail: detail, operation: operation, status: Int(status),
-                requestId: requestId, traceId: traceId, retryAfter: retryAfterMs.map(seconds))
+                requestId: requestId, traceId: traceId, retryAfter: retryAfterMs.map(seconds),
+                attempts: Int(attempts))
             switch kind {
             case .badRequest: self = .badRequest(failure)
             case .unauthorized: self = .unauthorized(failure)
@@ -167,11 +173,14 @@ extension AmperityError {
             case .serverError: self = .serverError(failure)
             case .other: self = .httpStatus(failure)
             }
-        case let .Transport(kind, operation, detail):
+        case let .Transport(kind, operation, detail, attempts):
             self = .transport(
-                Failure(message: message, detail: detail, operation: operation, transportKind: kind))
-        case let .Timeout(operation, detail):
-            self = .timeout(Failure(message: message, detail: detail, operation: operation))
+                Failure(
+                    message: message, detail: detail, operation: operation, transportKind: kind,
+                    attempts: Int(attempts)))
+        case let .Timeout(operation, detail, attempts):
+            self = .timeout(
+                Failure(message: message, detail: detail, operation: operation, attempts: Int(attempts)))
         case let .Decode(operation, detail):
             self = .decode(Failure(message: message, detail: detail, operation: operation))
         case let .Config(detail):

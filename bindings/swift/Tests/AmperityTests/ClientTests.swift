@@ -81,6 +81,15 @@ final class ClientTests: XCTestCase {
         XCTAssertTrue(seen.items.allSatisfy { $0.operation == "list-segment" && $0.method == "GET" })
     }
 
+    func testErrorsSayHowManyAttemptsWereMade() throws {
+        let mock = try startMock("--segments", "5")
+        let client = try mock.client()
+        try mock.fault("path=/api/segments,status=503,count=0")
+        let error = expectError(.serverError) { try client.segments.list(limit: 1).pages().next() }
+        XCTAssertEqual(error?.failure.attempts, try mock.apiRequests("segments").count)
+        XCTAssertGreaterThanOrEqual(error?.failure.attempts ?? 0, 2)
+    }
+
     func testDeprecationHeadersAreCollected() throws {
         let mock = try startMock("--campaigns", "5")
         let client = try mock.client()

@@ -46,7 +46,11 @@ open class ApiStatusException(
     /** The wait the server asked for in `Retry-After`, when it sent one. */
     val retryAfter: Duration?,
     message: String,
-) : AmperityException(message)
+) : AmperityException(message) {
+    /** How many attempts the call made (retries included) before giving up. */
+    var attempts: Int = 1
+        internal set
+}
 
 /** 400: a missing or invalid parameter, or an unsupported api-version. */
 class BadRequestException internal constructor(
@@ -101,7 +105,11 @@ open class TransportException internal constructor(
     /** The underlying error, without secrets. */
     val detail: String,
     message: String,
-) : AmperityException(message)
+) : AmperityException(message) {
+    /** How many attempts the call made (retries included) before giving up. */
+    var attempts: Int = 1
+        internal set
+}
 
 /** A connect or request timeout expired (after any retries). */
 class AmperityTimeoutException internal constructor(operation: String, detail: String, message: String) :
@@ -191,10 +199,10 @@ internal fun FfiException.toPublic(): AmperityException {
                 ApiErrorKind.RATE_LIMITED -> RateLimitException(status, detail, requestId, traceId, operation, retry, text)
                 ApiErrorKind.SERVER_ERROR -> ServerException(status, detail, requestId, traceId, operation, retry, text)
                 ApiErrorKind.OTHER -> ApiStatusException(status, detail, requestId, traceId, operation, retry, text)
-            }
+            }.also { it.attempts = attempts }
         }
-        is FfiException.Transport -> TransportException(kind, operation, detail, text)
-        is FfiException.Timeout -> AmperityTimeoutException(operation, detail, text)
+        is FfiException.Transport -> TransportException(kind, operation, detail, text).also { it.attempts = attempts }
+        is FfiException.Timeout -> AmperityTimeoutException(operation, detail, text).also { it.attempts = attempts }
         is FfiException.Decode -> DecodeException(operation, detail, text)
         is FfiException.Config -> ConfigurationException(detail, text)
         is FfiException.InvalidArgument -> InvalidArgumentException(detail, text)

@@ -239,6 +239,19 @@ class EndpointsTest {
     }
 
     @Test
+    fun `errors say how many attempts were made`() {
+        mock.clearRequests()
+        mock.fault("path=/api/segments,status=503,count=0")
+        val error = try {
+            assertThrows<ServerException> { client.segments.list(limit = 1).firstPage() }
+        } finally {
+            mock.clearFaults()
+        }
+        assertTrue(error.attempts >= 2, "${error.attempts}")
+        assertEquals(error.attempts, mock.apiRequests("segments").size)
+    }
+
+    @Test
     fun `client reports its settings`() {
         assertEquals("acme", client.tenant)
         assertEquals(mock.baseUrl, client.baseUrl)
