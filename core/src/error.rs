@@ -225,6 +225,7 @@ impl fmt::Display for ApiError {
 
 /// Classification of an HTTP error status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum ApiErrorKind {
     /// 400: a missing or invalid parameter, or an unsupported api-version.
@@ -283,6 +284,7 @@ impl fmt::Display for ApiErrorKind {
 
 /// Which kind of network failure a [`Error::Transport`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum TransportKind {
     /// The host name could not be resolved.

@@ -1,7 +1,9 @@
 //! `amperity_config`: the settings a client is created from.
 
 use super::error::{amperity_result, guard, LastError};
-use super::util::{arg_mut, arg_str, check_out, free_handle, into_handle, opt_str, write_out};
+use super::util::{
+    arg_mut, arg_str, check_out, free_handle, into_handle, opt_str, write_out, UserData,
+};
 use amperity_core::{Client, ClientBuilder, EnvSettings, Region, RetryPolicy};
 use std::ffi::CString;
 use std::os::raw::{c_char, c_void};
@@ -44,7 +46,7 @@ pub struct amperity_config {
     root_certificates: Vec<String>,
     ca_file: Option<String>,
     platform_verifier: bool,
-    request_hook: Option<(RequestCallback, RequestUserData)>,
+    request_hook: Option<(RequestCallback, UserData)>,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<u64>,
@@ -415,15 +417,9 @@ pub type amperity_request_fn =
 
 type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
 
-// The caller's user data, handed back as is on whichever thread calls (the C contract above).
-#[derive(Debug, Clone, Copy)]
-struct RequestUserData(*mut c_void);
-unsafe impl Send for RequestUserData {}
-unsafe impl Sync for RequestUserData {}
-
 fn report_request(
     callback: RequestCallback,
-    user_data: &RequestUserData,
+    user_data: &UserData,
     info: &amperity_core::RequestInfo,
 ) {
     let text = |s: &str| CString::new(s).unwrap_or_default();
@@ -440,7 +436,7 @@ fn report_request(
             .as_ref()
             .map_or(std::ptr::null(), |id| id.as_ptr()),
     };
-    unsafe { callback(&c_info, user_data.0) };
+    unsafe { callback(&c_info, user_data.get()) };
 }
 
 /// Calls `callback` with `user_data` after every HTTP exchange of the clients made from this
@@ -452,7 +448,7 @@ pub extern "C" fn amperity_config_set_request_hook(
     user_data: *mut c_void,
 ) -> amperity_result {
     with_config(config, |config| {
-        config.request_hook = callback.map(|callback| (callback, RequestUserData(user_data)));
+        config.request_hook = callback.map(|callback| (callback, UserData(user_data)));
         Ok(())
     })
 }

@@ -1,6 +1,7 @@
 //! The core's log records, passed to a C callback.
 
 use super::error::{amperity_result, guard};
+use super::util::UserData;
 use amperity_core::uniffi_api::logging::{set_sink, LogLevel, SinkSlot};
 use std::ffi::CString;
 use std::os::raw::{c_char, c_void};
@@ -35,18 +36,6 @@ pub type amperity_log_fn = Option<
         user_data: *mut c_void,
     ),
 >;
-
-// The caller's user data, handed back as is on whichever thread logs (the C contract above).
-struct UserData(*mut c_void);
-unsafe impl Send for UserData {}
-unsafe impl Sync for UserData {}
-
-impl UserData {
-    // A method, so that closures capture the whole (Send) wrapper, not its raw pointer field.
-    fn get(&self) -> *mut c_void {
-        self.0
-    }
-}
 
 /// Sends the library's log records up to `max_level` to `callback` with `user_data`, or stops
 /// with a NULL `callback`. Replaces the previous callback. Returns

@@ -223,3 +223,17 @@ pub(crate) unsafe fn copy_to_buffer(
 pub(crate) fn timestamp(text: &str, name: &str) -> Result<Timestamp, LastError> {
     Timestamp::parse(text).map_err(|e| LastError::invalid(format!("{name}: {e}")))
 }
+
+/// A caller's `void *user_data`, handed back as is to its callback on whichever thread calls it
+/// (the callbacks' C contract says they are thread-safe).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UserData(pub(crate) *mut std::os::raw::c_void);
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    // A method, so that closures capture the whole (Send) wrapper, not its raw pointer field.
+    pub(crate) fn get(&self) -> *mut std::os::raw::c_void {
+        self.0
+    }
+}

@@ -2,7 +2,7 @@
 //! of the model-returning calls for the Python layer.
 
 use super::config::ClientConfig;
-use super::error::{AmperityError, Result};
+use super::error::{millis_i64, AmperityError, Result};
 use super::models::{
     workflow_json, PageOptions, RawRequest, RawResponse, RequestHook, WaitJsonObserver,
     WaitObserver, WaitOptions, Workflow,
@@ -241,7 +241,7 @@ impl Client {
                     text,
                     i64::try_from(p.tasks_finished).unwrap_or(i64::MAX),
                     i64::try_from(p.tasks_total).unwrap_or(i64::MAX),
-                    i64::try_from(p.waited.as_millis()).unwrap_or(i64::MAX),
+                    millis_i64(p.waited),
                 ),
                 Err(e) => {
                     failed = Some(AmperityError::serialisation(e));

@@ -1,79 +1,8 @@
 //! The one error type of the uniffi surface: a small flat enum carrying the HTTP details.
 
 use super::models::Workflow;
-use crate::{ApiErrorKind as CoreApiErrorKind, Error, TransportKind as CoreTransportKind};
+use crate::{ApiErrorKind, Error, TransportKind};
 use std::fmt;
-
-/// Classification of an HTTP error status (mirrors the core's `ApiErrorKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ApiErrorKind {
-    /// 400: a missing or invalid parameter, or an unsupported api-version.
-    BadRequest,
-    /// 401: missing, invalid or expired credentials.
-    Unauthorized,
-    /// 403: authenticated, but not allowed.
-    Forbidden,
-    /// 404: no such resource.
-    NotFound,
-    /// 409: conflicts with the current state.
-    Conflict,
-    /// 429: rate limited.
-    RateLimited,
-    /// 5xx: the server failed.
-    ServerError,
-    /// Any other status.
-    Other,
-}
-
-impl From<CoreApiErrorKind> for ApiErrorKind {
-    fn from(kind: CoreApiErrorKind) -> Self {
-        match kind {
-            CoreApiErrorKind::BadRequest => Self::BadRequest,
-            CoreApiErrorKind::Unauthorized => Self::Unauthorized,
-            CoreApiErrorKind::Forbidden => Self::Forbidden,
-            CoreApiErrorKind::NotFound => Self::NotFound,
-            CoreApiErrorKind::Conflict => Self::Conflict,
-            CoreApiErrorKind::RateLimited => Self::RateLimited,
-            CoreApiErrorKind::ServerError => Self::ServerError,
-            _ => Self::Other,
-        }
-    }
-}
-
-/// Which kind of network failure a transport error is (mirrors the core's `TransportKind`).
-///
-/// Timeouts are reported as [`AmperityError::Timeout`], not as a transport error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum TransportKind {
-    /// The host name could not be resolved.
-    Dns,
-    /// The TCP connection could not be made.
-    Connect,
-    /// The TLS handshake or certificate check failed.
-    Tls,
-    /// A connect or request timeout expired.
-    Timeout,
-    /// The connection broke while sending or receiving (reset, closed mid-body).
-    ConnectionReset,
-    /// The proxy refused or failed the connection.
-    Proxy,
-    /// Anything else the HTTP stack reported.
-    Other,
-}
-
-impl From<CoreTransportKind> for TransportKind {
-    fn from(kind: CoreTransportKind) -> Self {
-        match kind {
-            CoreTransportKind::Dns => Self::Dns,
-            CoreTransportKind::Connect => Self::Connect,
-            CoreTransportKind::Tls => Self::Tls,
-            CoreTransportKind::Timeout => Self::Timeout,
-            CoreTransportKind::ConnectionReset => Self::ConnectionReset,
-            CoreTransportKind::Proxy => Self::Proxy,
-            _ => Self::Other,
-        }
-    }
-}
 
 /// Everything that can go wrong when talking to Amperity.
 ///
@@ -191,7 +120,7 @@ impl fmt::Display for AmperityError {
                 operation,
                 ..
             } => {
-                let kind = api_kind_name(*kind);
+                let kind = kind.as_str();
                 write!(f, "{operation} failed with HTTP {status} ({kind}): {detail}")?;
                 if let Some(id) = request_id {
                     write!(f, " [request_id {id}]")?;
@@ -209,7 +138,7 @@ impl fmt::Display for AmperityError {
             } => write!(
                 f,
                 "transport error ({}) during {operation}: {detail}",
-                transport_kind_name(*kind)
+                kind.as_str()
             ),
             Self::Timeout {
                 operation, detail, ..
@@ -248,31 +177,6 @@ pub fn error_message(error: AmperityError) -> String {
     error.to_string()
 }
 
-fn api_kind_name(kind: ApiErrorKind) -> &'static str {
-    match kind {
-        ApiErrorKind::BadRequest => "bad_request",
-        ApiErrorKind::Unauthorized => "unauthorized",
-        ApiErrorKind::Forbidden => "forbidden",
-        ApiErrorKind::NotFound => "not_found",
-        ApiErrorKind::Conflict => "conflict",
-        ApiErrorKind::RateLimited => "rate_limited",
-        ApiErrorKind::ServerError => "server_error",
-        ApiErrorKind::Other => "other",
-    }
-}
-
-fn transport_kind_name(kind: TransportKind) -> &'static str {
-    match kind {
-        TransportKind::Dns => "dns",
-        TransportKind::Connect => "connect",
-        TransportKind::Tls => "tls",
-        TransportKind::Timeout => "timeout",
-        TransportKind::ConnectionReset => "connection_reset",
-        TransportKind::Proxy => "proxy",
-        TransportKind::Other => "other",
-    }
-}
-
 /// Milliseconds as `i64`, saturating.
 pub(crate) fn millis_i64(duration: std::time::Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
@@ -285,7 +189,7 @@ impl From<Error> for AmperityError {
             Error::InvalidArgument { detail } => Self::InvalidArgument { detail },
             Error::Api(api) => Self::Api {
                 status: i32::from(api.status),
-                kind: api.kind.into(),
+                kind: api.kind,
                 detail: api.message,
                 request_id: api.request_id,
                 trace_id: api.trace_id,
@@ -294,7 +198,7 @@ impl From<Error> for AmperityError {
                 attempts: i32::try_from(api.attempts).unwrap_or(i32::MAX),
             },
             Error::Transport {
-                kind: CoreTransportKind::Timeout,
+                kind: TransportKind::Timeout,
                 operation,
                 detail,
                 attempts,
@@ -309,7 +213,7 @@ impl From<Error> for AmperityError {
                 detail,
                 attempts,
             } => Self::Transport {
-                kind: kind.into(),
+                kind,
                 operation,
                 detail,
                 attempts: i32::try_from(attempts).unwrap_or(i32::MAX),
@@ -377,7 +281,7 @@ mod tests {
     #[test]
     fn timeouts_get_their_own_variant() {
         let core = Error::Transport {
-            kind: CoreTransportKind::Timeout,
+            kind: TransportKind::Timeout,
             operation: "list-segment".into(),
             detail: "timed out reading response".into(),
             attempts: 3,
@@ -391,7 +295,7 @@ mod tests {
             }
         );
         let reset = Error::Transport {
-            kind: CoreTransportKind::ConnectionReset,
+            kind: TransportKind::ConnectionReset,
             operation: "op".into(),
             detail: "reset".into(),
             attempts: 1,

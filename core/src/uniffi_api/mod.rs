@@ -29,7 +29,7 @@ mod pager;
 
 pub use client::Client;
 pub use config::ClientConfig;
-pub use error::{AmperityError, ApiErrorKind, TransportKind};
+pub use error::AmperityError;
 pub use logging::{set_log_sink, LogLevel, LogSink};
 pub use models::{
     run_state_is_terminal, run_state_name, run_state_parse, JsonPage, JsonValue, PageOptions,

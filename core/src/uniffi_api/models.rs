@@ -4,7 +4,7 @@
 //! their uniffi traits where the core defines them; what is left here are the few shapes that
 //! must differ for the foreign languages, each with its reason, plus the two custom types.
 
-use super::error::{AmperityError, Result};
+use super::error::{millis_i64, AmperityError, Result};
 use crate as core_api;
 use crate::{RawMethod, RunState, Timestamp, WorkflowError, WorkflowTaskInstance};
 use std::collections::HashMap;
@@ -134,7 +134,7 @@ impl From<&core_api::WaitProgress> for WaitProgress {
             workflow: p.workflow.clone().into(),
             tasks_finished: i64::try_from(p.tasks_finished).unwrap_or(i64::MAX),
             tasks_total: i64::try_from(p.tasks_total).unwrap_or(i64::MAX),
-            waited_ms: i64::try_from(p.waited.as_millis()).unwrap_or(i64::MAX),
+            waited_ms: millis_i64(p.waited),
         }
     }
 }
@@ -189,7 +189,7 @@ impl From<&core_api::RequestInfo> for RequestInfo {
             url: info.url.clone(),
             status: info.status.map(i32::from),
             attempt: i32::try_from(info.attempt).unwrap_or(i32::MAX),
-            elapsed_ms: i64::try_from(info.elapsed.as_millis()).unwrap_or(i64::MAX),
+            elapsed_ms: millis_i64(info.elapsed),
             request_id: info.request_id.clone(),
         }
     }
