@@ -23,6 +23,9 @@ cargo run --quiet --locked -p uniffi-bindgen -- generate target/debug/libamperit
   --language kotlin --no-format --out-dir "$gen"
 test -s "$gen/com/amperity/sdk/ffi/amperity.kt"
 
+echo "== kotlin: the generated list resources are up to date (Lists.kt)"
+bindings/generate.sh --check --library target/debug/libamperity.so kotlin
+
 echo "== kotlin: mvn verify + install (JUnit tests against the mock server)"
 # `install` runs every phase of `verify` first, then puts the jar in ~/.m2 for the examples.
 # cargo already ran above: -Dcargo.skip skips Maven's own (identical) cargo build.

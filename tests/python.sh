@@ -53,17 +53,10 @@ WHEEL=$(ls "$WHEELS"/amperity-*.whl)
 echo "built $WHEEL"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
-echo "== generated model classes are up to date (python/amperity/_schema.py)"
+echo "== generated code is up to date (python/amperity/_schema.py, _lists.py)"
 # Generated from the metadata of the very library the wheel ships, like the C header test.
 NATIVE_LIB=$("$VENV/bin/python" -c 'import pathlib, amperity._native as n; print(next(pathlib.Path(n.__file__).parent.glob("libamperity*.so")))')
-FRESH_SCHEMA=$(mktemp "${TMPDIR:-/tmp}/amperity-schema.XXXXXX.py")
-bindings/python/generate_models.sh "$NATIVE_LIB" "$FRESH_SCHEMA"
-if ! diff -u bindings/python/python/amperity/_schema.py "$FRESH_SCHEMA"; then
-    rm -f "$FRESH_SCHEMA"
-    echo "FAILED: bindings/python/python/amperity/_schema.py is stale: run bindings/python/generate_models.sh" >&2
-    exit 1
-fi
-rm -f "$FRESH_SCHEMA"
+bindings/generate.sh --check --library "$NATIVE_LIB" python
 
 echo "== mypy --strict (the package source, and the examples against the installed wheel)"
 (cd bindings/python && "$VENV/bin/mypy" --no-incremental)

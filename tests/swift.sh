@@ -30,6 +30,9 @@ cargo build --quiet --locked -p amperity-ffi -p amperity-mock
 echo "== swift: uniffi-bindgen (Swift sources and the FFI header into $package/Sources)"
 bindings/swift/generate.sh "$lib_dir/libamperity.so" "$package"
 
+echo "== swift: the generated list resources are up to date (Lists.swift)"
+bindings/generate.sh --check --library "$lib_dir/libamperity.so" swift
+
 # Runs a command with its output in a log file, shows the lines matching a pattern, and returns
 # the command's own exit status.
 logged() { # log file, pattern of the lines to show, command...

@@ -104,7 +104,7 @@ def test_help_shows_docstrings() -> None:
     text = pydoc.render_doc(amperity.Client, renderer=pydoc.plaintext)
     assert "A client for one Amperity tenant" in text
     assert "client_secret" in text
-    assert "Lists segments lazily" in pydoc.render_doc(amperity._client.Segments, renderer=pydoc.plaintext)
+    assert "Lists segments lazily" in pydoc.render_doc(amperity._lists.Segments, renderer=pydoc.plaintext)
     assert "lazy walk" in pydoc.render_doc(amperity.Paginator, renderer=pydoc.plaintext)
     assert amperity.NotFoundError.__doc__ and amperity.Segment.__doc__ and amperity.__doc__
     for name in amperity.__all__:

@@ -1,19 +1,36 @@
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libamperity.so --language python --out-dir DIR`
 //!
-//! One more subcommand of our own: `python-models LIBRARY OUTPUT` writes the Python SDK's model
-//! classes (`bindings/python/python/amperity/_schema.py`) from the library's uniffi metadata.
+//! Subcommands of our own (`bindings/generate.sh` runs them), each `NAME LIBRARY OUTPUT`, writing
+//! from the library's uniffi metadata:
+//! - `python-models`: the Python model classes (`bindings/python/python/amperity/_schema.py`);
+//! - `python-lists`, `kotlin-lists`, `swift-lists`: each language's list resources.
 
+mod kotlin_lists;
+mod lists;
+mod names;
+mod python_lists;
 mod python_models;
+mod swift_lists;
+
+type Writer = fn(&str, &str) -> anyhow::Result<()>;
+
+const WRITERS: &[(&str, Writer)] = &[
+    ("python-models", python_models::write),
+    ("python-lists", python_lists::write),
+    ("kotlin-lists", kotlin_lists::write),
+    ("swift-lists", swift_lists::write),
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("python-models") {
+    let command = args.get(1).map(String::as_str).unwrap_or("");
+    if let Some((name, write)) = WRITERS.iter().find(|(name, _)| *name == command) {
         let (Some(library), Some(output)) = (args.get(2), args.get(3)) else {
-            eprintln!("usage: uniffi-bindgen python-models LIBRARY OUTPUT");
+            eprintln!("usage: uniffi-bindgen {name} LIBRARY OUTPUT");
             std::process::exit(2);
         };
-        if let Err(error) = python_models::write(library, output) {
-            eprintln!("python-models: {error:#}");
+        if let Err(error) = write(library, output) {
+            eprintln!("{name}: {error:#}");
             std::process::exit(1);
         }
         return;

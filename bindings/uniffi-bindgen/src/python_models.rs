@@ -9,12 +9,14 @@
 //! derive (a sample object built with these names must leave the model's `extra` empty), so a
 //! rename missing here fails the generation instead of shipping a wrong key.
 
+use crate::lists::Schema;
+use crate::names::{kebab_case, screaming_snake_case, snake_case};
 use anyhow::{bail, Context, Result};
 use camino::Utf8Path;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use uniffi_meta::{EnumMetadata, Metadata, RecordMetadata, Type};
+use uniffi_meta::{EnumMetadata, Metadata, MethodMetadata, RecordMetadata, Type};
 
 /// The fields whose JSON name differs from the Rust name (serde `rename`): record, field, name.
 const RENAMES: &[(&str, &str, &str)] = &[
@@ -22,66 +24,45 @@ const RENAMES: &[(&str, &str, &str)] = &[
     ("WorkflowError", "error_type", "type"),
 ];
 
-/// Deserialises a JSON object as a core model and returns the names that landed in its `extra`.
-type Check = fn(Value) -> Result<Vec<String>>;
-
-fn check<T: serde::de::DeserializeOwned>(
-    extra: fn(&T) -> Vec<String>,
-) -> impl Fn(Value) -> Result<Vec<String>> {
-    move |value| Ok(extra(&serde_json::from_value::<T>(value)?))
-}
-
-macro_rules! checked {
-    ($model:ty) => {
-        |value| check::<$model>(|m| m.extra.keys().cloned().collect())(value)
-    };
-}
-
 /// How the Python layer gets a record.
 enum Source {
-    /// Built from the core's JSON. `added` are the fields the uniffi layer adds to the core's JSON
-    /// (computed fields of a mirror, such as `Workflow.is_finished`).
-    Json {
-        check: Check,
-        added: &'static [&'static str],
-    },
+    /// Built from the core's JSON (checked against the core's serde names).
+    Json,
     /// Built from the uniffi record itself (keyword construction).
     Record,
 }
 
-/// The records the Python layer exposes, in the order the file lists them.
-fn models() -> Vec<(&'static str, Source)> {
-    let json = |check: Check| Source::Json { check, added: &[] };
-    vec![
-        ("Segment", json(checked!(amperity::Segment))),
-        ("Campaign", json(checked!(amperity::Campaign))),
-        ("AuditEvent", json(checked!(amperity::AuditEvent))),
-        ("WorkflowError", json(checked!(amperity::WorkflowError))),
-        (
-            "WorkflowTaskInstance",
-            json(checked!(amperity::WorkflowTaskInstance)),
-        ),
-        (
-            "Workflow",
-            Source::Json {
-                check: checked!(amperity::Workflow),
-                added: &["is_finished"],
-            },
-        ),
-        ("IngestFile", json(checked!(amperity::IngestFile))),
-        ("IngestFeed", json(checked!(amperity::IngestFeed))),
-        ("IngestJob", json(checked!(amperity::IngestJob))),
-        // Only serialised by the core (it is assembled from a response), with its Rust names.
-        (
-            "IngestJobList",
-            Source::Json {
-                check: |_| Ok(Vec::new()),
-                added: &[],
-            },
-        ),
-        ("DeprecationNotice", Source::Record),
-        ("RequestInfo", Source::Record),
-    ]
+/// The fields the uniffi layer adds to the core's JSON of a record (computed fields of a mirror).
+const ADDED: &[(&str, &[&str])] = &[("Workflow", &["is_finished"])];
+
+/// The records built from uniffi records (errors and callbacks carry them as records).
+const FROM_RECORDS: &[&str] = &["DeprecationNotice", "RequestInfo"];
+
+/// The records the Python layer exposes: the list items (from the list endpoints), the results
+/// of the `*_json` twins (the records their typed twins return), everything these contain, and
+/// [`FROM_RECORDS`]; sorted by name.
+fn models(schema: &Schema, methods: &[MethodMetadata]) -> Vec<(String, Source)> {
+    let mut names: BTreeSet<String> = schema
+        .item_records()
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    for method in methods.iter().filter(|m| m.self_name == "Client") {
+        let Some(typed) = method.name.strip_suffix("_json") else {
+            continue;
+        };
+        if let Some(twin) = methods
+            .iter()
+            .find(|m| m.self_name == "Client" && m.name == typed)
+        {
+            if let Some(Type::Record { name, .. }) = &twin.return_type {
+                schema.collect(name, &mut names);
+            }
+        }
+    }
+    let mut models: Vec<(String, Source)> = names.into_iter().map(|n| (n, Source::Json)).collect();
+    models.extend(FROM_RECORDS.iter().map(|n| (n.to_string(), Source::Record)));
+    models
 }
 
 /// The JSON name of `field` of `record`.
@@ -134,37 +115,44 @@ fn is_extra(name: &str, ty: &Type) -> bool {
 
 /// Reads the metadata of `library` and writes the Python module to `output`.
 pub fn write(library: &str, output: &str) -> Result<()> {
+    let schema = Schema::read(library)?;
     let metadata = uniffi_bindgen::macro_metadata::extract_from_library(Utf8Path::new(library))
         .with_context(|| format!("reading the uniffi metadata of {library}"))?;
-    let mut records = BTreeMap::new();
     let mut enums = BTreeMap::new();
+    let mut methods = Vec::new();
     for item in metadata {
         match item {
-            Metadata::Record(record) => {
-                records.insert(record.name.clone(), record);
-            }
             Metadata::Enum(e) => {
                 enums.insert(e.name.clone(), e);
             }
+            Metadata::Method(m) => methods.push(m),
             _ => {}
         }
     }
+    let records = &schema.records;
     let mut out = String::from(HEADER);
     let run_state = enums
         .get("RunState")
         .context("the library has no RunState enum")?;
     write_run_state(&mut out, run_state)?;
-    for (name, source) in models() {
+    let models = models(&schema, &methods);
+    let names: Vec<String> = models.iter().map(|(n, _)| format!("{n:?}")).collect();
+    out.push('\n');
+    write_all(
+        &mut out,
+        &[&["\"RunState\"".to_owned()][..], &names].concat(),
+    )?;
+    for (name, source) in &models {
         let record = records
             .get(name)
             .with_context(|| format!("the library has no {name} record"))?;
-        write_record(&mut out, &records, record, &source)?;
+        write_record(&mut out, records, record, source)?;
     }
     std::fs::write(output, out).with_context(|| format!("writing {output}"))
 }
 
-const HEADER: &str = r#"# Generated by bindings/python/generate_models.sh from the uniffi metadata of libamperity (the
-# core's models) and the core's JSON field names. Do not edit: tests/python.sh fails when this file
+const HEADER: &str = r#"# Generated by bindings/generate.sh from the uniffi metadata of libamperity (the core's
+# models) and the core's JSON field names. Do not edit: tests/python.sh fails when this file
 # differs from a fresh generation.
 """Typed result objects, built from the core's JSON text."""
 
@@ -272,15 +260,25 @@ fn write_record(
         }
     }
     write_record_builder(out, record, &stored, has_extra)?;
-    let Source::Json { check, added } = source else {
+    let Source::Json = source else {
         return Ok(());
     };
     // Every name must be one the core's serde derive knows: nothing may land in `extra`.
     let mut sample = sample(records, record)?;
+    let added = ADDED
+        .iter()
+        .find(|(r, _)| r == name)
+        .map_or(&[][..], |(_, added)| *added);
     if let Value::Object(object) = &mut sample {
         object.retain(|key, _| !added.contains(&key.as_str()));
     }
-    let unknown = check(sample).with_context(|| format!("{name}: the core refused the sample"))?;
+    let unknown = match amperity::unknown_json_fields(name, sample) {
+        Some(result) => result.with_context(|| format!("{name}: the core refused the sample"))?,
+        None if has_extra => bail!(
+            "{name} has an `extra` map but is not listed in core/src/models/mod.rs unknown_json_fields"
+        ),
+        None => Vec::new(),
+    };
     if !unknown.is_empty() {
         bail!("{name}: the core does not know the JSON names {unknown:?}: add their serde renames to RENAMES");
     }
@@ -298,6 +296,21 @@ fn write_record(
         writeln!(out, "    o._json = d")?;
     }
     writeln!(out, "    return o")?;
+    Ok(())
+}
+
+/// `__all__ = [...]`: on one line when it fits in 99 columns, else one name per line.
+pub fn write_all(out: &mut String, names: &[String]) -> Result<()> {
+    let one_line = format!("__all__ = [{}]", names.join(", "));
+    if one_line.len() <= 99 {
+        writeln!(out, "{one_line}")?;
+    } else {
+        writeln!(out, "__all__ = [")?;
+        for name in names {
+            writeln!(out, "    {name},")?;
+        }
+        writeln!(out, "]")?;
+    }
     Ok(())
 }
 
@@ -375,7 +388,7 @@ fn from_record(ty: &Type, value: &str) -> Result<String> {
 }
 
 /// The builder function of a record: `_segment`, `_audit_event`, `_ingest_job_list`.
-fn builder_name(record: &str) -> String {
+pub fn builder_name(record: &str) -> String {
     format!("_{}", snake_case(record))
 }
 
@@ -405,7 +418,7 @@ fn from_json(ty: &Type, key: &str) -> Result<String> {
     })
 }
 
-fn python_type(ty: &Type) -> Result<String> {
+pub fn python_type(ty: &Type) -> Result<String> {
     Ok(match ty {
         Type::String => "str".into(),
         Type::Boolean => "bool".into(),
@@ -439,7 +452,7 @@ fn python_type(ty: &Type) -> Result<String> {
 
 /// Rust doc text as Python doc text: one paragraph per blank line, inline code in double
 /// backticks, intra-doc links as plain code.
-fn python_doc(doc: &str) -> String {
+pub fn python_doc(doc: &str) -> String {
     let mut text = doc.split_whitespace().collect::<Vec<_>>().join(" ");
     text = text.replace("[`", "`").replace("`]", "`");
     let mut out = String::new();
@@ -457,7 +470,7 @@ fn python_doc(doc: &str) -> String {
 
 /// A doc of several paragraphs, wrapped at 99 columns; the first line starts at column `first`,
 /// the others at `indent`.
-fn python_doc_block(doc: &str, indent: &str, first: usize) -> String {
+pub fn python_doc_block(doc: &str, indent: &str, first: usize) -> String {
     let paragraphs: Vec<String> = doc
         .split("\n\n")
         .map(python_doc)
@@ -488,40 +501,12 @@ fn python_doc_block(doc: &str, indent: &str, first: usize) -> String {
     out
 }
 
-fn words(camel: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() || words.is_empty() {
-            words.push(String::new());
-        }
-        if let Some(word) = words.last_mut() {
-            word.push(c.to_ascii_lowercase());
-        }
-    }
-    words
-}
-
-fn snake_case(camel: &str) -> String {
-    words(camel).join("_")
-}
-
-fn kebab_case(camel: &str) -> String {
-    words(camel).join("-")
-}
-
-fn screaming_snake_case(camel: &str) -> String {
-    snake_case(camel).to_ascii_uppercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_and_docs() {
-        assert_eq!(snake_case("IngestJobList"), "ingest_job_list");
-        assert_eq!(kebab_case("RunningWithFailures"), "running-with-failures");
-        assert_eq!(screaming_snake_case("UpForRetry"), "UP_FOR_RETRY");
         assert_eq!(
             python_doc("Segment id, e.g. `seg-1`;\nsee [`RunState`]."),
             "Segment id, e.g. ``seg-1``; see ``RunState``."

@@ -22,6 +22,37 @@ pub use state::RunState;
 /// name to JSON value, exactly as received.
 pub type Extra = std::collections::HashMap<String, serde_json::Value>;
 
+/// The response fields of `value` that model `model` (named as in the uniffi metadata) does not
+/// know: what lands in its `extra`. `None` for a name that is not listed here. The Python model
+/// generator checks its JSON names with it (every model with an `extra` map must be listed).
+#[doc(hidden)]
+pub fn unknown_json_fields(
+    model: &str,
+    value: serde_json::Value,
+) -> Option<serde_json::Result<Vec<String>>> {
+    macro_rules! models {
+        ($($model:ident),* $(,)?) => {
+            match model {
+                $(stringify!($model) => Some(
+                    serde_json::from_value::<$model>(value).map(|m| m.extra.into_keys().collect()),
+                ),)*
+                _ => None,
+            }
+        };
+    }
+    models!(
+        AuditEvent,
+        Campaign,
+        IngestFeed,
+        IngestFile,
+        IngestJob,
+        Segment,
+        Workflow,
+        WorkflowError,
+        WorkflowTaskInstance,
+    )
+}
+
 /// Deserializes `null` like an absent field: the type's default (an empty list, zero).
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where

@@ -1,5 +1,6 @@
 //! The `Client` object: every operation of the core, with typed results, plus JSON-text variants
-//! of the model-returning calls for the Python layer.
+//! of the model-returning calls for the Python layer. The paginated lists are declared in
+//! `pager.rs`, one line each.
 
 use super::config::ClientConfig;
 use super::error::{millis_i64, AmperityError, Result};
@@ -7,18 +8,18 @@ use super::models::{
     workflow_json, PageOptions, RawRequest, RawResponse, RequestHook, WaitJsonObserver,
     WaitObserver, WaitOptions, Workflow,
 };
-use super::pager::{AuditEventPager, CampaignPager, RawPager, SegmentPager, WorkflowPager};
+use super::pager::RawPager;
 use crate as core_api;
 use crate::{
-    AuditEventFilter, CampaignFilter, DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery,
-    WorkflowRunFilter, WorkflowRunRequest, WorkflowView,
+    DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery, WorkflowRunRequest, WorkflowView,
 };
 use std::sync::Arc;
 
 /// A client for one Amperity tenant: blocking, thread-safe, share one per tenant.
 #[derive(Debug, uniffi::Object)]
 pub struct Client {
-    inner: core_api::Client,
+    // The lists (`pager.rs`) call it too.
+    pub(super) inner: core_api::Client,
 }
 
 /// Serialises a core result as JSON text (the `*_json` methods).
@@ -80,57 +81,6 @@ impl Client {
     /// `Deprecation`/`Sunset` headers seen so far, one entry per operation (latest values).
     pub fn deprecation_notices(&self) -> Vec<DeprecationNotice> {
         self.inner.deprecation_notices().into_iter().collect()
-    }
-
-    /// Lists segments (`GET /segments`); no request is sent until the first `next_page`.
-    pub fn list_segments(&self, page: PageOptions) -> Result<Arc<SegmentPager>> {
-        Ok(SegmentPager::new(self.inner.list_segments(page.to_core()?)))
-    }
-
-    /// Lists campaigns (`GET /campaigns`).
-    pub fn list_campaigns(
-        &self,
-        filter: CampaignFilter,
-        page: PageOptions,
-    ) -> Result<Arc<CampaignPager>> {
-        let page = page.to_core()?;
-        Ok(CampaignPager::new(self.inner.list_campaigns(filter, page)))
-    }
-
-    /// Lists campaign drafts (`GET /campaign-drafts`; needs api-version `unstable`).
-    pub fn list_campaign_drafts(
-        &self,
-        filter: CampaignFilter,
-        page: PageOptions,
-    ) -> Result<Arc<CampaignPager>> {
-        let page = page.to_core()?;
-        Ok(CampaignPager::new(
-            self.inner.list_campaign_drafts(filter, page),
-        ))
-    }
-
-    /// Lists audit events (`GET /audit-events`).
-    pub fn list_audit_events(
-        &self,
-        filter: AuditEventFilter,
-        page: PageOptions,
-    ) -> Result<Arc<AuditEventPager>> {
-        let page = page.to_core()?;
-        Ok(AuditEventPager::new(
-            self.inner.list_audit_events(filter, page),
-        ))
-    }
-
-    /// Lists workflow runs (`GET /workflow/runs`).
-    pub fn list_workflow_runs(
-        &self,
-        filter: WorkflowRunFilter,
-        page: PageOptions,
-    ) -> Result<Arc<WorkflowPager>> {
-        let page = page.to_core()?;
-        Ok(WorkflowPager::new(
-            self.inner.list_workflow_runs(filter, page),
-        ))
     }
 
     /// Lists the ingest jobs of a time window (`GET /ingest/jobs`, not paginated).

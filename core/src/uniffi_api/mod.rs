@@ -36,7 +36,4 @@ pub use models::{
     QueryParam, RawRequest, RawResponse, RequestHook, RequestInfo, WaitJsonObserver, WaitObserver,
     WaitOptions, WaitProgress, Workflow,
 };
-pub use pager::{
-    AuditEventPage, AuditEventPager, CampaignPage, CampaignPager, RawPage, RawPager, SegmentPage,
-    SegmentPager, WorkflowPage, WorkflowPager,
-};
+pub use pager::*;

@@ -1,10 +1,16 @@
-//! Pager objects: uniffi has no iterator type, so each list is an object with `next_page()`
-//! that each language's thin layer wraps in its own iterator protocol.
+//! The paginated lists: one pager object per item type (uniffi has no iterator type, so each
+//! list is an object with `next_page()` that each language's thin layer wraps in its own
+//! iterator protocol), and one line per list endpoint in [`lists!`] below.
+//!
+//! The Python, Kotlin and Swift resource classes are generated from these declarations (their
+//! uniffi metadata: `bindings/generate.sh`), so a new paginated endpoint is a core method plus
+//! one `pager!` block (for a new item type) and one `lists!` line here.
 
+use super::client::Client;
 use super::error::{AmperityError, Result};
-use super::models::{workflow_json, JsonPage, JsonValue, Workflow, WorkflowJson};
+use super::models::{workflow_json, JsonPage, JsonValue, PageOptions, Workflow, WorkflowJson};
 use crate as core_api;
-use crate::{AuditEvent, Campaign, Segment};
+use crate::{AuditEvent, AuditEventFilter, Campaign, CampaignFilter, Segment, WorkflowRunFilter};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -147,4 +153,49 @@ pager! {
     pager RawPager;
     core serde_json::Value => JsonValue, std::convert::identity;
     json as_is;
+}
+
+/// The list endpoints of [`Client`]: `fn list_<resource>(path <id>, ..., filter <Filter>)`
+/// becomes `Client::list_<resource>(<id>: String, ..., filter, page: PageOptions)`, calling the
+/// core method of the same name and lazily returning its pager. The generators read these names: `list_segments` becomes
+/// `client.segments.list(...)` in Python, Kotlin and Swift; the path ids become required
+/// parameters and the filter's fields optional ones.
+macro_rules! lists {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($(path $id:ident,)* $(filter $filter:ty)?) -> $pager:ident;
+    )*) => {
+        #[uniffi::export]
+        impl Client {
+            $(
+                $(#[$doc])*
+                pub fn $name(
+                    &self,
+                    $($id: String,)*
+                    $(filter: $filter,)?
+                    page: PageOptions,
+                ) -> Result<Arc<$pager>> {
+                    let page = page.to_core()?;
+                    Ok($pager::new(self.inner.$name($(&$id,)* $(lists!(@pass filter: $filter),)? page)))
+                }
+            )*
+        }
+    };
+    // Names the filter argument (a repetition needs a fragment of its own to expand over).
+    (@pass $value:ident: $filter:ty) => {
+        $value
+    };
+}
+
+lists! {
+    /// Lists segments lazily (`GET /segments`).
+    fn list_segments() -> SegmentPager;
+    /// Lists campaigns lazily (`GET /campaigns`).
+    fn list_campaigns(filter CampaignFilter) -> CampaignPager;
+    /// Lists campaign drafts lazily (`GET /campaign-drafts`; needs api-version `unstable`).
+    fn list_campaign_drafts(filter CampaignFilter) -> CampaignPager;
+    /// Lists audit events lazily (`GET /audit-events`; at most 1000 per page).
+    fn list_audit_events(filter AuditEventFilter) -> AuditEventPager;
+    /// Lists workflow runs lazily (`GET /workflow/runs`), newest first.
+    fn list_workflow_runs(filter WorkflowRunFilter) -> WorkflowPager;
 }

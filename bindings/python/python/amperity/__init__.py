@@ -17,7 +17,8 @@ Example::
         print(done.state)
 """
 
-from ._client import Client, WaitProgress
+from . import _schema
+from ._client import Client
 from ._errors import (
     AmperityError,
     AmperityTimeoutError,
@@ -38,23 +39,9 @@ from ._errors import (
     TransportError,
     WaitTimeoutError,
 )
-from ._models import (
-    AuditEvent,
-    Campaign,
-    CampaignDraft,
-    DeprecationNotice,
-    IngestFeed,
-    IngestFile,
-    IngestJob,
-    IngestJobList,
-    RawResponse,
-    RequestInfo,
-    RunState,
-    Segment,
-    Workflow,
-    WorkflowError,
-    WorkflowTaskInstance,
-)
+from ._models import CampaignDraft, RawResponse
+from ._schema import *  # noqa: F403 - every generated model (see _schema.__all__)
+from ._operations import WaitProgress
 from ._pagination import Page, Paginator
 from ._version import __version__
 
@@ -63,20 +50,6 @@ __all__ = [
     "Client",
     "Page",
     "Paginator",
-    "RunState",
-    "Segment",
-    "Campaign",
-    "CampaignDraft",
-    "AuditEvent",
-    "Workflow",
-    "WorkflowTaskInstance",
-    "WorkflowError",
-    "IngestJob",
-    "IngestJobList",
-    "IngestFeed",
-    "IngestFile",
-    "DeprecationNotice",
-    "RawResponse",
     "AmperityError",
     "ConfigurationError",
     "InvalidArgumentError",
@@ -96,5 +69,7 @@ __all__ = [
     "CancelledError",
     "RunFailedError",
     "WaitProgress",
-    "RequestInfo",
+    "CampaignDraft",
+    "RawResponse",
 ]
+__all__ += _schema.__all__

@@ -8,52 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _schema
 from ._model_base import _Model
-from ._schema import (
-    AuditEvent,
-    Campaign,
-    DeprecationNotice,
-    IngestFeed,
-    IngestFile,
-    IngestJob,
-    IngestJobList,
-    RequestInfo,
-    RunState,
-    Segment,
-    Workflow,
-    WorkflowError,
-    WorkflowTaskInstance,
-    _audit_event,
-    _campaign,
-    _ingest_job,
-    _ingest_job_list,
-    _segment,
-    _workflow,
-)
+from ._schema import *  # noqa: F403 - the generated models (their ``__all__``)
+from ._schema import Campaign
 
-__all__ = [
-    "RunState",
-    "Segment",
-    "Campaign",
-    "CampaignDraft",
-    "AuditEvent",
-    "Workflow",
-    "WorkflowTaskInstance",
-    "WorkflowError",
-    "IngestJob",
-    "IngestJobList",
-    "IngestFeed",
-    "IngestFile",
-    "DeprecationNotice",
-    "RawResponse",
-    "RequestInfo",
-    "_audit_event",
-    "_campaign",
-    "_ingest_job",
-    "_ingest_job_list",
-    "_segment",
-    "_workflow",
-]
+__all__ = ["CampaignDraft", "RawResponse"]
+__all__ += _schema.__all__
 
 CampaignDraft = Campaign
 """A campaign draft has the same shape as a campaign."""

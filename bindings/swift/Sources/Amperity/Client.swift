@@ -131,16 +131,7 @@ public struct ClientOptions: Sendable, Equatable {
 public final class Client: Sendable {
     let native: Native
 
-    /// Segments: `GET /segments`.
-    public let segments: Segments
-    /// Campaigns: `GET /campaigns`.
-    public let campaigns: Campaigns
-    /// Campaign drafts: `GET /campaign-drafts` (needs `apiVersion: "unstable"`).
-    public let campaignDrafts: Campaigns
-    /// Audit events: `GET /audit-events`.
-    public let auditEvents: AuditEvents
-    /// Workflow runs: list, run, get, stop, wait.
-    public let workflowRuns: WorkflowRuns
+    // The list resources (`segments`, `workflowRuns`, ...) are generated in Lists.swift.
     /// Ingest jobs: list (a time window) and get.
     public let ingestJobs: IngestJobs
 
@@ -206,11 +197,6 @@ public final class Client: Sendable {
             throw AmperityError.from(error)
         }
         native = Native(client, label: "com.amperity.sdk.client.\(tenant)")
-        segments = Segments(native: native)
-        campaigns = Campaigns(native: native, drafts: false)
-        campaignDrafts = Campaigns(native: native, drafts: true)
-        auditEvents = AuditEvents(native: native)
-        workflowRuns = WorkflowRuns(native: native)
         ingestJobs = IngestJobs(native: native)
     }
 

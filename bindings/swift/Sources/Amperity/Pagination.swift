@@ -172,30 +172,6 @@ extension NativePager {
     }
 }
 
-extension SegmentPager: NativePager {
-    static func page(_ p: SegmentPage) -> Page<Segment> {
-        Page(items: p.items, nextToken: p.nextToken, total: p.total)
-    }
-}
-
-extension CampaignPager: NativePager {
-    static func page(_ p: CampaignPage) -> Page<Campaign> {
-        Page(items: p.items, nextToken: p.nextToken, total: p.total)
-    }
-}
-
-extension AuditEventPager: NativePager {
-    static func page(_ p: AuditEventPage) -> Page<AuditEvent> {
-        Page(items: p.items, nextToken: p.nextToken, total: p.total)
-    }
-}
-
-extension WorkflowPager: NativePager {
-    static func page(_ p: WorkflowPage) -> Page<Workflow> {
-        Page(items: p.items, nextToken: p.nextToken, total: p.total)
-    }
-}
-
 extension RawPager: NativePager {
     static func page(_ p: RawPage) -> Page<String> {
         Page(items: p.items, nextToken: p.nextToken, total: p.total)

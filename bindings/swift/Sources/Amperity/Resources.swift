@@ -1,109 +1,11 @@
 import AmperityBindings
 import Foundation
 
-// The resource groups of a Client. Each call has a blocking `throws` form and an `async throws`
+// The resource groups of a Client besides the lists (generated in Lists.swift). Each call has a blocking `throws` form and an `async throws`
 // form that runs the same core call on the client's queue; lists are lazy `PagedList`s.
 
-/// The segment endpoints of a ``Client``.
-public struct Segments: Sendable {
-    let native: Native
-
-    /// Lists segments lazily (`GET /segments`): nothing is sent until the walk starts, then one
-    /// request per page.
-    ///
-    /// - Parameters:
-    ///   - limit: records per page (the server's default when `nil`); at least 1.
-    ///   - withTotal: ask for `total` (costly on large lists).
-    ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
-    public func list(limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil) -> PagedList<Segment> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
-        return PagedList(native: native, open: { try $0.listSegments(page: options).handle }, startCursor: cursor)
-    }
-}
-
-/// The campaign (or campaign-draft) endpoints of a ``Client``.
-public struct Campaigns: Sendable {
-    let native: Native
-    let drafts: Bool
-
-    /// Lists campaigns (`GET /campaigns`) or drafts (`GET /campaign-drafts`) lazily.
-    ///
-    /// - Parameters:
-    ///   - destinationDataTemplateId: only campaigns using this destination data template.
-    ///   - limit: records per page (the server's default when `nil`); at least 1.
-    ///   - withTotal: ask for `total`.
-    ///   - cursor: start from this cursor.
-    public func list(
-        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
-    ) -> PagedList<Campaign> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
-        let filter = CampaignFilter(destinationDataTemplateId: destinationDataTemplateId)
-        let drafts = self.drafts
-        return PagedList(
-            native: native,
-            open: { client in
-                try (drafts
-                    ? client.listCampaignDrafts(filter: filter, page: options)
-                    : client.listCampaigns(filter: filter, page: options)).handle
-            },
-            startCursor: cursor)
-    }
-}
-
-/// The audit-event endpoint of a ``Client``.
-public struct AuditEvents: Sendable {
-    let native: Native
-
-    /// Lists audit events lazily (`GET /audit-events`).
-    ///
-    /// - Parameters:
-    ///   - happenedFrom: events at or after this time.
-    ///   - happenedTo: events before this time.
-    ///   - limit: records per page (at most 1000 are returned per page); at least 1.
-    ///   - withTotal: ask for `total`.
-    ///   - cursor: start from this cursor.
-    public func list(
-        happenedFrom: Date? = nil, happenedTo: Date? = nil, limit: Int? = nil, withTotal: Bool = false,
-        cursor: String? = nil
-    ) -> PagedList<AuditEvent> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
-        let filter = AuditEventFilter(happenedFrom: happenedFrom, happenedTo: happenedTo)
-        return PagedList(
-            native: native, open: { try $0.listAuditEvents(filter: filter, page: options).handle },
-            startCursor: cursor)
-    }
-}
-
-/// The workflow-run endpoints of a ``Client``.
-public struct WorkflowRuns: Sendable {
-    let native: Native
-
-    /// Lists workflow runs lazily (`GET /workflow/runs`), newest first.
-    ///
-    /// - Parameters:
-    ///   - createdFrom: runs created at or after this time.
-    ///   - createdTo: runs created before this time.
-    ///   - endedFrom: runs ended at or after this time.
-    ///   - endedTo: runs ended before this time.
-    ///   - state: only runs in this state.
-    ///   - workflowType: only runs of this type, e.g. `courier.group/run`.
-    ///   - limit: records per page; at least 1.
-    ///   - withTotal: ask for `total`.
-    ///   - cursor: start from this cursor.
-    public func list(
-        createdFrom: Date? = nil, createdTo: Date? = nil, endedFrom: Date? = nil, endedTo: Date? = nil,
-        state: RunState? = nil, workflowType: String? = nil, limit: Int? = nil, withTotal: Bool = false,
-        cursor: String? = nil
-    ) -> PagedList<Workflow> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
-        let filter = WorkflowRunFilter(
-            createdFrom: createdFrom, createdTo: createdTo, endedFrom: endedFrom, endedTo: endedTo,
-            state: state?.wireName, workflowType: workflowType)
-        return PagedList(
-            native: native, open: { try $0.listWorkflowRuns(filter: filter, page: options).handle },
-            startCursor: cursor)
-    }
-
+// The workflow-run calls besides `list` (generated with the other lists in Lists.swift).
+extension WorkflowRuns {
     /// Starts a workflow run (`POST /workflow/runs`; retried only when refused with 429, since
     /// the endpoint has no idempotency key), blocking.
     ///

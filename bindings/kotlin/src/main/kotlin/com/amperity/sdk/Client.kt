@@ -92,7 +92,7 @@ class Client(
     maxResponseBytes: Long? = null,
     userAgentSuffix: String? = null,
     onRequest: ((RequestInfo) -> Unit)? = null,
-) : AutoCloseable {
+) : ClientLists(), AutoCloseable {
     private val inner: FfiClient = ffi {
         NativeLogging.sync()
         val config =
@@ -121,21 +121,6 @@ class Client(
             )
         if (onRequest == null) FfiClient(config) else FfiClient.withRequestHook(config, RequestHookAdapter(onRequest))
     }
-
-    /** Segments: `GET /segments`. */
-    val segments: Segments = Segments(this)
-
-    /** Campaigns: `GET /campaigns`. */
-    val campaigns: Campaigns = Campaigns(this, drafts = false)
-
-    /** Campaign drafts: `GET /campaign-drafts` (needs `apiVersion = "unstable"`). */
-    val campaignDrafts: Campaigns = Campaigns(this, drafts = true)
-
-    /** Audit events: `GET /audit-events`. */
-    val auditEvents: AuditEvents = AuditEvents(this)
-
-    /** Workflow runs: list, run, get, stop, wait. */
-    val workflowRuns: WorkflowRuns = WorkflowRuns(this)
 
     /** Ingest jobs: list (a time window) and get. */
     val ingestJobs: IngestJobs = IngestJobs(this)

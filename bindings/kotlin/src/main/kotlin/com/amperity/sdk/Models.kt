@@ -7,33 +7,16 @@ import com.amperity.sdk.ffi.runStateParse
 
 // The models are the uniffi-generated data classes of package com.amperity.sdk.ffi (times as
 // java.time.Instant, free-form JSON as String). Kotlin callers use them through these aliases;
-// Java callers import them from com.amperity.sdk.ffi. RunState is not aliased (Kotlin cannot
+// Java callers import them from com.amperity.sdk.ffi. The aliases of the list items (Segment,
+// Workflow, ...) are generated in Lists.kt. RunState is not aliased (Kotlin cannot
 // reach its nested objects such as RunState.Succeeded through an alias): import
 // com.amperity.sdk.ffi.RunState.
-
-/** A segment: `id`, `name`, `status`. */
-typealias Segment = com.amperity.sdk.ffi.Segment
-
-/** A campaign or campaign draft: `id`, `name`, `deliverAt`. */
-typealias Campaign = com.amperity.sdk.ffi.Campaign
-
-/** An audit event (`eventId`, `eventType`, `happenedAt`, principal, object, origin). */
-typealias AuditEvent = com.amperity.sdk.ffi.AuditEvent
-
-/** A workflow run; the verbose view adds the principal, versions, task instances and error. */
-typealias Workflow = com.amperity.sdk.ffi.Workflow
 
 /** One HTTP exchange as the request hook sees it (no secrets). */
 typealias RequestInfo = com.amperity.sdk.ffi.RequestInfo
 
 /** Where a waited-for run stands: the run, tasks finished/total, time waited (ms). */
 typealias WaitProgress = com.amperity.sdk.ffi.WaitProgress
-
-/** One task of a workflow run. */
-typealias WorkflowTaskInstance = com.amperity.sdk.ffi.WorkflowTaskInstance
-
-/** Why a workflow or task failed. */
-typealias WorkflowError = com.amperity.sdk.ffi.WorkflowError
 
 /** An ingest job and what each of its feeds loaded. */
 typealias IngestJob = com.amperity.sdk.ffi.IngestJob

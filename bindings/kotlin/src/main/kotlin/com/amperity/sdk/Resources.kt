@@ -1,133 +1,17 @@
 package com.amperity.sdk
 
-import com.amperity.sdk.ffi.AuditEventFilter
-import com.amperity.sdk.ffi.Client as FfiClient
-import com.amperity.sdk.ffi.AuditEventPager
-import com.amperity.sdk.ffi.CampaignFilter
-import com.amperity.sdk.ffi.CampaignPager
 import com.amperity.sdk.ffi.IngestJobQuery
-import com.amperity.sdk.ffi.RunState
-import com.amperity.sdk.ffi.SegmentPager
 import com.amperity.sdk.ffi.WaitObserver
 import com.amperity.sdk.ffi.WaitOptions
-import com.amperity.sdk.ffi.WorkflowPager
-import com.amperity.sdk.ffi.WorkflowRunFilter
 import com.amperity.sdk.ffi.WorkflowRunRequest
 import java.time.Duration
 import java.time.Instant
 
-/** The segment endpoints of a [Client]. */
-class Segments internal constructor(private val client: Client) {
-    /**
-     * Lists segments lazily (`GET /segments`): nothing is sent until iteration, then one request
-     * per page.
-     *
-     * @param limit records per page (the server's default when `null`); at least 1.
-     * @param withTotal ask for `total` (costly on large lists).
-     * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
-     */
-    @JvmOverloads
-    fun list(limit: Int? = null, withTotal: Boolean = false, cursor: String? = null): PagedList<Segment> {
-        val options = pageOptions(limit, withTotal, cursor)
-        return PagedList { segmentHandle(ffi { client.native.listSegments(options) }, client.native) }
-    }
-}
-
-/** The campaign (or campaign-draft) endpoints of a [Client]. */
-class Campaigns internal constructor(private val client: Client, private val drafts: Boolean) {
-    /**
-     * Lists campaigns (`GET /campaigns`) or drafts (`GET /campaign-drafts`) lazily.
-     *
-     * @param destinationDataTemplateId only campaigns using this destination data template.
-     * @param limit records per page (the server's default when `null`); at least 1.
-     * @param withTotal ask for `total`.
-     * @param cursor start from this cursor.
-     */
-    @JvmOverloads
-    fun list(
-        destinationDataTemplateId: String? = null,
-        limit: Int? = null,
-        withTotal: Boolean = false,
-        cursor: String? = null,
-    ): PagedList<Campaign> {
-        val options = pageOptions(limit, withTotal, cursor)
-        val filter = CampaignFilter(destinationDataTemplateId)
-        return PagedList {
-            campaignHandle(
-                ffi {
-                    if (drafts) client.native.listCampaignDrafts(filter, options)
-                    else client.native.listCampaigns(filter, options)
-                },
-                client.native,
-            )
-        }
-    }
-}
-
-/** The audit-event endpoint of a [Client]. */
-class AuditEvents internal constructor(private val client: Client) {
-    /**
-     * Lists audit events lazily (`GET /audit-events`).
-     *
-     * @param happenedFrom events at or after this instant.
-     * @param happenedTo events before this instant.
-     * @param limit records per page (at most 1000 are returned per page); at least 1.
-     * @param withTotal ask for `total`.
-     * @param cursor start from this cursor.
-     */
-    @JvmOverloads
-    fun list(
-        happenedFrom: Instant? = null,
-        happenedTo: Instant? = null,
-        limit: Int? = null,
-        withTotal: Boolean = false,
-        cursor: String? = null,
-    ): PagedList<AuditEvent> {
-        val options = pageOptions(limit, withTotal, cursor)
-        val filter = AuditEventFilter(happenedFrom, happenedTo)
-        return PagedList { auditHandle(ffi { client.native.listAuditEvents(filter, options) }, client.native) }
-    }
-}
-
-/** The workflow-run endpoints of a [Client]. */
-class WorkflowRuns internal constructor(private val client: Client) {
-    /**
-     * Lists workflow runs lazily (`GET /workflow/runs`), newest first.
-     *
-     * @param createdFrom runs created at or after this instant.
-     * @param createdTo runs created before this instant.
-     * @param endedFrom runs ended at or after this instant.
-     * @param endedTo runs ended before this instant.
-     * @param state only runs in this state.
-     * @param workflowType only runs of this type, e.g. `courier.group/run`.
-     * @param limit records per page; at least 1.
-     * @param withTotal ask for `total`.
-     * @param cursor start from this cursor.
-     */
-    @JvmOverloads
-    fun list(
-        createdFrom: Instant? = null,
-        createdTo: Instant? = null,
-        endedFrom: Instant? = null,
-        endedTo: Instant? = null,
-        state: RunState? = null,
-        workflowType: String? = null,
-        limit: Int? = null,
-        withTotal: Boolean = false,
-        cursor: String? = null,
-    ): PagedList<Workflow> {
-        val options = pageOptions(limit, withTotal, cursor)
-        val filter = WorkflowRunFilter(
-            createdFrom = createdFrom,
-            createdTo = createdTo,
-            endedFrom = endedFrom,
-            endedTo = endedTo,
-            state = state?.wireName,
-            workflowType = workflowType,
-        )
-        return PagedList { workflowHandle(ffi { client.native.listWorkflowRuns(filter, options) }, client.native) }
-    }
-
+/**
+ * The workflow-run calls besides `list`: run, get, stop, wait (the base of [WorkflowRuns], whose
+ * `list` is generated with the other lists in `Lists.kt`).
+ */
+abstract class WorkflowRunsOperations internal constructor(internal val client: Client) {
     /**
      * Starts a workflow run (`POST /workflow/runs`; never retried blindly).
      *
@@ -219,35 +103,3 @@ class IngestJobs internal constructor(private val client: Client) {
     /** Fetches one ingest job (`GET /ingest/jobs/{id}`); [NotFoundException] when unknown. */
     fun get(jobId: String): IngestJob = client.call { it.getIngestJob(jobId) }
 }
-
-private fun segmentHandle(pager: SegmentPager, owner: FfiClient) = PagerHandle(
-    owner = owner,
-    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
-    resumeCursor = pager::resumeCursor,
-    total = pager::total,
-    close = pager::close,
-)
-
-private fun campaignHandle(pager: CampaignPager, owner: FfiClient) = PagerHandle(
-    owner = owner,
-    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
-    resumeCursor = pager::resumeCursor,
-    total = pager::total,
-    close = pager::close,
-)
-
-private fun auditHandle(pager: AuditEventPager, owner: FfiClient) = PagerHandle(
-    owner = owner,
-    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
-    resumeCursor = pager::resumeCursor,
-    total = pager::total,
-    close = pager::close,
-)
-
-private fun workflowHandle(pager: WorkflowPager, owner: FfiClient) = PagerHandle(
-    owner = owner,
-    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
-    resumeCursor = pager::resumeCursor,
-    total = pager::total,
-    close = pager::close,
-)

@@ -1,0 +1,80 @@
+"""The helpers every resource uses: native calls with the public exceptions, times and page
+options as the core takes them, and the resource base class."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import TYPE_CHECKING, Any, Optional
+
+from ._errors import InvalidArgumentError, _from_native
+from ._native import amperity as _ffi
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+_NATIVE_ERRORS = (_ffi.AmperityError, _ffi.InternalError)
+_UTC = _dt.timezone.utc
+
+
+def _call(fn: Any, *args: Any) -> Any:
+    """Calls a native function, raising the public exception classes."""
+    try:
+        return fn(*args)
+    except _NATIVE_ERRORS as error:
+        raise _from_native(error) from None
+
+
+# Milliseconds that stand for "no limit" (about 146 million years).
+_NO_LIMIT_MS = 2**62
+
+
+def _millis(seconds: Optional[float], name: str) -> Optional[int]:
+    """Seconds (int/float/timedelta) as integer milliseconds."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, _dt.timedelta):
+        seconds = seconds.total_seconds()
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, got {type(seconds).__name__}")
+    if math.isnan(seconds) or seconds < 0:
+        raise InvalidArgumentError(f"invalid argument: {name} must not be negative, got {seconds}")
+    if math.isinf(seconds):
+        return _NO_LIMIT_MS
+    return int(round(seconds * 1000))
+
+
+def _utc(value: Optional[_dt.datetime], name: str) -> Optional[_dt.datetime]:
+    """An aware datetime for the native layer; naive datetimes are taken as UTC, dates as midnight UTC."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.replace(tzinfo=_UTC) if value.tzinfo is None else value
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
+
+
+def _required_utc(value: _dt.datetime, name: str) -> _dt.datetime:
+    """Like ``_utc`` for a required instant."""
+    result = _utc(value, name)
+    if result is None:
+        raise TypeError(f"{name} is required")
+    return result
+
+
+def _page_options(limit: Optional[int], cursor: Optional[str], with_total: bool) -> Any:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise TypeError(f"limit must be an int, got {type(limit).__name__}")
+    if limit is not None and not 1 <= limit <= 2**31 - 1:
+        raise InvalidArgumentError(f"invalid argument: limit must be at least 1, got {limit}")
+    return _ffi.PageOptions(limit=limit, with_total=bool(with_total), cursor=cursor)
+
+
+class _Resource:
+    """A group of endpoints of one client."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: "Client") -> None:
+        self._client = client
