@@ -38,6 +38,17 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     auth: Auth,
     limiter: Option<RateLimiter>,
+    /// The Profile API's own budget (see [`ApiSurface::Profile`]).
+    profile_limiter: Option<RateLimiter>,
+}
+
+/// Which Amperity API a call belongs to: decides its `api-version` header and rate budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ApiSurface {
+    /// The control plane (segments, workflows, …): `api_version`, `rate_limit`.
+    ControlPlane,
+    /// The Profile API (indexes, profiles): `profile_api_version`, `profile_rate_limit`.
+    Profile,
 }
 
 /// One API call before the shared headers and the base URL are added.
@@ -51,6 +62,7 @@ pub(crate) struct Call {
     /// A JSON body (POST only).
     pub body: Option<Vec<u8>>,
     pub retry: RetryClass,
+    pub surface: ApiSurface,
 }
 
 impl Call {
@@ -62,7 +74,14 @@ impl Call {
             query: Vec::new(),
             body: None,
             retry: RetryClass::Idempotent,
+            surface: ApiSurface::ControlPlane,
         }
+    }
+
+    /// The same call on the Profile API (its api-version and rate budget).
+    pub(crate) fn on_profile_api(mut self) -> Self {
+        self.surface = ApiSurface::Profile;
+        self
     }
 
     pub(crate) fn post(
@@ -93,6 +112,7 @@ impl std::fmt::Debug for Client {
             .field("tenant", &c.tenant)
             .field("base_url", &c.base_url)
             .field("api_version", &c.api_version)
+            .field("profile_api_version", &c.profile_api_version)
             .field("credentials", &c.credentials)
             .finish_non_exhaustive()
     }
@@ -114,12 +134,14 @@ impl Client {
         let transport = Transport::new(&config)?;
         let auth = Auth::new(&config.credentials, &config.tenant, &config.token_url);
         let limiter = config.rate_limit.map(RateLimiter::new);
+        let profile_limiter = config.profile_rate_limit.map(RateLimiter::new);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 transport,
                 auth,
                 limiter,
+                profile_limiter,
             }),
         })
     }
@@ -146,6 +168,11 @@ impl Client {
     /// The `api-version` header value.
     pub fn api_version(&self) -> &str {
         &self.inner.config.api_version
+    }
+
+    /// The `api-version` header value of Profile API requests.
+    pub fn profile_api_version(&self) -> &str {
+        &self.inner.config.profile_api_version
     }
 
     /// The `User-Agent` header value.
@@ -196,15 +223,19 @@ impl Inner {
     }
 
     fn send(&self, call: &Call, url: &str, token: &str) -> Result<HttpResponse> {
-        if let Some(limiter) = &self.limiter {
+        let config = &self.config;
+        let (limiter, api_version) = match call.surface {
+            ApiSurface::ControlPlane => (&self.limiter, &config.api_version),
+            ApiSurface::Profile => (&self.profile_limiter, &config.profile_api_version),
+        };
+        if let Some(limiter) = limiter {
             self.transport.sleep(limiter.reserve(), &call.operation)?;
         }
-        let config = &self.config;
         let authorization = format!("Bearer {token}");
         let headers = [
             ("Authorization", authorization.as_str()),
             ("Amperity-Tenant", config.tenant.as_str()),
-            ("api-version", config.api_version.as_str()),
+            ("api-version", api_version.as_str()),
         ];
         let request = HttpRequest {
             operation: &call.operation,

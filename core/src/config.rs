@@ -12,6 +12,15 @@ pub const DEFAULT_API_VERSION: &str = "2024-04-01";
 /// The default client-side rate limit, in requests per second: Amperity's documented limit.
 pub const DEFAULT_RATE_LIMIT_PER_SECOND: f64 = 10.0;
 
+/// The default `api-version` header value of Profile API requests (`list_indexes`,
+/// `list_profiles`, …): the Profile API's own version, independent of [`DEFAULT_API_VERSION`].
+pub const DEFAULT_PROFILE_API_VERSION: &str = "2025-07-31";
+
+/// The default client-side rate limit of Profile API requests, in requests per second: the
+/// Profile API's documented limit (per tenant, sandboxes included), a budget separate from the
+/// control plane's [`DEFAULT_RATE_LIMIT_PER_SECOND`].
+pub const DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND: f64 = 2000.0;
+
 /// Where a tenant is hosted; decides the default base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -115,11 +124,13 @@ pub struct ClientBuilder {
     client_secret: Option<Secret>,
     token_url: Option<String>,
     api_version: String,
+    profile_api_version: String,
     connect_timeout: Duration,
     request_timeout: Duration,
     user_agent_suffix: Option<String>,
     retry: RetryPolicy,
     rate_limit: Option<f64>,
+    profile_rate_limit: Option<f64>,
     extra_root_certs_pem: Vec<String>,
     ca_file: Option<PathBuf>,
     platform_verifier: bool,
@@ -136,11 +147,13 @@ pub(crate) struct Config {
     pub token_url: String,
     pub credentials: Credentials,
     pub api_version: String,
+    pub profile_api_version: String,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub rate_limit: Option<f64>,
+    pub profile_rate_limit: Option<f64>,
     /// Every extra root PEM with where it came from: the builder's, then `ca_file`'s, then
     /// `SSL_CERT_FILE`'s.
     pub extra_root_certs_pem: Vec<(String, String)>,
@@ -161,11 +174,13 @@ impl ClientBuilder {
             client_secret: None,
             token_url: None,
             api_version: DEFAULT_API_VERSION.to_owned(),
+            profile_api_version: DEFAULT_PROFILE_API_VERSION.to_owned(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             user_agent_suffix: None,
             retry: RetryPolicy::default(),
             rate_limit: Some(DEFAULT_RATE_LIMIT_PER_SECOND),
+            profile_rate_limit: Some(DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
             ca_file: None,
             platform_verifier: false,
@@ -253,6 +268,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The `api-version` header of Profile API requests (default `2025-07-31`, the Profile API's
+    /// own version; [`api_version`](Self::api_version) does not apply to them).
+    pub fn profile_api_version(mut self, version: impl Into<String>) -> Self {
+        self.profile_api_version = version.into();
+        self
+    }
+
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -281,6 +303,15 @@ impl ClientBuilder {
     /// (default 10, the documented limit); `None` turns it off.
     pub fn rate_limit(mut self, requests_per_second: Option<f64>) -> Self {
         self.rate_limit = requests_per_second;
+        self
+    }
+
+    /// Client-side rate limit of Profile API requests in requests per second, shared by all
+    /// threads using the client (default 2000, the Profile API's documented limit); `None` turns
+    /// it off. A budget of its own: Profile API calls never wait for the control plane's
+    /// [`rate_limit`](Self::rate_limit), nor the other way round.
+    pub fn profile_rate_limit(mut self, requests_per_second: Option<f64>) -> Self {
+        self.profile_rate_limit = requests_per_second;
         self
     }
 
@@ -381,6 +412,10 @@ impl ClientBuilder {
         if self.api_version.is_empty() {
             return Err(Error::config("api-version is empty"));
         }
+        check_header_value(&self.profile_api_version, "profile api-version", true)?;
+        if self.profile_api_version.is_empty() {
+            return Err(Error::config("profile api-version is empty"));
+        }
         let mut user_agent = format!("amperity-rust/{}", crate::VERSION);
         if let Some(suffix) = &self.user_agent_suffix {
             check_header_value(suffix, "user agent suffix", false)?;
@@ -393,13 +428,8 @@ impl ClientBuilder {
             return Err(Error::config("timeouts must be greater than zero"));
         }
         self.retry.validate()?;
-        if let Some(rate) = self.rate_limit {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::config(format!(
-                    "rate limit must be a positive number of requests per second, got {rate}"
-                )));
-            }
-        }
+        check_rate_limit(self.rate_limit, "rate limit")?;
+        check_rate_limit(self.profile_rate_limit, "profile rate limit")?;
         if self.max_response_bytes == 0 {
             return Err(Error::config(
                 "max_response_bytes must be greater than zero",
@@ -412,11 +442,13 @@ impl ClientBuilder {
             token_url,
             credentials,
             api_version: self.api_version,
+            profile_api_version: self.profile_api_version,
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             user_agent,
             retry: self.retry,
             rate_limit: self.rate_limit,
+            profile_rate_limit: self.profile_rate_limit,
             extra_root_certs_pem,
             platform_verifier: self.platform_verifier,
             proxy: self.proxy,
@@ -497,6 +529,16 @@ fn validate_tenant(tenant: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses a rate limit that is not a positive, finite number of requests per second.
+pub(crate) fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
+    match rate {
+        Some(rate) if !(rate.is_finite() && rate > 0.0) => Err(Error::config(format!(
+            "{what} must be a positive number of requests per second, got {rate}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn check_header_value(value: &str, what: &str, no_spaces: bool) -> Result<()> {

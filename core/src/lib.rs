@@ -62,13 +62,14 @@ pub mod uniffi_api;
 uniffi::setup_scaffolding!("amperity");
 
 pub use api::{
-    AuditEventFilter, CampaignFilter, IngestJobQuery, RawMethod, RawRequest, RawResponse,
-    WaitOptions, WaitProgress, WorkflowRunFilter,
+    AttributeMatch, AuditEventFilter, CampaignFilter, IngestJobQuery, ProfileFilter, RawMethod,
+    RawRequest, RawResponse, WaitOptions, WaitProgress, WorkflowRunFilter,
 };
 pub use auth::Secret;
 pub use client::Client;
 pub use config::{
-    ClientBuilder, Credentials, Region, DEFAULT_API_VERSION, DEFAULT_RATE_LIMIT_PER_SECOND,
+    ClientBuilder, Credentials, Region, DEFAULT_API_VERSION, DEFAULT_PROFILE_API_VERSION,
+    DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND, DEFAULT_RATE_LIMIT_PER_SECOND,
 };
 pub use env::{EnvSettings, ENV_VARIABLES};
 pub use error::{ApiError, ApiErrorKind, Error, Result, TransportKind};

@@ -3,6 +3,7 @@
 mod audit_events;
 mod campaigns;
 mod ingest;
+mod profile;
 mod raw;
 mod segments;
 mod workflows;
@@ -10,5 +11,6 @@ mod workflows;
 pub use audit_events::AuditEventFilter;
 pub use campaigns::CampaignFilter;
 pub use ingest::IngestJobQuery;
+pub use profile::{AttributeMatch, ProfileFilter};
 pub use raw::{RawMethod, RawRequest, RawResponse};
 pub use workflows::{WaitOptions, WaitProgress, WorkflowRunFilter};

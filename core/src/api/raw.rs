@@ -1,4 +1,4 @@
-use crate::client::Call;
+use crate::client::{ApiSurface, Call};
 use crate::error::{Error, Result};
 use crate::retry::RetryClass;
 use crate::transport::Method;
@@ -101,6 +101,7 @@ impl RawRequest {
                 .collect(),
             body,
             retry,
+            surface: ApiSurface::ControlPlane,
         })
     }
 }

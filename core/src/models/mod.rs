@@ -8,6 +8,7 @@
 mod audit;
 mod campaign;
 mod ingest;
+mod profile;
 mod segment;
 mod state;
 mod workflow;
@@ -15,6 +16,7 @@ mod workflow;
 pub use audit::AuditEvent;
 pub use campaign::{Campaign, CampaignDraft};
 pub use ingest::{IngestFeed, IngestFile, IngestJob, IngestJobList};
+pub use profile::{Profile, ProfileAttributes, ProfileIndex};
 pub use segment::Segment;
 pub use state::RunState;
 

@@ -11,7 +11,8 @@ pub const DEFAULT_SUNSET: &str = "Wed, 1 Dec 2027 23:59:59 GMT";
 /// A scenario fault: which requests it hits, how often, and what goes wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultRule {
-    /// Matched as a prefix of the request path (e.g. `"/api/segments"`); `None` = any API path.
+    /// Matched as a prefix of the request path (e.g. `"/api/segments"`); `None` = any API path
+    /// (`/api/…` and the Streaming Ingest `/stream/…`).
     pub path_prefix: Option<String>,
     /// HTTP method to match (case-insensitive); `None` = any.
     pub method: Option<String>,
@@ -244,7 +245,7 @@ impl FaultRule {
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         let path_ok = match &self.path_prefix {
             Some(p) => path.starts_with(p.as_str()),
-            None => path == "/api" || path.starts_with("/api/"),
+            None => path == "/api" || path.starts_with("/api/") || path.starts_with("/stream/"),
         };
         let method_ok = match &self.method {
             Some(m) => m.eq_ignore_ascii_case(method),

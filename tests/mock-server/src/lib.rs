@@ -1,5 +1,6 @@
-//! A bundled mock of the Amperity control-plane REST API (`/api`, versions `2024-04-01` and
-//! `unstable`) for SDK tests and benchmarks.
+//! A bundled mock of the Amperity REST APIs for SDK tests and benchmarks: the control plane
+//! (`/api`, versions `2024-04-01` and `unstable`), the Profile API (`/api/indexes…`, version
+//! `2025-07-31`) and the Streaming Ingest API (`POST /stream/v0/data/{stream-id}`).
 //!
 //! ```no_run
 //! use amperity_mock::{MockConfig, MockServer};
@@ -14,12 +15,15 @@
 //! own background thread with a single-threaded tokio runtime. Data sets are generated
 //! deterministically from [`MockConfig::seed`] (timestamps relative to the server start) and
 //! lazily, on first use. Besides the API it serves control endpoints under `/__mock/`:
-//! `GET|DELETE /__mock/requests`, `POST|DELETE /__mock/faults`, `GET /__mock/health`.
+//! `GET|DELETE /__mock/requests`, `POST|DELETE /__mock/faults`, `GET /__mock/health`,
+//! `GET|DELETE /__mock/streams` and `GET /__mock/streams/{stream-id}` (what the Streaming
+//! Ingest endpoint accepted, see [`StreamEvents`]).
 
 #![deny(missing_docs)]
 
 mod data;
 mod fault;
+mod profiles;
 mod server;
 mod time;
 
@@ -31,9 +35,52 @@ use std::time::Duration;
 
 pub use data::{DATA_TEMPLATE_IDS, WORKFLOW_STATES, WORKFLOW_TYPES};
 pub use fault::{Fault, FaultRule, DEFAULT_DEPRECATION, DEFAULT_SUNSET};
+pub use profiles::{
+    CUSTOMERS_INDEX_ID, CUSTOMER_FILTER_FIELDS, EMPTY_INDEX_ID, LOYALTY_FILTER_FIELDS,
+    LOYALTY_INDEX_ID, LOYALTY_TIERS,
+};
 
-/// The only API versions the mock accepts (`api-version` header or `api_version` query).
+/// The only API versions the mock accepts on control-plane routes (`api-version` header or
+/// `api_version` query).
 pub const API_VERSIONS: &[&str] = &["2024-04-01", "unstable"];
+
+/// The only API version the mock accepts on Profile API routes (`/api/indexes…`).
+pub const PROFILE_API_VERSIONS: &[&str] = &["2025-07-31"];
+
+/// At most this many accepted stream event bodies are kept, over all streams (later ones are
+/// still counted and summed into the checksum, see [`StreamEvents`]).
+pub const MAX_KEPT_STREAM_BODIES: usize = 100_000;
+
+/// What the Streaming Ingest endpoint accepted (202) on one stream, for tests that check that
+/// nothing was lost or duplicated ([`MockServer::stream_events`], `GET /__mock/streams/{id}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamEvents {
+    /// Events accepted.
+    pub accepted: u64,
+    /// Accepted events whose body equals an earlier accepted body of the stream (a retry of a
+    /// request the mock had already accepted, say after a `close_mid_body` fault).
+    pub duplicates: u64,
+    /// [`event_checksum`] of every accepted body (order-independent).
+    pub checksum: u64,
+    /// The accepted bodies in arrival order (see [`MAX_KEPT_STREAM_BODIES`]).
+    pub bodies: Vec<String>,
+}
+
+/// An order-independent checksum of event bodies: the wrapping sum of their 64-bit FNV-1a
+/// hashes (what [`StreamEvents::checksum`] holds; `GET /__mock/streams` shows it as 16 hex
+/// digits).
+pub fn event_checksum<'a>(bodies: impl IntoIterator<Item = &'a str>) -> u64 {
+    bodies
+        .into_iter()
+        .fold(0u64, |sum, body| sum.wrapping_add(fnv1a(body.as_bytes())))
+}
+
+/// 64-bit FNV-1a.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
 
 /// At most this many requests are kept for [`MockServer::requests`] (oldest dropped first), so
 /// load tests do not grow memory without bound.
@@ -83,10 +130,23 @@ pub struct MockConfig {
     pub workflows: usize,
     /// Number of ingest jobs (default 60), started within the 7 days before start.
     pub ingest_jobs: usize,
+    /// Number of customer profiles of the Profile API index [`CUSTOMERS_INDEX_ID`] (default
+    /// 3 000; every 7th is also in [`LOYALTY_INDEX_ID`]).
+    pub profiles: usize,
     /// The tenant (default `"acme"`); a request with another `amperity-tenant` gets 403.
     pub tenant: String,
-    /// Static bearer tokens accepted (default `["mock-token"]`).
+    /// Static bearer tokens accepted (default `["mock-token"]`) by the control plane and the
+    /// Profile API.
     pub tokens: Vec<String>,
+    /// Streaming Ingest tokens accepted by `POST /stream/v0/data/{stream-id}` (default
+    /// `["mock-stream-token"]`); the control-plane tokens are refused there (401).
+    pub stream_tokens: Vec<String>,
+    /// Requests per second the Streaming Ingest endpoint takes before answering 429 (a token
+    /// bucket with a burst of one second's worth; default `Some(1000.0)`, `None` = no limit).
+    pub stream_rate_limit: Option<f64>,
+    /// Largest Streaming Ingest body accepted, in bytes (default 1 000 000, the documented
+    /// 1 MB); larger bodies get 413.
+    pub stream_max_payload_bytes: usize,
     /// OAuth client id for `POST /api/v0/oauth2/token` (default `"mock-client"`).
     pub client_id: String,
     /// OAuth client secret (default `"mock-secret"`).
@@ -115,8 +175,12 @@ impl Default for MockConfig {
             audit_events: 5_000,
             workflows: 500,
             ingest_jobs: 60,
+            profiles: 3_000,
             tenant: "acme".into(),
             tokens: vec!["mock-token".into()],
+            stream_tokens: vec!["mock-stream-token".into()],
+            stream_rate_limit: Some(1000.0),
+            stream_max_payload_bytes: 1_000_000,
             client_id: "mock-client".into(),
             client_secret: "mock-secret".into(),
             token_ttl: Duration::from_secs(3600),
@@ -258,6 +322,22 @@ impl MockServer {
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         lock(&self.shared.requests).clear();
+    }
+
+    /// What the Streaming Ingest endpoint accepted on `stream_id` so far (all zero and empty
+    /// for a stream that received nothing).
+    pub fn stream_events(&self, stream_id: &str) -> StreamEvents {
+        self.shared.stream_events(stream_id)
+    }
+
+    /// The ids of the streams that accepted at least one event, sorted.
+    pub fn stream_ids(&self) -> Vec<String> {
+        self.shared.stream_ids()
+    }
+
+    /// Forgets what every stream accepted.
+    pub fn clear_streams(&self) {
+        self.shared.clear_streams();
     }
 
     /// Stops the server and waits for its thread (open connections are dropped).

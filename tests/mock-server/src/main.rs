@@ -10,7 +10,7 @@ use std::time::Duration;
 use amperity_mock::{FaultRule, LastCursor, MockConfig, MockServer};
 
 const USAGE: &str = "\
-amperity-mock: mock Amperity control-plane API server (binds 127.0.0.1)
+amperity-mock: mock Amperity API server (control plane, Profile API, Streaming Ingest; binds 127.0.0.1)
 
 USAGE: amperity-mock [OPTIONS]
 
@@ -25,9 +25,16 @@ OPTIONS (`--flag VALUE` or `--flag=VALUE`):
   --audit-events N         number of audit events (default 5000)
   --workflows N            number of workflows (default 500)
   --ingest-jobs N          number of ingest jobs (default 60)
+  --profiles N             number of customer profiles of the Profile API (default 3000)
   --tenant T               tenant id (default acme)
   --token T                accepted static bearer token; repeatable; replaces the default
                            mock-token when given
+  --stream-token T         accepted Streaming Ingest token; repeatable; replaces the default
+                           mock-stream-token when given
+  --stream-rate-limit R    Streaming Ingest requests per second before 429, or off
+                           (default 1000)
+  --stream-max-payload-bytes N
+                           largest Streaming Ingest body accepted (default 1000000; 413 above)
   --client-id X            OAuth client id (default mock-client)
   --client-secret Y        OAuth client secret (default mock-secret)
   --token-ttl-secs N       lifetime of issued OAuth tokens (default 3600)
@@ -56,6 +63,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
     let mut cert_out = None;
     let mut stdin_watch = true;
     let mut tokens: Vec<String> = Vec::new();
+    let mut stream_tokens: Vec<String> = Vec::new();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -83,6 +91,23 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--audit-events" => config.audit_events = num(&flag, value(&flag)?)?,
             "--workflows" => config.workflows = num(&flag, value(&flag)?)?,
             "--ingest-jobs" => config.ingest_jobs = num(&flag, value(&flag)?)?,
+            "--profiles" => config.profiles = num(&flag, value(&flag)?)?,
+            "--stream-token" => stream_tokens.push(value(&flag)?),
+            "--stream-rate-limit" => {
+                let v = value(&flag)?;
+                config.stream_rate_limit = match v.as_str() {
+                    "off" => None,
+                    _ => match v.parse::<f64>() {
+                        Ok(rate) if rate.is_finite() && rate > 0.0 => Some(rate),
+                        _ => {
+                            return Err(format!("{flag} needs a positive number or off, got {v:?}"))
+                        }
+                    },
+                }
+            }
+            "--stream-max-payload-bytes" => {
+                config.stream_max_payload_bytes = num(&flag, value(&flag)?)?
+            }
             "--tenant" => config.tenant = value(&flag)?,
             "--token" => tokens.push(value(&flag)?),
             "--client-id" => config.client_id = value(&flag)?,
@@ -106,6 +131,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
     }
     if !tokens.is_empty() {
         config.tokens = tokens;
+    }
+    if !stream_tokens.is_empty() {
+        config.stream_tokens = stream_tokens;
     }
     if cert_out.is_some() && !config.tls {
         return Err("--cert-out needs --tls".into());

@@ -9,14 +9,20 @@ use serde_json::json;
 use super::query::{decode, Query};
 use super::response::Resp;
 use super::state::Shared;
-use crate::{lock, API_VERSIONS};
+use crate::lock;
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
-/// Auth, tenant and api-version checks; returns the API version.
-pub(super) fn check_access(sh: &Shared, h: &HeaderMap, q: &Query) -> Result<&'static str, Resp> {
+/// Auth, tenant and api-version checks (`versions`: those of the route's API); returns the API
+/// version.
+pub(super) fn check_access(
+    sh: &Shared,
+    h: &HeaderMap,
+    q: &Query,
+    versions: &'static [&'static str],
+) -> Result<&'static str, Resp> {
     let token = header(h, "authorization").and_then(|v| {
         let (scheme, rest) = v.split_once(' ')?;
         scheme
@@ -41,11 +47,21 @@ pub(super) fn check_access(sh: &Shared, h: &HeaderMap, q: &Query) -> Result<&'st
     let version = header(h, "api-version").or_else(|| q.get("api_version"));
     match version {
         None | Some("") => Err(sh.error(400, "missing api-version header")),
-        Some(v) => API_VERSIONS
+        Some(v) => versions
             .iter()
             .copied()
             .find(|known| *known == v)
-            .ok_or_else(|| sh.error(400, &format!("unsupported api-version: {v}"))),
+            .ok_or_else(|| {
+                let message = if versions == crate::PROFILE_API_VERSIONS {
+                    format!(
+                        "unsupported api-version for the Profile API: {v} (it takes {})",
+                        versions.join(", ")
+                    )
+                } else {
+                    format!("unsupported api-version: {v}")
+                };
+                sh.error(400, &message)
+            }),
     }
 }
 

@@ -3,10 +3,20 @@
 use hyper::Method;
 use serde_json::json;
 
+use super::query::decode_segment;
 use super::response::Resp;
 use super::state::Shared;
 use crate::fault::FaultRule;
-use crate::{lock, RecordedRequest};
+use crate::{lock, RecordedRequest, StreamEvents};
+
+/// `{accepted, duplicates, checksum}` of a stream (the checksum as 16 hex digits).
+fn stream_summary(events: &StreamEvents) -> serde_json::Value {
+    json!({
+        "accepted": events.accepted,
+        "duplicates": events.duplicates,
+        "checksum": format!("{:016x}", events.checksum),
+    })
+}
 
 pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> Resp {
     match (path, method) {
@@ -35,6 +45,28 @@ pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> 
             sh.clear_faults();
             Resp::empty(204)
         }
+        ("/__mock/streams", &Method::GET) => {
+            let streams: serde_json::Map<String, serde_json::Value> = sh
+                .stream_ids()
+                .into_iter()
+                .map(|id| {
+                    let events = sh.stream_events(&id);
+                    (id, stream_summary(&events))
+                })
+                .collect();
+            Resp::value(200, &json!({ "streams": streams }))
+        }
+        ("/__mock/streams", &Method::DELETE) => {
+            sh.clear_streams();
+            Resp::empty(204)
+        }
+        (p, &Method::GET) if p.starts_with("/__mock/streams/") => {
+            let id = decode_segment(&p["/__mock/streams/".len()..]);
+            let events = sh.stream_events(&id);
+            let mut v = stream_summary(&events);
+            v["bodies"] = json!(events.bodies);
+            Resp::value(200, &v)
+        }
         ("/__mock/health", _) => sh.error(405, "method not allowed").header("allow", "GET"),
         ("/__mock/requests", _) => sh
             .error(405, "method not allowed")
@@ -42,6 +74,12 @@ pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> 
         ("/__mock/faults", _) => sh
             .error(405, "method not allowed")
             .header("allow", "POST, DELETE"),
+        ("/__mock/streams", _) => sh
+            .error(405, "method not allowed")
+            .header("allow", "GET, DELETE"),
+        (p, _) if p.starts_with("/__mock/streams/") => {
+            sh.error(405, "method not allowed").header("allow", "GET")
+        }
         _ => sh.error(404, "no such control endpoint"),
     }
 }

@@ -14,14 +14,14 @@ use crate::fault::Fault;
 use crate::time::parse as parse_time;
 use crate::LastCursor;
 
-struct ListReq {
+pub(super) struct ListReq {
     kind: Kind,
     limit: usize,
     offset: usize,
     sent_token: Option<String>,
     with_total: bool,
     /// The filters (from the cursor when one was sent).
-    filters: Query,
+    pub(super) filters: Query,
     filter_str: String,
 }
 
@@ -35,8 +35,25 @@ fn with_total(sh: &Shared, q: &Query) -> Result<bool, Resp> {
 }
 
 fn list_req(sh: &Shared, kind: Kind, q: &Query) -> Result<ListReq, Resp> {
+    let first_filters = kind
+        .filter_keys()
+        .iter()
+        .filter_map(|k| q.get(k).map(|v| format!("{k}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&");
+    list_req_filtered(sh, kind, q, first_filters)
+}
+
+/// The paging parameters of a list request; `first_filters` (a query string) are the filters
+/// of a first page, which its cursors carry on to the next pages.
+pub(super) fn list_req_filtered(
+    sh: &Shared,
+    kind: Kind,
+    q: &Query,
+    first_filters: String,
+) -> Result<ListReq, Resp> {
     let limit = match q.get("limit") {
-        None => 100,
+        None => kind.default_limit(),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=1000).contains(&n) => n,
             _ => {
@@ -49,15 +66,7 @@ fn list_req(sh: &Shared, kind: Kind, q: &Query) -> Result<ListReq, Resp> {
     };
     let with_total = with_total(sh, q)?;
     let (offset, sent_token, filter_str) = match q.get("next_token") {
-        None => {
-            let s = kind
-                .filter_keys()
-                .iter()
-                .filter_map(|k| q.get(k).map(|v| format!("{k}={}", encode(v))))
-                .collect::<Vec<_>>()
-                .join("&");
-            (0, None, s)
-        }
+        None => (0, None, first_filters),
         Some("") => return Err(sh.error(400, "next_token must not be empty")),
         Some(t) => match sh.decode_cursor(kind.tag(), t) {
             Some((offset, filters)) => (offset, Some(t.to_string()), filters),
@@ -76,7 +85,7 @@ fn list_req(sh: &Shared, kind: Kind, q: &Query) -> Result<ListReq, Resp> {
 }
 
 impl ListReq {
-    fn window(&self, total: usize) -> std::ops::Range<usize> {
+    pub(super) fn window(&self, total: usize) -> std::ops::Range<usize> {
         let start = self.offset.min(total);
         start..(start + self.limit).min(total)
     }
@@ -94,7 +103,7 @@ impl ListReq {
     }
 
     /// Writes the page: `items` are the records of `window(total)`.
-    fn page<'a>(
+    pub(super) fn page<'a>(
         &self,
         sh: &Shared,
         total: usize,
@@ -162,6 +171,8 @@ pub(super) fn list(
     }
     let lr = list_req(sh, kind, q)?;
     match kind {
+        // Served by `profile.rs` (their filters are `filter[…]`).
+        Kind::Indexes | Kind::Profiles => Err(sh.error(404, "not found")),
         Kind::Segments => {
             let all = sh.segments();
             let w = lr.window(all.len());

@@ -4,10 +4,12 @@
 mod auth;
 mod control;
 mod lists;
+mod profile;
 mod query;
 mod response;
 mod routes;
 mod state;
+mod stream;
 mod workflows;
 
 use std::convert::Infallible;
@@ -111,7 +113,7 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
 
     let method = parts.method.as_str();
     let route = route(&parts.method, path);
-    let is_list = matches!(route, Ok(Route::List(_)));
+    let is_list = route.as_ref().is_ok_and(Route::is_list);
     let fault = match parts.headers.get("x-mock-fault") {
         Some(v) => match v
             .to_str()
@@ -171,9 +173,17 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
             )
             .header("allow", allow),
         Ok(Route::Token) => token(&sh, &parts.headers, &body),
+        Ok(Route::StreamIngest(stream_id)) => {
+            stream::ingest(&sh, &stream_id, &parts.headers, &body)
+        }
         Ok(route) => {
             let query = Query::parse(parts.uri.query().unwrap_or(""));
-            match check_access(&sh, &parts.headers, &query) {
+            let versions = if route.is_profile() {
+                crate::PROFILE_API_VERSIONS
+            } else {
+                crate::API_VERSIONS
+            };
+            match check_access(&sh, &parts.headers, &query, versions) {
                 Err(r) => r,
                 Ok(version) => api(&sh, route, &query, version, &body, fault.as_ref()),
             }

@@ -19,6 +19,11 @@ pub(super) fn decode(s: &str) -> String {
         .into_owned()
 }
 
+/// Path decoding: `%XX` a byte (`+` stays a plus), invalid UTF-8 becomes U+FFFD.
+pub(super) fn decode_segment(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
 /// Percent-encodes (upper-case hex) the bytes in [`ESCAPED`].
 pub(super) fn encode(s: &str) -> String {
     utf8_percent_encode(s, ESCAPED).to_string()
@@ -37,6 +42,10 @@ impl Query {
                 })
                 .collect(),
         )
+    }
+    /// Every pair, in order (repeated names included).
+    pub(super) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
     pub(super) fn get(&self, k: &str) -> Option<&str> {
         self.0

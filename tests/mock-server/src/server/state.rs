@@ -13,8 +13,10 @@ use serde_json::json;
 
 use super::auth::mask_form;
 use super::response::Resp;
+use super::stream::StreamStore;
 use crate::data::{self, Rec, Rng, Workflow};
 use crate::fault::{Fault, FaultRule};
+use crate::profiles::{self, IndexData};
 use crate::time::now_ms;
 use crate::{lock, MockConfig, Recorded, RecordedRequest};
 
@@ -50,6 +52,8 @@ pub(crate) struct Shared {
     audit: OnceLock<Vec<Rec>>,
     jobs: OnceLock<Jobs>,
     workflows: OnceLock<Mutex<WfStore>>,
+    profile_indexes: OnceLock<Vec<IndexData>>,
+    pub(super) streams: StreamStore,
 }
 
 impl Shared {
@@ -62,6 +66,8 @@ impl Shared {
         let entropy = h.finish() ^ (&cfg as *const MockConfig as u64);
         let mut rng = Rng::new(entropy);
         Shared {
+            streams: StreamStore::new(cfg.stream_rate_limit),
+            profile_indexes: OnceLock::new(),
             secret: rng.next_u64(),
             cfg,
             start_ms,
@@ -148,6 +154,21 @@ impl Shared {
         }))
     }
 
+    pub(super) fn profile_indexes(&self) -> &[IndexData] {
+        self.profile_indexes.get_or_init(|| {
+            profiles::profile_indexes(self.cfg.seed, self.cfg.profiles, self.start_ms)
+        })
+    }
+
+    /// The documented error body without `trace_id` (the Profile API's examples have none).
+    pub(super) fn error_without_trace(&self, status: u16, message: &str) -> Resp {
+        let rid = lock(&self.rng).uuid();
+        Resp::value(
+            status,
+            &json!({"status": status, "message": message, "request_id": rid}),
+        )
+    }
+
     pub(super) fn error(&self, status: u16, message: &str) -> Resp {
         let (rid, tid) = {
             let mut r = lock(&self.rng);
@@ -192,7 +213,9 @@ impl Shared {
     }
 
     fn mask_secrets(&self, mut s: String) -> String {
-        let secrets = std::iter::once(&self.cfg.client_secret).chain(self.cfg.tokens.iter());
+        let secrets = std::iter::once(&self.cfg.client_secret)
+            .chain(self.cfg.tokens.iter())
+            .chain(self.cfg.stream_tokens.iter());
         for secret in secrets {
             if secret.len() >= 4 && s.contains(secret.as_str()) {
                 s = s.replace(secret.as_str(), "***");
