@@ -34,6 +34,9 @@ pub fn write(library: &str, output: &str) -> Result<()> {
         {
             imports.push("com.amperity.sdk.ffi.RunState".into());
         }
+        for pairs in list.pairs.values() {
+            imports.push(format!("com.amperity.sdk.ffi.{}", pairs.record));
+        }
         if list.filter_fields().iter().any(|f| is_timestamp(&f.ty)) {
             imports.push("java.time.Instant".into());
         }
@@ -111,6 +114,17 @@ fn parameter(list: &ListEndpoint, field: &FieldMetadata) -> Result<(String, Stri
             format!("{name}?.wireName"),
         ));
     }
+    if let Some(pairs) = list.pairs(&field.name) {
+        return Ok((
+            format!("{name}: Map<String, String> = emptyMap()"),
+            format!(
+                "{name}.map {{ (key, value) -> {}({} = key, {} = value) }}",
+                pairs.record,
+                camel_case(&pairs.key),
+                camel_case(&pairs.value)
+            ),
+        ));
+    }
     let declaration = match &field.ty {
         Type::Optional { inner_type } => match inner_type.as_ref() {
             Type::String => format!("{name}: String? = null"),
@@ -176,7 +190,10 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     }
     for field in list.filter_fields() {
         let (declaration, value) = parameter(list, field)?;
-        let doc = kdoc(&first_paragraph(field.docstring.as_deref().unwrap_or("")));
+        let mut doc = kdoc(&first_paragraph(field.docstring.as_deref().unwrap_or("")));
+        if let Some(pairs) = list.pairs(&field.name) {
+            doc.push_str(&format!(" A map of `{}` to `{}`.", pairs.key, pairs.value));
+        }
         writeln!(out, "     * @param {} {doc}", camel_case(&field.name))?;
         params.push(declaration);
         values.push(format!("{} = {value}", camel_case(&field.name)));

@@ -15,10 +15,22 @@ use uniffi_meta::{FieldMetadata, Metadata, MethodMetadata, RecordMetadata, Type}
 /// The resources whose class the hand-written layer extends with more calls than `list`
 /// (Python and Kotlin: the generated class derives from `<Resource>Operations`; Swift: the
 /// hand-written code adds an `extension`).
-pub const EXTENDED: &[&str] = &["WorkflowRuns"];
+pub const EXTENDED: &[&str] = &["Indexes", "Profiles", "WorkflowRuns"];
 
 /// Filter fields that carry a workflow state's wire value: Kotlin and Swift take a `RunState`.
 pub const RUN_STATE_FIELDS: &[(&str, &str)] = &[("WorkflowRunFilter", "state")];
+
+/// A filter field that is a list of records of two strings (`conditions: Vec<AttributeMatch {
+/// attribute, value }>`): each language takes it as its ordered map (Python `Mapping`, Kotlin
+/// `Map`, Swift `KeyValuePairs`).
+pub struct Pairs {
+    /// The record, e.g. `AttributeMatch`.
+    pub record: String,
+    /// Its first field (the map's key), e.g. `attribute`.
+    pub key: String,
+    /// Its second field (the map's value), e.g. `value`.
+    pub value: String,
+}
 
 /// One `Client.list_<resource>` method.
 pub struct ListEndpoint {
@@ -38,6 +50,8 @@ pub struct ListEndpoint {
     pub page: String,
     /// The item record, e.g. `Campaign`.
     pub item: String,
+    /// The filter fields taken as maps, by field name (see [`Pairs`]).
+    pub pairs: BTreeMap<String, Pairs>,
 }
 
 impl ListEndpoint {
@@ -60,6 +74,11 @@ impl ListEndpoint {
     pub fn is_run_state(&self, field: &str) -> bool {
         let filter = self.filter.as_ref().map_or("", |f| f.name.as_str());
         RUN_STATE_FIELDS.contains(&(filter, field))
+    }
+
+    /// The map form of `field` of this list's filter, if it is a list of string pairs.
+    pub fn pairs(&self, field: &str) -> Option<&Pairs> {
+        self.pairs.get(field)
     }
 
     /// The first sentence of the method's doc, for attribute docs: "Lists segments (`GET
@@ -202,7 +221,29 @@ fn list_endpoint(
         },
         other => bail!("{page}.items is {other:?}"),
     };
+    let mut pairs = BTreeMap::new();
+    for field in filter.iter().flat_map(|f| &f.fields) {
+        if let Type::Sequence { inner_type } = &field.ty {
+            if let Type::Record { name: record, .. } = inner_type.as_ref() {
+                if let Some(RecordMetadata { fields, .. }) = records.get(record) {
+                    if let [key, value] = fields.as_slice() {
+                        if key.ty == Type::String && value.ty == Type::String {
+                            pairs.insert(
+                                field.name.clone(),
+                                Pairs {
+                                    record: record.clone(),
+                                    key: key.name.clone(),
+                                    value: value.name.clone(),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
     Ok(ListEndpoint {
+        pairs,
         method: name.clone(),
         resource: snake_case(&pascal_case(resource)),
         doc: method

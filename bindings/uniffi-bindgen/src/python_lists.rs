@@ -71,9 +71,18 @@ fn title(resource: &str) -> String {
     })
 }
 
-/// A filter field as a keyword parameter: (annotation, default, the value passed to the filter).
-fn parameter(field: &FieldMetadata) -> Result<(String, String)> {
+/// A filter field as a keyword parameter: (annotation, the value passed to the filter).
+fn parameter(list: &ListEndpoint, field: &FieldMetadata) -> Result<(String, String)> {
     let name = &field.name;
+    if let Some(pairs) = list.pairs(name) {
+        return Ok((
+            "Optional[Mapping[str, str]]".into(),
+            format!(
+                "[_ffi.{}({}=k, {}=v) for k, v in ({name} or {{}}).items()]",
+                pairs.record, pairs.key, pairs.value
+            ),
+        ));
+    }
     Ok(match &field.ty {
         Type::Optional { inner_type } => match inner_type.as_ref() {
             Type::String => ("Optional[str]".into(), name.clone()),
@@ -122,7 +131,7 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     params.push("*".into());
     let mut values = Vec::new();
     for field in list.filter_fields() {
-        let (annotation, value) = parameter(field)?;
+        let (annotation, value) = parameter(list, field)?;
         params.push(format!("{}: {annotation} = None", field.name));
         values.push(format!("{}={value}", field.name));
     }
@@ -153,6 +162,9 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     )?;
     for field in list.filter_fields() {
         let mut doc = first_paragraph(field.docstring.as_deref().unwrap_or(""));
+        if let Some(pairs) = list.pairs(&field.name) {
+            doc.push_str(&format!(" A map of `{}` to `{}`.", pairs.key, pairs.value));
+        }
         if matches!(&field.ty, Type::Optional { inner_type } if matches!(inner_type.as_ref(), Type::Custom { name, .. } if name == "Timestamp"))
         {
             doc.push_str(" Naive datetimes are taken as UTC.");

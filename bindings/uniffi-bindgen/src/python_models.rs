@@ -92,6 +92,7 @@ fn sample_value(records: &BTreeMap<String, RecordMetadata>, ty: &Type) -> Result
             sample_value(records, inner_type)?
         }
         Type::Sequence { inner_type } => json!([sample_value(records, inner_type)?]),
+        Type::Map { value_type, .. } => json!({"key": sample_value(records, value_type)?}),
         Type::Record { name, .. } => {
             let nested = records
                 .get(name)

@@ -85,6 +85,17 @@ fn parameter(list: &ListEndpoint, field: &FieldMetadata) -> Result<(String, Stri
             format!("{name}?.wireName"),
         ));
     }
+    if let Some(pairs) = list.pairs(&field.name) {
+        return Ok((
+            format!("{name}: KeyValuePairs<String, String> = [:]"),
+            format!(
+                "{name}.map {{ {}({}: $0.key, {}: $0.value) }}",
+                pairs.record,
+                camel_case(&pairs.key),
+                camel_case(&pairs.value)
+            ),
+        ));
+    }
     let declaration = match &field.ty {
         Type::Optional { inner_type } => match inner_type.as_ref() {
             Type::String => format!("{name}: String? = nil"),
@@ -141,7 +152,10 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     }
     for field in list.filter_fields() {
         let (declaration, value) = parameter(list, field)?;
-        let doc = doc_text(&first_paragraph(field.docstring.as_deref().unwrap_or("")));
+        let mut doc = doc_text(&first_paragraph(field.docstring.as_deref().unwrap_or("")));
+        if let Some(pairs) = list.pairs(&field.name) {
+            doc.push_str(&format!(" A map of `{}` to `{}`.", pairs.key, pairs.value));
+        }
         writeln!(out, "    ///   - {}: {doc}", camel_case(&field.name))?;
         params.push(declaration);
         values.push(format!("{}: {value}", camel_case(&field.name)));

@@ -48,6 +48,8 @@ pub fn unknown_json_fields(
         IngestFeed,
         IngestFile,
         IngestJob,
+        Profile,
+        ProfileIndex,
         Segment,
         Workflow,
         WorkflowError,

@@ -11,7 +11,8 @@ use super::models::{
 use super::pager::RawPager;
 use crate as core_api;
 use crate::{
-    DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery, WorkflowRunRequest, WorkflowView,
+    DeprecationNotice, IngestJob, IngestJobList, IngestJobQuery, Profile, ProfileIndex,
+    WorkflowRunRequest, WorkflowView,
 };
 use std::sync::Arc;
 
@@ -91,6 +92,16 @@ impl Client {
     /// Fetches one ingest job (`GET /ingest/jobs/{id}`).
     pub fn get_ingest_job(&self, job_id: String) -> Result<IngestJob> {
         Ok(self.inner.get_ingest_job(&job_id)?)
+    }
+
+    /// Fetches one Profile API index (`GET /indexes/{id}`).
+    pub fn get_index(&self, index_id: String) -> Result<ProfileIndex> {
+        Ok(self.inner.get_index(&index_id)?)
+    }
+
+    /// Fetches one profile of an index (`GET /indexes/{index_id}/profiles/{profile_id}`).
+    pub fn get_profile(&self, index_id: String, profile_id: String) -> Result<Profile> {
+        Ok(self.inner.get_profile(&index_id, &profile_id)?)
     }
 
     /// Starts a workflow run (`POST /workflow/runs`; never retried blindly).

@@ -60,6 +60,16 @@ pub struct ClientConfig {
     // crate::DEFAULT_RATE_LIMIT_PER_SECOND.
     #[uniffi(default = Some(10.0))]
     pub rate_limit_per_second: Option<f64>,
+    /// The `api-version` header of Profile API requests (`2025-07-31` when unset; independent
+    /// of `api_version`).
+    #[uniffi(default = None)]
+    pub profile_api_version: Option<String>,
+    /// Client-side rate limit of Profile API requests in requests per second, a budget separate
+    /// from `rate_limit_per_second`: 2000 (the documented limit) by default, `None` turns it off.
+    // A literal, like rate_limit_per_second: `default_rate_limit_matches_the_core` keeps it equal
+    // to crate::DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND.
+    #[uniffi(default = Some(2000.0))]
+    pub profile_rate_limit_per_second: Option<f64>,
     /// Extra trusted root certificates (PEM) on top of the bundled Mozilla roots.
     #[uniffi(default = [])]
     pub extra_root_certs_pem: Vec<String>,
@@ -128,6 +138,8 @@ impl ClientConfig {
             max_backoff_ms: None,
             max_retry_after_ms: None,
             rate_limit_per_second: Some(crate::DEFAULT_RATE_LIMIT_PER_SECOND),
+            profile_api_version: None,
+            profile_rate_limit_per_second: Some(crate::DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND),
             extra_root_certs_pem: Vec::new(),
             ca_file: None,
             platform_verifier: false,
@@ -182,7 +194,11 @@ impl ClientConfig {
         }
         builder = builder
             .retry_policy(retry)
-            .rate_limit(self.rate_limit_per_second);
+            .rate_limit(self.rate_limit_per_second)
+            .profile_rate_limit(self.profile_rate_limit_per_second);
+        if let Some(version) = self.profile_api_version {
+            builder = builder.profile_api_version(version);
+        }
         for pem in self.extra_root_certs_pem {
             builder = builder.add_root_certificate_pem(pem);
         }
@@ -229,6 +245,8 @@ mod tests {
             max_backoff_ms: None,
             max_retry_after_ms: None,
             rate_limit_per_second: Some(10.0),
+            profile_api_version: None,
+            profile_rate_limit_per_second: Some(2000.0),
             extra_root_certs_pem: Vec::new(),
             ca_file: None,
             platform_verifier: false,
@@ -248,11 +266,19 @@ mod tests {
     #[test]
     fn default_rate_limit_matches_the_core() {
         let source = include_str!("config.rs");
-        let literal = format!(
-            "#[uniffi(default = Some({:?}))]",
-            crate::DEFAULT_RATE_LIMIT_PER_SECOND
-        );
-        assert!(source.contains(&literal), "expected {literal} in config.rs");
+        for (default, field) in [
+            (
+                crate::DEFAULT_RATE_LIMIT_PER_SECOND,
+                "rate_limit_per_second",
+            ),
+            (
+                crate::DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND,
+                "profile_rate_limit_per_second",
+            ),
+        ] {
+            let literal = format!("#[uniffi(default = Some({default:?}))]\n    pub {field}:");
+            assert!(source.contains(&literal), "expected {literal} in config.rs");
+        }
     }
 
     #[test]

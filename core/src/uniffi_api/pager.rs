@@ -10,7 +10,10 @@ use super::client::Client;
 use super::error::{AmperityError, Result};
 use super::models::{workflow_json, JsonPage, JsonValue, PageOptions, Workflow, WorkflowJson};
 use crate as core_api;
-use crate::{AuditEvent, AuditEventFilter, Campaign, CampaignFilter, Segment, WorkflowRunFilter};
+use crate::{
+    AuditEvent, AuditEventFilter, Campaign, CampaignFilter, Profile, ProfileFilter, ProfileIndex,
+    Segment, WorkflowRunFilter,
+};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -147,6 +150,24 @@ pager! {
 }
 
 pager! {
+    /// One page of Profile API indexes.
+    page ProfileIndexPage;
+    /// Walks the Profile API index list one page at a time.
+    pager ProfileIndexPager;
+    core core_api::ProfileIndex => ProfileIndex, ProfileIndex::from;
+    json as_is;
+}
+
+pager! {
+    /// One page of the profiles of an index.
+    page ProfilePage;
+    /// Walks the profiles of an index one page at a time.
+    pager ProfilePager;
+    core core_api::Profile => Profile, Profile::from;
+    json as_is;
+}
+
+pager! {
     /// One page of a raw paginated endpoint: each item is arbitrary JSON.
     page RawPage;
     /// Walks any `{data, next_token, total}` endpoint one page at a time.
@@ -198,4 +219,11 @@ lists! {
     fn list_audit_events(filter AuditEventFilter) -> AuditEventPager;
     /// Lists workflow runs lazily (`GET /workflow/runs`), newest first.
     fn list_workflow_runs(filter WorkflowRunFilter) -> WorkflowPager;
+    /// Lists the Profile API indexes of the tenant lazily (`GET /indexes`; 25 per page unless
+    /// `limit` says otherwise).
+    fn list_indexes() -> ProfileIndexPager;
+    /// Lists the profiles of an index that meet every condition of the filter, lazily
+    /// (`GET /indexes/{id}/profiles` with `filter[<attribute>]=<value>`; exact matches, 25 per
+    /// page unless `limit` says otherwise).
+    fn list_profiles(path index_id, filter ProfileFilter) -> ProfilePager;
 }

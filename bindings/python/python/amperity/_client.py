@@ -126,6 +126,11 @@ class Client(_Lists):
         max_retry_after: longest ``Retry-After`` in seconds that is honoured (default 60).
         rate_limit: client-side limit in requests per second shared by all threads (default 10,
             the documented limit); ``None`` turns it off.
+        profile_api_version: the ``api-version`` header of Profile API calls (``client.indexes``,
+            ``client.profiles``; ``"2025-07-31"`` by default, independent of ``api_version``).
+        profile_rate_limit: the client-side limit of Profile API calls in requests per second, a
+            budget separate from ``rate_limit`` (default 2000, the documented limit); ``None``
+            turns it off.
         root_certificates: extra trusted root certificates (PEM text) on top of the bundled
             Mozilla roots.
         ca_file: path of a PEM file of extra trusted root certificates, read when the client is
@@ -168,6 +173,8 @@ class Client(_Lists):
         max_backoff: Optional[float] = None,
         max_retry_after: Optional[float] = None,
         rate_limit: Optional[float] = _UNSET,
+        profile_api_version: Optional[str] = None,
+        profile_rate_limit: Optional[float] = _UNSET,
         root_certificates: Sequence[str] = (),
         ca_file: Optional[Union[str, "_os.PathLike[str]"]] = None,
         platform_verifier: bool = False,
@@ -181,10 +188,14 @@ class Client(_Lists):
             native_region = _REGIONS.get(str(region).lower())
             if native_region is None:
                 raise _config_error(f"region must be 'aws', 'azure' or 'australia', got {region!r}")
-        # Unset: the record's default, which is the core's (10 requests per second).
+        # Unset: the record's defaults, which are the core's (10 and 2000 requests per second).
         rate: Dict[str, Optional[float]] = {}
         if rate_limit is not _UNSET:
             rate["rate_limit_per_second"] = None if rate_limit is None else float(rate_limit)
+        if profile_rate_limit is not _UNSET:
+            rate["profile_rate_limit_per_second"] = (
+                None if profile_rate_limit is None else float(profile_rate_limit)
+            )
         if isinstance(root_certificates, str):
             root_certificates = [root_certificates]
         config = _ffi.ClientConfig(
@@ -202,6 +213,7 @@ class Client(_Lists):
             initial_backoff_ms=_config_millis(initial_backoff, "initial_backoff"),
             max_backoff_ms=_config_millis(max_backoff, "max_backoff"),
             max_retry_after_ms=_config_millis(max_retry_after, "max_retry_after"),
+            profile_api_version=profile_api_version,
             **rate,
             extra_root_certs_pem=list(root_certificates),
             ca_file=None if ca_file is None else _os.fspath(ca_file),

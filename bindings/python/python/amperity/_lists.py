@@ -12,12 +12,24 @@ from . import _schema as m
 from ._calls import _call, _page_options, _Resource, _utc
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _list_of
+from ._operations import IndexesOperations
+from ._operations import ProfilesOperations
 from ._operations import WorkflowRunsOperations
 
-__all__ = ["AuditEvents", "CampaignDrafts", "Campaigns", "Segments", "WorkflowRuns"]
+__all__ = [
+    "AuditEvents",
+    "CampaignDrafts",
+    "Campaigns",
+    "Indexes",
+    "Profiles",
+    "Segments",
+    "WorkflowRuns",
+]
 
 _audit_event_items = _list_of(m._audit_event)
 _campaign_items = _list_of(m._campaign)
+_profile_index_items = _list_of(m._profile_index)
+_profile_items = _list_of(m._profile)
 _segment_items = _list_of(m._segment)
 _workflow_items = _list_of(m._workflow)
 
@@ -115,6 +127,65 @@ class Campaigns(_Resource):
         return Paginator(pager, _campaign_items)
 
 
+class Indexes(IndexesOperations):
+    """Indexes: ``client.indexes``."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        limit: Optional[int] = None,
+        *,
+        cursor: Optional[str] = None,
+        with_total: bool = False,
+    ) -> Paginator[m.ProfileIndex]:
+        """Lists the Profile API indexes of the tenant lazily (``GET /indexes``; 25 per page unless
+        ``limit`` says otherwise).
+
+        Args:
+            limit: records per page (the server's default when ``None``); at least 1.
+            cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
+            with_total: also ask for the total count (see ``Paginator.total``).
+        """
+        native = self._client._native_client()
+        pager = _call(native.list_indexes, _page_options(limit, cursor, with_total))
+        return Paginator(pager, _profile_index_items)
+
+
+class Profiles(ProfilesOperations):
+    """Profiles: ``client.profiles``."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        index_id: str,
+        limit: Optional[int] = None,
+        *,
+        conditions: Optional[Mapping[str, str]] = None,
+        cursor: Optional[str] = None,
+        with_total: bool = False,
+    ) -> Paginator[m.Profile]:
+        """Lists the profiles of an index that meet every condition of the filter, lazily (``GET
+        /indexes/{id}/profiles`` with ``filter[<attribute>]=<value>``; exact matches, 25 per page
+        unless ``limit`` says otherwise).
+
+        Args:
+            index_id: the ``index_id`` of the path.
+            limit: records per page (the server's default when ``None``); at least 1.
+            conditions: The conditions, all of which a profile must meet (none: every profile). A
+                map of ``attribute`` to ``value``.
+            cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
+            with_total: also ask for the total count (see ``Paginator.total``).
+        """
+        flt = _ffi.ProfileFilter(
+            conditions=[_ffi.AttributeMatch(attribute=k, value=v) for k, v in (conditions or {}).items()],
+        )
+        native = self._client._native_client()
+        pager = _call(native.list_profiles, index_id, flt, _page_options(limit, cursor, with_total))
+        return Paginator(pager, _profile_items)
+
+
 class Segments(_Resource):
     """Segments: ``client.segments``."""
 
@@ -186,7 +257,7 @@ class WorkflowRuns(WorkflowRunsOperations):
 class _Lists:
     """The list resources of a ``Client`` (its base class)."""
 
-    __slots__ = ("audit_events", "campaign_drafts", "campaigns", "segments", "workflow_runs",)
+    __slots__ = ("audit_events", "campaign_drafts", "campaigns", "indexes", "profiles", "segments", "workflow_runs",)
 
     audit_events: AuditEvents
     """Lists audit events lazily (``GET /audit-events``; at most 1000 per page)."""
@@ -196,6 +267,12 @@ class _Lists:
 
     campaigns: Campaigns
     """Lists campaigns lazily (``GET /campaigns``)."""
+
+    indexes: Indexes
+    """Lists the Profile API indexes of the tenant lazily (``GET /indexes``; 25 per page unless ``limit`` says otherwise)."""
+
+    profiles: Profiles
+    """Lists the profiles of an index that meet every condition of the filter, lazily (``GET /indexes/{id}/profiles`` with ``filter[<attribute>]=<value>``; exact matches, 25 per page unless ``limit`` says otherwise)."""
 
     segments: Segments
     """Lists segments lazily (``GET /segments``)."""
@@ -207,5 +284,7 @@ class _Lists:
         self.audit_events = AuditEvents(self)  # type: ignore[arg-type]
         self.campaign_drafts = CampaignDrafts(self)  # type: ignore[arg-type]
         self.campaigns = Campaigns(self)  # type: ignore[arg-type]
+        self.indexes = Indexes(self)  # type: ignore[arg-type]
+        self.profiles = Profiles(self)  # type: ignore[arg-type]
         self.segments = Segments(self)  # type: ignore[arg-type]
         self.workflow_runs = WorkflowRuns(self)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from ._calls import _NO_LIMIT_MS, _call, _millis, _Resource, _utc
 from ._errors import AmperityError, InvalidArgumentError
 from ._native import amperity as _ffi
 
-__all__ = ["WaitProgress", "WorkflowRunsOperations"]
+__all__ = ["IndexesOperations", "ProfilesOperations", "WaitProgress", "WorkflowRunsOperations"]
 
 _UNSET: Any = object()
 _RUN_MODES = {"source": _ffi.RunMode.SOURCE, "refresh": _ffi.RunMode.REFRESH, "full": _ffi.RunMode.FULL}
@@ -166,3 +166,34 @@ class WorkflowRunsOperations(_Resource):
             raise
         return m._workflow(_json.loads(text))
 
+
+class IndexesOperations(_Resource):
+    """Profile API indexes: ``get`` (``list`` comes with ``client.indexes``)."""
+
+    __slots__ = ()
+
+    def get(self, index_id: str) -> m.ProfileIndex:
+        """Fetches one index (``GET /indexes/{id}``); :class:`NotFoundError` when unknown.
+
+        Args:
+            index_id: the index id, e.g. ``idx-xyz789``.
+        """
+        native = self._client._native_client()
+        return m._profile_index_rec(_call(native.get_index, index_id))
+
+
+class ProfilesOperations(_Resource):
+    """Profiles of the Profile API: ``get`` (``list`` comes with ``client.profiles``)."""
+
+    __slots__ = ()
+
+    def get(self, index_id: str, profile_id: str) -> m.Profile:
+        """Fetches one profile of an index (``GET /indexes/{index_id}/profiles/{profile_id}``);
+        :class:`NotFoundError` when unknown.
+
+        Args:
+            index_id: the index id, e.g. ``idx-xyz789``.
+            profile_id: the profile id, e.g. ``cl-abc123``.
+        """
+        native = self._client._native_client()
+        return m._profile_rec(_call(native.get_profile, index_id, profile_id))

@@ -65,6 +65,8 @@ __all__ = [
     "IngestFile",
     "IngestJob",
     "IngestJobList",
+    "Profile",
+    "ProfileIndex",
     "Segment",
     "Workflow",
     "WorkflowError",
@@ -433,6 +435,99 @@ def _ingest_job_list(d: Dict[str, Any]) -> IngestJobList:
     g = d.get
     o.items = [_ingest_job(x) for x in g("items") or ()]
     o.total = g("total")
+    return o
+
+
+class Profile(_JsonModel):
+    """A customer profile of a Profile API index (``GET /indexes/{id}/profiles``, ``GET
+    /indexes/{index_id}/profiles/{profile_id}``).
+
+    ``attributes`` is decoded leniently, because Amperity's sources disagree on its shape: the spec
+    has an object of strings, one docs page an array of objects. An object is taken as it is (any
+    JSON values, not only strings); an array of objects is merged into one map, in order (for a
+    name given twice, the later value wins); absent or ``null`` is an empty map. Anything else is a
+    decode error. Serialized again, ``attributes`` is always an object.
+
+    Attributes:
+        id: Profile id, e.g. ``cl-abc123``.
+        index_id: The index the profile belongs to.
+        attributes: Attribute name to value (see above for the shapes accepted).
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
+    """
+
+    __slots__ = ("id", "index_id", "attributes")
+    id: str
+    index_id: str
+    attributes: Dict[str, Any]
+
+    _KNOWN = frozenset(("id", "index_id", "attributes"))
+
+
+def _profile_rec(r: Any) -> Profile:
+    o = _new(Profile)
+    o.id = r.id
+    o.index_id = r.index_id
+    o.attributes = r.attributes
+    o._json = dict(r.extra)
+    return o
+
+
+def _profile(d: Dict[str, Any]) -> Profile:
+    o = _new(Profile)
+    g = d.get
+    o.id = d["id"]
+    o.index_id = d["index_id"]
+    o.attributes = d["attributes"]
+    o._json = d
+    return o
+
+
+class ProfileIndex(_JsonModel):
+    """A Profile API index (``GET /indexes``, ``GET /indexes/{id}``): a set of profile attributes
+    built from a saved query, looked up by its ``id``. Its name is informational only: requests use
+    the id.
+
+    Attributes:
+        id: Index id, e.g. ``idx-xyz789``.
+        name: Display name.
+        description: Description, when the index has one.
+        created_at: When the index was created.
+        updated_at: When the index was last rebuilt or changed.
+        extra: Fields of the response this SDK does not model yet, exactly as received (forward
+            compatibility: what Amperity adds is kept, not dropped).
+    """
+
+    __slots__ = ("id", "name", "description", "created_at", "updated_at")
+    id: str
+    name: str
+    description: Optional[str]
+    created_at: Optional[_dt.datetime]
+    updated_at: Optional[_dt.datetime]
+
+    _KNOWN = frozenset(("id", "name", "description", "created_at", "updated_at"))
+
+
+def _profile_index_rec(r: Any) -> ProfileIndex:
+    o = _new(ProfileIndex)
+    o.id = r.id
+    o.name = r.name
+    o.description = r.description
+    o.created_at = None if (v := r.created_at) is None else _utc(v)
+    o.updated_at = None if (v := r.updated_at) is None else _utc(v)
+    o._json = dict(r.extra)
+    return o
+
+
+def _profile_index(d: Dict[str, Any]) -> ProfileIndex:
+    o = _new(ProfileIndex)
+    g = d.get
+    o.id = d["id"]
+    o.name = d["name"]
+    o.description = g("description")
+    o.created_at = _opt_time(g("created_at"))
+    o.updated_at = _opt_time(g("updated_at"))
+    o._json = d
     return o
 
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// How often a client may send requests, shared by every task and thread that uses it.
 public enum RateLimit: Sendable, Equatable {
-    /// The core's default: Amperity's documented limit of 10 requests per second.
+    /// The core's default: Amperity's documented limit (10 requests per second for the control
+    /// plane, 2000 for the Profile API).
     case standard
     /// At most this many requests per second.
     case perSecond(Double)
@@ -56,6 +57,12 @@ public struct ClientOptions: Sendable, Equatable {
     public var retry: RetryOptions
     /// Client-side rate limit.
     public var rateLimit: RateLimit
+    /// The `api-version` header of Profile API calls (`indexes`, `profiles`; `2025-07-31` when
+    /// `nil`, independent of ``apiVersion``).
+    public var profileAPIVersion: String?
+    /// Client-side rate limit of Profile API calls, a budget separate from ``rateLimit``
+    /// (standard: 2000 requests per second).
+    public var profileRateLimit: RateLimit
     /// Proxy URL (`http://user:pass@host:port`, `socks5://…`, `socks5h://…`); the
     /// `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` environment applies when `nil`.
     public var proxy: String?
@@ -81,6 +88,7 @@ public struct ClientOptions: Sendable, Equatable {
         lhs.region == rhs.region && lhs.baseURL == rhs.baseURL && lhs.apiVersion == rhs.apiVersion
             && lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout
             && lhs.retry == rhs.retry && lhs.rateLimit == rhs.rateLimit && lhs.proxy == rhs.proxy
+            && lhs.profileAPIVersion == rhs.profileAPIVersion && lhs.profileRateLimit == rhs.profileRateLimit
             && lhs.extraRootCertificates == rhs.extraRootCertificates && lhs.caFile == rhs.caFile
             && lhs.platformVerifier == rhs.platformVerifier
             && lhs.maxResponseBytes == rhs.maxResponseBytes
@@ -92,6 +100,7 @@ public struct ClientOptions: Sendable, Equatable {
         region: Region? = nil, baseURL: String? = nil, apiVersion: String? = nil,
         connectTimeout: TimeInterval? = nil, requestTimeout: TimeInterval? = nil,
         retry: RetryOptions = RetryOptions(), rateLimit: RateLimit = .standard,
+        profileAPIVersion: String? = nil, profileRateLimit: RateLimit = .standard,
         proxy: String? = nil, extraRootCertificates: [String] = [],
         caFile: String? = nil, platformVerifier: Bool = false,
         maxResponseBytes: Int64? = nil, userAgentSuffix: String? = nil,
@@ -104,6 +113,8 @@ public struct ClientOptions: Sendable, Equatable {
         self.requestTimeout = requestTimeout
         self.retry = retry
         self.rateLimit = rateLimit
+        self.profileAPIVersion = profileAPIVersion
+        self.profileRateLimit = profileRateLimit
         self.proxy = proxy
         self.extraRootCertificates = extraRootCertificates
         self.caFile = caFile
@@ -156,12 +167,16 @@ public final class Client: Sendable {
         options: ClientOptions
     ) throws {
         let defaults = ClientConfig(tenant: tenant)
-        let rateLimit: Double?
-        switch options.rateLimit {
-        case .standard: rateLimit = defaults.rateLimitPerSecond
-        case .perSecond(let perSecond): rateLimit = perSecond
-        case .off: rateLimit = nil
+        func perSecond(_ limit: RateLimit, standard: Double?) -> Double? {
+            switch limit {
+            case .standard: standard
+            case .perSecond(let perSecond): perSecond
+            case .off: nil
+            }
         }
+        let rateLimit = perSecond(options.rateLimit, standard: defaults.rateLimitPerSecond)
+        let profileRateLimit = perSecond(
+            options.profileRateLimit, standard: defaults.profileRateLimitPerSecond)
         let config = ClientConfig(
             tenant: tenant,
             token: token,
@@ -178,6 +193,8 @@ public final class Client: Sendable {
             maxBackoffMs: options.retry.maxBackoff.map(milliseconds),
             maxRetryAfterMs: options.retry.maxRetryAfter.map(milliseconds),
             rateLimitPerSecond: rateLimit,
+            profileApiVersion: options.profileAPIVersion,
+            profileRateLimitPerSecond: profileRateLimit,
             extraRootCertsPem: options.extraRootCertificates,
             caFile: options.caFile,
             platformVerifier: options.platformVerifier,

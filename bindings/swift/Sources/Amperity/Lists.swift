@@ -11,6 +11,12 @@ public typealias AuditEvent = AmperityBindings.AuditEvent
 /// A campaign (`GET /campaigns`).
 public typealias Campaign = AmperityBindings.Campaign
 
+/// A customer profile of a Profile API index (`GET /indexes/{id}/profiles`, `GET /indexes/{index_id}/profiles/{profile_id}`).
+public typealias Profile = AmperityBindings.Profile
+
+/// A Profile API index (`GET /indexes`, `GET /indexes/{id}`): a set of profile attributes built from a saved query, looked up by its `id`.
+public typealias ProfileIndex = AmperityBindings.ProfileIndex
+
 /// A segment (`GET /segments`).
 public typealias Segment = AmperityBindings.Segment
 
@@ -32,6 +38,12 @@ extension Client {
 
     /// Lists campaigns lazily (`GET /campaigns`).
     public var campaigns: Campaigns { Campaigns(native: native) }
+
+    /// Lists the Profile API indexes of the tenant lazily (`GET /indexes`; 25 per page unless `limit` says otherwise).
+    public var indexes: Indexes { Indexes(native: native) }
+
+    /// Lists the profiles of an index that meet every condition of the filter, lazily (`GET /indexes/{id}/profiles` with `filter[<attribute>]=<value>`; exact matches, 25 per page unless `limit` says otherwise).
+    public var profiles: Profiles { Profiles(native: native) }
 
     /// Lists segments lazily (`GET /segments`).
     public var segments: Segments { Segments(native: native) }
@@ -107,6 +119,52 @@ public struct Campaigns: Sendable {
     }
 }
 
+/// The `indexes` endpoints of a ``Client``.
+public struct Indexes: Sendable {
+    let native: Native
+
+    /// Lists the Profile API indexes of the tenant lazily (`GET /indexes`; 25 per page unless
+    /// `limit` says otherwise).
+    /// Nothing is sent until the walk starts, then one request per page.
+    ///
+    /// - Parameters:
+    ///   - limit: records per page (the server's default when `nil`); at least 1.
+    ///   - withTotal: ask for `total` (costly on large lists).
+    ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    public func list(
+        limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+    ) -> PagedList<ProfileIndex> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        return PagedList(
+            native: native, open: { try $0.listIndexes(page: options).handle }, startCursor: cursor)
+    }
+}
+
+/// The `profiles` endpoints of a ``Client``.
+public struct Profiles: Sendable {
+    let native: Native
+
+    /// Lists the profiles of an index that meet every condition of the filter, lazily
+    /// (`GET /indexes/{id}/profiles` with `filter[<attribute>]=<value>`; exact matches, 25 per
+    /// page unless `limit` says otherwise).
+    /// Nothing is sent until the walk starts, then one request per page.
+    ///
+    /// - Parameters:
+    ///   - indexId: the `index_id` of the path.
+    ///   - conditions: The conditions, all of which a profile must meet (none: every profile). A map of `attribute` to `value`.
+    ///   - limit: records per page (the server's default when `nil`); at least 1.
+    ///   - withTotal: ask for `total` (costly on large lists).
+    ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    public func list(
+        indexId: String, conditions: KeyValuePairs<String, String> = [:], limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+    ) -> PagedList<Profile> {
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let filter = ProfileFilter(conditions: conditions.map { AttributeMatch(attribute: $0.key, value: $0.value) })
+        return PagedList(
+            native: native, open: { try $0.listProfiles(indexId: indexId, filter: filter, page: options).handle }, startCursor: cursor)
+    }
+}
+
 /// The `segments` endpoints of a ``Client``.
 public struct Segments: Sendable {
     let native: Native
@@ -162,6 +220,18 @@ extension AuditEventPager: NativePager {
 
 extension CampaignPager: NativePager {
     static func page(_ p: CampaignPage) -> Page<Campaign> {
+        Page(items: p.items, nextToken: p.nextToken, total: p.total)
+    }
+}
+
+extension ProfileIndexPager: NativePager {
+    static func page(_ p: ProfileIndexPage) -> Page<ProfileIndex> {
+        Page(items: p.items, nextToken: p.nextToken, total: p.total)
+    }
+}
+
+extension ProfilePager: NativePager {
+    static func page(_ p: ProfilePage) -> Page<Profile> {
         Page(items: p.items, nextToken: p.nextToken, total: p.total)
     }
 }

@@ -169,3 +169,30 @@ public struct IngestJobs: Sendable {
         try await native.offload { try $0.getIngestJob(jobId: jobId) }
     }
 }
+
+// The Profile API calls besides `list` (generated with the other lists in Lists.swift).
+extension Indexes {
+    /// Fetches one index (`GET /indexes/{id}`), blocking; `.api` with kind `.notFound` when
+    /// unknown.
+    public func get(_ indexId: String) throws -> ProfileIndex {
+        try native.call { try $0.getIndex(indexId: indexId) }
+    }
+
+    /// Fetches one index (`GET /indexes/{id}`) on the client's queue.
+    public func get(_ indexId: String) async throws -> ProfileIndex {
+        try await native.offload { try $0.getIndex(indexId: indexId) }
+    }
+}
+
+extension Profiles {
+    /// Fetches one profile of an index (`GET /indexes/{index_id}/profiles/{profile_id}`),
+    /// blocking; `.api` with kind `.notFound` when unknown.
+    public func get(indexId: String, profileId: String) throws -> Profile {
+        try native.call { try $0.getProfile(indexId: indexId, profileId: profileId) }
+    }
+
+    /// Fetches one profile of an index on the client's queue.
+    public func get(indexId: String, profileId: String) async throws -> Profile {
+        try await native.offload { try $0.getProfile(indexId: indexId, profileId: profileId) }
+    }
+}

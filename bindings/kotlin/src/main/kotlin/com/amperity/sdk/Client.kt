@@ -56,6 +56,11 @@ data class RawResponse(
  * @param maxRetryAfter longest `Retry-After` honoured (60 s); a longer demand throws the 429.
  * @param rateLimitPerSecond client-side rate limit shared by every thread using this client;
  *   10 requests/s (the documented limit) by default, `null` turns it off.
+ * @param profileApiVersion the `api-version` header of Profile API calls ([indexes], [profiles];
+ *   `2025-07-31` when `null`, independent of [apiVersion]).
+ * @param profileRateLimitPerSecond client-side rate limit of Profile API calls, a budget separate
+ *   from [rateLimitPerSecond]: 2000 requests/s (the documented limit) by default, `null` turns
+ *   it off.
  * @param extraRootCertificatesPem extra trusted root certificates (PEM) on top of the bundled roots.
  * @param caFile a PEM file of extra trusted root certificates, read when the client is built
  *   (`SSL_CERT_FILE` is read the same way when set).
@@ -85,6 +90,8 @@ class Client(
     maxBackoff: Duration? = null,
     maxRetryAfter: Duration? = null,
     rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND,
+    profileApiVersion: String? = null,
+    profileRateLimitPerSecond: Double? = DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND,
     extraRootCertificatesPem: List<String> = emptyList(),
     caFile: String? = null,
     platformVerifier: Boolean = false,
@@ -112,6 +119,8 @@ class Client(
                 maxBackoffMs = maxBackoff?.let { millis(it, "maxBackoff") },
                 maxRetryAfterMs = maxRetryAfter?.let { millis(it, "maxRetryAfter") },
                 rateLimitPerSecond = rateLimitPerSecond,
+                profileApiVersion = profileApiVersion,
+                profileRateLimitPerSecond = profileRateLimitPerSecond,
                 extraRootCertsPem = extraRootCertificatesPem,
                 caFile = caFile,
                 platformVerifier = platformVerifier,
@@ -233,6 +242,8 @@ class Client(
         private var maxBackoff: Duration? = null
         private var maxRetryAfter: Duration? = null
         private var rateLimitPerSecond: Double? = DEFAULT_RATE_LIMIT_PER_SECOND
+        private var profileApiVersion: String? = null
+        private var profileRateLimitPerSecond: Double? = DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND
         private val extraRootCertificatesPem = mutableListOf<String>()
         private var caFile: String? = null
         private var platformVerifier = false
@@ -286,6 +297,16 @@ class Client(
         /** Turns the client-side rate limit off. */
         fun noRateLimit(): Builder = apply { rateLimitPerSecond = null }
 
+        /** The `api-version` header of Profile API calls (`2025-07-31` by default). */
+        fun profileApiVersion(version: String): Builder = apply { profileApiVersion = version }
+
+        /** Rate limit of Profile API calls in requests per second (2000 by default; separate). */
+        fun profileRateLimitPerSecond(perSecond: Double): Builder =
+            apply { profileRateLimitPerSecond = perSecond }
+
+        /** Turns the client-side rate limit of Profile API calls off. */
+        fun noProfileRateLimit(): Builder = apply { profileRateLimitPerSecond = null }
+
         /** Trusts this extra root certificate (PEM) on top of the bundled roots. */
         fun addRootCertificatePem(pem: String): Builder = apply { extraRootCertificatesPem += pem }
 
@@ -324,6 +345,8 @@ class Client(
             maxBackoff = maxBackoff,
             maxRetryAfter = maxRetryAfter,
             rateLimitPerSecond = rateLimitPerSecond,
+            profileApiVersion = profileApiVersion,
+            profileRateLimitPerSecond = profileRateLimitPerSecond,
             extraRootCertificatesPem = extraRootCertificatesPem.toList(),
             caFile = caFile,
             platformVerifier = platformVerifier,
@@ -370,6 +393,10 @@ class Client(
 
 /** The core's default rate limit (10 requests/s), as the generated config record carries it. */
 internal val DEFAULT_RATE_LIMIT_PER_SECOND: Double? = ClientConfig(tenant = "").rateLimitPerSecond
+
+/** The core's default Profile API rate limit (2000 requests/s), from the generated record. */
+internal val DEFAULT_PROFILE_RATE_LIMIT_PER_SECOND: Double? =
+    ClientConfig(tenant = "").profileRateLimitPerSecond
 
 /** A non-negative duration in milliseconds, or a [ConfigurationException]. */
 internal fun millis(duration: Duration, what: String): Long {

@@ -3,11 +3,15 @@
 // a fresh generation.
 package com.amperity.sdk
 
+import com.amperity.sdk.ffi.AttributeMatch
 import com.amperity.sdk.ffi.AuditEventFilter
 import com.amperity.sdk.ffi.AuditEventPager
 import com.amperity.sdk.ffi.CampaignFilter
 import com.amperity.sdk.ffi.CampaignPager
 import com.amperity.sdk.ffi.Client as FfiClient
+import com.amperity.sdk.ffi.ProfileFilter
+import com.amperity.sdk.ffi.ProfileIndexPager
+import com.amperity.sdk.ffi.ProfilePager
 import com.amperity.sdk.ffi.RunState
 import com.amperity.sdk.ffi.SegmentPager
 import com.amperity.sdk.ffi.WorkflowPager
@@ -19,6 +23,12 @@ typealias AuditEvent = com.amperity.sdk.ffi.AuditEvent
 
 /** A campaign (`GET /campaigns`). */
 typealias Campaign = com.amperity.sdk.ffi.Campaign
+
+/** A customer profile of a Profile API index (`GET /indexes/{id}/profiles`, `GET /indexes/{index_id}/profiles/{profile_id}`). */
+typealias Profile = com.amperity.sdk.ffi.Profile
+
+/** A Profile API index (`GET /indexes`, `GET /indexes/{id}`): a set of profile attributes built from a saved query, looked up by its `id`. */
+typealias ProfileIndex = com.amperity.sdk.ffi.ProfileIndex
 
 /** A segment (`GET /segments`). */
 typealias Segment = com.amperity.sdk.ffi.Segment
@@ -113,6 +123,58 @@ class Campaigns internal constructor(private val client: Client) {
     }
 }
 
+/** The `indexes` endpoints of a [Client]. */
+class Indexes internal constructor(client: Client) : IndexesOperations(client) {
+    /**
+     * Lists the Profile API indexes of the tenant lazily (`GET /indexes`; 25 per page unless
+     * `limit` says otherwise).
+     * Nothing is sent until iteration, then one request per page.
+     *
+     * @param limit records per page (the server's default when `null`); at least 1.
+     * @param withTotal ask for `total` (costly on large lists).
+     * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     */
+    @JvmOverloads
+    fun list(
+        limit: Int? = null,
+        withTotal: Boolean = false,
+        cursor: String? = null,
+    ): PagedList<ProfileIndex> {
+        val options = pageOptions(limit, withTotal, cursor)
+        return PagedList { profileIndexPagerHandle(ffi { client.native.listIndexes(options) }, client.native) }
+    }
+}
+
+/** The `profiles` endpoints of a [Client]. */
+class Profiles internal constructor(client: Client) : ProfilesOperations(client) {
+    /**
+     * Lists the profiles of an index that meet every condition of the filter, lazily
+     * (`GET /indexes/{id}/profiles` with `filter[<attribute>]=<value>`; exact matches, 25 per
+     * page unless `limit` says otherwise).
+     * Nothing is sent until iteration, then one request per page.
+     *
+     * @param indexId the `index_id` of the path.
+     * @param conditions The conditions, all of which a profile must meet (none: every profile). A map of `attribute` to `value`.
+     * @param limit records per page (the server's default when `null`); at least 1.
+     * @param withTotal ask for `total` (costly on large lists).
+     * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     */
+    @JvmOverloads
+    fun list(
+        indexId: String,
+        conditions: Map<String, String> = emptyMap(),
+        limit: Int? = null,
+        withTotal: Boolean = false,
+        cursor: String? = null,
+    ): PagedList<Profile> {
+        val options = pageOptions(limit, withTotal, cursor)
+        val filter = ProfileFilter(
+            conditions = conditions.map { (key, value) -> AttributeMatch(attribute = key, value = value) },
+        )
+        return PagedList { profilePagerHandle(ffi { client.native.listProfiles(indexId, filter, options) }, client.native) }
+    }
+}
+
 /** The `segments` endpoints of a [Client]. */
 class Segments internal constructor(private val client: Client) {
     /**
@@ -189,6 +251,12 @@ abstract class ClientLists internal constructor() {
     /** Lists campaigns lazily (`GET /campaigns`). */
     val campaigns: Campaigns by lazy { Campaigns(client) }
 
+    /** Lists the Profile API indexes of the tenant lazily (`GET /indexes`; 25 per page unless `limit` says otherwise). */
+    val indexes: Indexes by lazy { Indexes(client) }
+
+    /** Lists the profiles of an index that meet every condition of the filter, lazily (`GET /indexes/{id}/profiles` with `filter[<attribute>]=<value>`; exact matches, 25 per page unless `limit` says otherwise). */
+    val profiles: Profiles by lazy { Profiles(client) }
+
     /** Lists segments lazily (`GET /segments`). */
     val segments: Segments by lazy { Segments(client) }
 
@@ -205,6 +273,22 @@ private fun auditEventPagerHandle(pager: AuditEventPager, owner: FfiClient) = Pa
 )
 
 private fun campaignPagerHandle(pager: CampaignPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
+    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
+    resumeCursor = pager::resumeCursor,
+    total = pager::total,
+    close = pager::close,
+)
+
+private fun profileIndexPagerHandle(pager: ProfileIndexPager, owner: FfiClient) = PagerHandle(
+    owner = owner,
+    nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
+    resumeCursor = pager::resumeCursor,
+    total = pager::total,
+    close = pager::close,
+)
+
+private fun profilePagerHandle(pager: ProfilePager, owner: FfiClient) = PagerHandle(
     owner = owner,
     nextPage = { pager.nextPage()?.let { Page(it.items, it.nextToken, it.total) } },
     resumeCursor = pager::resumeCursor,

@@ -103,3 +103,18 @@ class IngestJobs internal constructor(private val client: Client) {
     /** Fetches one ingest job (`GET /ingest/jobs/{id}`); [NotFoundException] when unknown. */
     fun get(jobId: String): IngestJob = client.call { it.getIngestJob(jobId) }
 }
+
+/** The Profile API index calls besides `list`: get (the base of [Indexes]). */
+abstract class IndexesOperations internal constructor(internal val client: Client) {
+    /** Fetches one index (`GET /indexes/{id}`); [NotFoundException] when unknown. */
+    fun get(indexId: String): ProfileIndex = client.call { it.getIndex(indexId) }
+}
+
+/** The Profile API profile calls besides `list`: get (the base of [Profiles]). */
+abstract class ProfilesOperations internal constructor(internal val client: Client) {
+    /**
+     * Fetches one profile of an index (`GET /indexes/{indexId}/profiles/{profileId}`);
+     * [NotFoundException] when unknown.
+     */
+    fun get(indexId: String, profileId: String): Profile = client.call { it.getProfile(indexId, profileId) }
+}
