@@ -532,7 +532,7 @@ fn validate_tenant(tenant: &str) -> Result<()> {
 }
 
 /// Refuses a rate limit that is not a positive, finite number of requests per second.
-pub(crate) fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
+fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
     match rate {
         Some(rate) if !(rate.is_finite() && rate > 0.0) => Err(Error::config(format!(
             "{what} must be a positive number of requests per second, got {rate}"

@@ -104,8 +104,10 @@ fn check_one_json_object(event: &str) -> Result<()> {
 /// header; the control plane's `Amperity-Tenant` is not read) and the event's `Content-Type`;
 /// no `api-version`. A 202 is success. Failures are retried with capped exponential backoff and
 /// full jitter (429, 500, 502, 503, 504 and network failures; `Retry-After` honoured), never
-/// 400, 401 or 413. All requests of one client, its [`EventSender`]s' included, share one rate
-/// limiter (default 1000 requests/s, the documented limit).
+/// 400, 401 or 413. Delivery is at least once: the API has no idempotency key, so a retry after
+/// a timeout or a connection cut after the service took the event delivers it twice. All
+/// requests of one client, its [`EventSender`]s' included, share one rate limiter (default 1000
+/// requests/s, the documented limit).
 ///
 /// Cheap to clone (clones share the connection pool and the rate limiter) and safe to use from
 /// many threads at once.
