@@ -99,6 +99,13 @@ pub enum AmperityError {
         /// The operation that was running.
         operation: String,
     },
+    /// An event sender's queue is full (`try_send` only; `send` waits instead).
+    QueueFull {
+        /// The queue's capacity.
+        capacity: i64,
+    },
+    /// The event sender was closed; it takes no more events.
+    SenderClosed {},
     /// An error this version of the bindings does not classify (a newer core variant).
     Other {
         /// The error's description.
@@ -165,6 +172,15 @@ impl fmt::Display for AmperityError {
                 "workflow run {workflow_id} still {last_state} after waiting {waited_ms} ms"
             ),
             Self::Cancelled { operation } => write!(f, "{operation} was cancelled"),
+            // The core's SendError texts.
+            Self::QueueFull { capacity } => write!(
+                f,
+                "{}",
+                crate::SendError::QueueFull {
+                    capacity: usize::try_from(*capacity).unwrap_or(usize::MAX)
+                }
+            ),
+            Self::SenderClosed {} => write!(f, "{}", crate::SendError::Closed),
             Self::Other { detail } => f.write_str(detail),
         }
     }

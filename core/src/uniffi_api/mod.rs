@@ -26,6 +26,7 @@ mod error;
 pub mod logging;
 mod models;
 mod pager;
+mod stream;
 
 pub use client::Client;
 pub use config::ClientConfig;
@@ -37,3 +38,6 @@ pub use models::{
     WaitOptions, WaitProgress, Workflow,
 };
 pub use pager::*;
+pub use stream::{
+    DeliveryReport, EventSender, FailedDelivery, SenderOptions, StreamClient, StreamConfig,
+};

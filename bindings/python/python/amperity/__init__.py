@@ -26,6 +26,8 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     CancelledError,
+    QueueFullError,
+    SenderClosedError,
     ConfigurationError,
     ConflictError,
     DecodeError,
@@ -42,6 +44,7 @@ from ._errors import (
 from ._models import CampaignDraft, RawResponse
 from ._schema import *  # noqa: F403 - every generated model (see _schema.__all__)
 from ._operations import WaitProgress
+from ._stream import DeliveryReport, EventSender, FailedDelivery, StreamClient
 from ._pagination import Page, Paginator
 from ._version import __version__
 
@@ -69,6 +72,12 @@ __all__ = [
     "CancelledError",
     "RunFailedError",
     "WaitProgress",
+    "QueueFullError",
+    "SenderClosedError",
+    "StreamClient",
+    "EventSender",
+    "DeliveryReport",
+    "FailedDelivery",
     "CampaignDraft",
     "RawResponse",
 ]

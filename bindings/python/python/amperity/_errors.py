@@ -29,6 +29,8 @@ __all__ = [
     "WaitTimeoutError",
     "RunFailedError",
     "CancelledError",
+    "QueueFullError",
+    "SenderClosedError",
 ]
 
 
@@ -266,6 +268,24 @@ class CancelledError(AmperityError):
         self.operation = operation
 
 
+class QueueFullError(AmperityError):
+    """An event sender's queue is full (``try_send`` only; ``send`` waits instead).
+
+    Attributes:
+        capacity: the queue's capacity.
+    """
+
+    capacity: int
+
+    def __init__(self, message: str, *, capacity: int = 0) -> None:
+        super().__init__(message)
+        self.capacity = capacity
+
+
+class SenderClosedError(AmperityError):
+    """The event sender was closed; it takes no more events."""
+
+
 # The one table from the core's kind of HTTP failure to the class raised.
 _API_CLASSES = {
     _ffi.ApiErrorKind.BAD_REQUEST: BadRequestError,
@@ -347,4 +367,8 @@ def _from_native(error: BaseException) -> AmperityError:
         return RunFailedError(text, workflow=_workflow_rec(error.workflow))
     if isinstance(error, E.Cancelled):
         return CancelledError(text, operation=error.operation)
+    if isinstance(error, E.QueueFull):
+        return QueueFullError(text, capacity=error.capacity)
+    if isinstance(error, E.SenderClosed):
+        return SenderClosedError(text)
     return AmperityError(text)

@@ -52,6 +52,11 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
     case runFailed(Failure)
     /// The call was cancelled by ``Client/cancel()`` (a cancelled `Task` gets `CancellationError`).
     case cancelled(Failure)
+    /// An event sender's queue is full (`trySend` only; `send` waits instead); ``Failure/detail``
+    /// says its capacity.
+    case queueFull(Failure)
+    /// The event sender was closed; it takes no more events.
+    case senderClosed(Failure)
     /// A failure this version of the SDK does not classify.
     case other(Failure)
 
@@ -119,7 +124,7 @@ public enum AmperityError: Error, LocalizedError, CustomStringConvertible, Senda
             .conflict(let f), .rateLimited(let f), .serverError(let f), .httpStatus(let f),
             .transport(let f), .timeout(let f), .decode(let f), .configuration(let f),
             .invalidArgument(let f), .repeatedCursor(let f), .waitTimeout(let f), .runFailed(let f),
-            .cancelled(let f), .other(let f):
+            .cancelled(let f), .queueFull(let f), .senderClosed(let f), .other(let f):
             return f
         }
     }
@@ -202,6 +207,10 @@ extension AmperityError {
                     lastState: runStateName(state: workflow.state), workflow: workflow))
         case let .Cancelled(operation):
             self = .cancelled(Failure(message: message, detail: message, operation: operation))
+        case .QueueFull:
+            self = .queueFull(Failure(message: message, detail: message))
+        case .SenderClosed:
+            self = .senderClosed(Failure(message: message, detail: message))
         case let .Other(detail):
             self = .other(Failure(message: message, detail: detail))
         }

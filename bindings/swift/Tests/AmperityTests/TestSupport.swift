@@ -6,7 +6,7 @@ import XCTest
 enum ErrorKind: String, Equatable, Sendable {
     case badRequest, unauthorized, forbidden, notFound, conflict, rateLimited, serverError, httpStatus
     case transport, timeout, decode, configuration, invalidArgument, repeatedCursor, waitTimeout, runFailed
-    case cancelled
+    case cancelled, queueFull, senderClosed
     case other
 }
 
@@ -31,6 +31,8 @@ extension AmperityError {
         case .waitTimeout: return .waitTimeout
         case .runFailed: return .runFailed
         case .cancelled: return .cancelled
+        case .queueFull: return .queueFull
+        case .senderClosed: return .senderClosed
         case .other: return .other
         }
     }

@@ -180,6 +180,16 @@ class CancelledException internal constructor(
     message: String,
 ) : AmperityException(message)
 
+/** An event sender's queue is full ([EventSender.trySend] only; `send` waits instead). */
+class QueueFullException internal constructor(
+    /** The queue's capacity. */
+    val capacity: Long,
+    message: String,
+) : AmperityException(message)
+
+/** The event sender was closed; it takes no more events. */
+class SenderClosedException internal constructor(message: String) : AmperityException(message)
+
 /**
  * Turns an error of the generated bindings into the public hierarchy: the class from the core's
  * kind of failure (one table), the message the core's own text (`toString()` of the generated
@@ -211,6 +221,8 @@ internal fun FfiException.toPublic(): AmperityException {
             WaitTimeoutException(workflowId, lastState, Duration.ofMillis(waitedMs), lastWorkflow, text)
         is FfiException.RunFailed -> RunFailedException(workflow, text)
         is FfiException.Cancelled -> CancelledException(operation, text)
+        is FfiException.QueueFull -> QueueFullException(capacity, text)
+        is FfiException.SenderClosed -> SenderClosedException(text)
         is FfiException.Other -> AmperityException(text)
     }.also { it.initCause(this) }
 }
