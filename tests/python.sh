@@ -71,9 +71,10 @@ MOCK_PID=$MOCK_PID
 trap 'kill "$MOCK_PID" 2>/dev/null || true' EXIT
 read -r ORIGIN <&"${MOCK[0]}"
 export AMPERITY_BASE_URL="$ORIGIN/api" AMPERITY_TENANT=acme AMPERITY_TOKEN=mock-token
+export AMPERITY_STREAM_BASE_URL="$ORIGIN"
 run_examples() {
     local python=$1
-    for example in list_segments.py audit_events.py "run_workflow.py cg-example"; do
+    for example in list_segments.py audit_events.py "run_workflow.py cg-example" lookup_profile.py stream_events.py; do
         echo "-- $example"
         # shellcheck disable=SC2086
         "$python" examples/python/$example
