@@ -887,6 +887,14 @@ amperity_result amperity_list_options_set_with_total(struct amperity_list_option
                                                      bool with_total);
 
 /**
+ * Reads ahead: while the caller works on a page, the next one is fetched on a background
+ * thread (within the client's rate limit; one page beyond the current one at most). Resuming,
+ * errors and cancellation work as without it; a walk freed mid-way has sent one request more.
+ */
+amperity_result amperity_list_options_set_read_ahead(struct amperity_list_options *options,
+                                                     bool read_ahead);
+
+/**
  * Starts the walk at `cursor` (a `next_token` or `amperity_iter_cursor` value seen earlier)
  * instead of the first page. NULL or `""` starts at the first page.
  */

@@ -26,8 +26,9 @@ fi
 echo "== rust: cargo test"
 cargo test --workspace --locked
 echo "== rust: examples against the bundled mock server"
-for bin in walk list_segments run_workflow audit_events; do
+for bin in walk list_segments run_workflow audit_events lookup_profile stream_events; do
   env -u AMPERITY_TENANT -u AMPERITY_TOKEN -u AMPERITY_CLIENT_ID -u AMPERITY_CLIENT_SECRET \
+    -u AMPERITY_STREAM_TOKEN -u AMPERITY_STREAM_ID -u AMPERITY_STREAM_BASE_URL \
     cargo run -q --locked -p amperity-examples --bin "$bin" > "target/example-$bin.out"
   tail -n 1 "target/example-$bin.out"
 done

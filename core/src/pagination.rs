@@ -19,6 +19,12 @@ pub struct PageOptions {
     pub with_total: bool,
     /// Start from this cursor (a `next_token` seen earlier) instead of the first page.
     pub cursor: Option<String>,
+    /// Read ahead: while the caller works on a page, fetch the next one on a background thread
+    /// (within the client's rate limit), so a walk over a slow network waits less. At most one
+    /// page is held beyond the current one; resuming, errors and cancellation work as without
+    /// it (a failed read-ahead is reported when its page is asked for). A walk abandoned
+    /// mid-way has sent one request more.
+    pub read_ahead: bool,
 }
 
 impl PageOptions {
@@ -39,6 +45,13 @@ impl PageOptions {
     /// Resumes from a cursor.
     pub fn starting_at(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
+        self
+    }
+
+    /// Fetches the next page in the background while the caller works on the current one (see
+    /// [`read_ahead`](Self::read_ahead)).
+    pub fn read_ahead(mut self) -> Self {
+        self.read_ahead = true;
         self
     }
 }
@@ -132,7 +145,48 @@ pub struct Pager<T> {
     total: Option<i64>,
     invalid: Option<Error>,
     accept_bare_object: bool,
+    read_ahead: bool,
+    /// The page being fetched in the background (read-ahead), with the cursor it asks for.
+    ahead: Option<ReadAhead<T>>,
     _items: PhantomData<fn() -> T>,
+}
+
+/// A page fetched on a background thread.
+struct ReadAhead<T> {
+    cursor: Option<String>,
+    thread: std::thread::JoinHandle<Result<Page<T>>>,
+}
+
+/// What one page request needs, owned so that a background thread can run it.
+struct PageRequest {
+    inner: Arc<Inner>,
+    call: Call,
+    limit: Option<u32>,
+    with_total: bool,
+    cursor: Option<String>,
+    accept_bare_object: bool,
+}
+
+impl PageRequest {
+    fn fetch<T: DeserializeOwned>(&self) -> Result<Page<T>> {
+        let limit = self.limit.map(|l| l.to_string());
+        let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
+        if let Some(limit) = &limit {
+            extra.push(("limit", limit));
+        }
+        if self.with_total {
+            extra.push(("with_total", "true"));
+        }
+        if let Some(cursor) = &self.cursor {
+            extra.push(("next_token", cursor));
+        }
+        let response = self.inner.execute_with(&self.call, &extra)?;
+        decode_page::<T>(
+            &self.call.operation,
+            &response.body,
+            self.accept_bare_object,
+        )
+    }
 }
 
 impl<T> std::fmt::Debug for Pager<T> {
@@ -145,7 +199,7 @@ impl<T> std::fmt::Debug for Pager<T> {
     }
 }
 
-impl<T: DeserializeOwned> Pager<T> {
+impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(inner: Arc<Inner>, call: Call, options: PageOptions) -> Self {
         let invalid =
             (options.limit == Some(0)).then(|| Error::invalid_argument("limit must be at least 1"));
@@ -162,6 +216,8 @@ impl<T: DeserializeOwned> Pager<T> {
             total: None,
             invalid,
             accept_bare_object: false,
+            read_ahead: options.read_ahead,
+            ahead: None,
             _items: PhantomData,
         }
     }
@@ -192,20 +248,48 @@ impl<T: DeserializeOwned> Pager<T> {
         if self.done {
             return Ok(None);
         }
-        let limit = self.limit.map(|l| l.to_string());
-        let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
-        if let Some(limit) = &limit {
-            extra.push(("limit", limit));
+        let page = match self.ahead.take() {
+            Some(ahead) if ahead.cursor == self.cursor => {
+                ahead.thread.join().unwrap_or_else(|_| {
+                    Err(Error::Transport {
+                        kind: crate::TransportKind::Other,
+                        operation: self.call.operation.to_string(),
+                        detail: "the read-ahead request ended abnormally".into(),
+                        attempts: 0,
+                    })
+                })
+            }
+            _ => self.request().fetch(),
+        }?;
+        let page = self.accept(page)?;
+        if self.read_ahead && !self.done {
+            let request = self.request();
+            let cursor = self.cursor.clone();
+            // No thread (the system refused one): the next page is fetched when asked for.
+            self.ahead = std::thread::Builder::new()
+                .name("amperity-read-ahead".into())
+                .spawn(move || request.fetch())
+                .ok()
+                .map(|thread| ReadAhead { cursor, thread });
         }
-        if self.with_total && !self.started {
-            extra.push(("with_total", "true"));
+        Ok(Some(page))
+    }
+
+    /// The request of the next page from where the walk stands.
+    fn request(&self) -> PageRequest {
+        PageRequest {
+            inner: self.inner.clone(),
+            call: self.call.clone(),
+            limit: self.limit,
+            with_total: self.with_total && !self.started,
+            cursor: self.cursor.clone(),
+            accept_bare_object: self.accept_bare_object,
         }
-        if let Some(cursor) = &self.cursor {
-            extra.push(("next_token", cursor));
-        }
+    }
+
+    /// Checks a fetched page against the walk (a cursor seen before ends it) and moves on.
+    fn accept(&mut self, page: Page<T>) -> Result<Page<T>> {
         let call = &self.call;
-        let response = self.inner.execute_with(call, &extra)?;
-        let page = decode_page::<T>(&call.operation, &response.body, self.accept_bare_object)?;
         if let Some(next) = &page.next_token {
             if self.cursor.as_ref() == Some(next) || self.seen.contains(&self.hasher.hash_one(next))
             {
@@ -224,7 +308,7 @@ impl<T: DeserializeOwned> Pager<T> {
         }
         self.cursor = page.next_token.clone();
         self.done = self.cursor.is_none();
-        Ok(Some(page))
+        Ok(page)
     }
 
     /// The cursor of the next page to fetch: pass it as [`PageOptions::cursor`] to resume this
@@ -272,7 +356,7 @@ pub struct Pages<T> {
     failed: bool,
 }
 
-impl<T: DeserializeOwned> Pages<T> {
+impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     /// Where to resume after an error; see [`Pager::resume_cursor`].
     pub fn resume_cursor(&self) -> Option<&str> {
         self.pager.resume_cursor()
@@ -284,7 +368,7 @@ impl<T: DeserializeOwned> Pages<T> {
     }
 }
 
-impl<T: DeserializeOwned> Iterator for Pages<T> {
+impl<T: DeserializeOwned + Send + 'static> Iterator for Pages<T> {
     type Item = Result<Page<T>>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -305,7 +389,7 @@ pub struct Items<T> {
     failed: bool,
 }
 
-impl<T: DeserializeOwned> Items<T> {
+impl<T: DeserializeOwned + Send + 'static> Items<T> {
     /// Where to resume after an error: the page that failed. See [`Pager::resume_cursor`].
     pub fn resume_cursor(&self) -> Option<&str> {
         self.pager.resume_cursor()
@@ -322,7 +406,7 @@ impl<T: DeserializeOwned> Items<T> {
     }
 }
 
-impl<T: DeserializeOwned> Iterator for Items<T> {
+impl<T: DeserializeOwned + Send + 'static> Iterator for Items<T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Self::Item> {

@@ -28,6 +28,7 @@ pub struct amperity_list_options {
     limit: u32,
     with_total: bool,
     cursor: Option<String>,
+    read_ahead: bool,
     filters: Vec<(String, String)>,
 }
 
@@ -37,6 +38,7 @@ impl amperity_list_options {
             limit: (self.limit > 0).then_some(self.limit),
             with_total: self.with_total,
             cursor: self.cursor.clone(),
+            read_ahead: self.read_ahead,
         }
     }
 
@@ -247,6 +249,20 @@ pub extern "C" fn amperity_list_options_set_with_total(
 ) -> amperity_result {
     guard(|| {
         unsafe { arg_mut(options, "options")? }.with_total = with_total;
+        Ok(())
+    })
+}
+
+/// Reads ahead: while the caller works on a page, the next one is fetched on a background
+/// thread (within the client's rate limit; one page beyond the current one at most). Resuming,
+/// errors and cancellation work as without it; a walk freed mid-way has sent one request more.
+#[no_mangle]
+pub extern "C" fn amperity_list_options_set_read_ahead(
+    options: *mut amperity_list_options,
+    read_ahead: bool,
+) -> amperity_result {
+    guard(|| {
+        unsafe { arg_mut(options, "options")? }.read_ahead = read_ahead;
         Ok(())
     })
 }

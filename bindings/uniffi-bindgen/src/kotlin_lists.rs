@@ -208,11 +208,12 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     )?;
     writeln!(
         out,
-        "     * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).\n     */"
+        "     * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).\n     * @param readAhead fetch the next page in the background while the caller works on this one\n     *   (one page ahead at most, within the rate limit).\n     */"
     )?;
     params.push("limit: Int? = null".into());
     params.push("withTotal: Boolean = false".into());
     params.push("cursor: String? = null".into());
+    params.push("readAhead: Boolean = false".into());
     writeln!(out, "    @JvmOverloads")?;
     writeln!(out, "    fun list(")?;
     for param in &params {
@@ -221,7 +222,7 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     writeln!(out, "    ): PagedList<{}> {{", list.item)?;
     writeln!(
         out,
-        "        val options = pageOptions(limit, withTotal, cursor)"
+        "        val options = pageOptions(limit, withTotal, cursor, readAhead)"
     )?;
     let mut args: Vec<String> = list.ids.iter().map(|id| camel_case(id)).collect();
     if let Some(filter) = &list.filter {

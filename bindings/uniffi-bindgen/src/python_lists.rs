@@ -5,7 +5,7 @@
 
 use crate::lists::{first_paragraph, ListEndpoint, Schema};
 use crate::names::snake_case;
-use crate::python_models::{builder_name, python_doc, python_doc_block, write_all};
+use crate::python_models::{builder_name, python_doc_block, write_all, write_tuple};
 use anyhow::{bail, Result};
 use std::fmt::Write as _;
 use uniffi_meta::{FieldMetadata, Type};
@@ -78,7 +78,7 @@ fn parameter(list: &ListEndpoint, field: &FieldMetadata) -> Result<(String, Stri
         return Ok((
             "Optional[Mapping[str, str]]".into(),
             format!(
-                "[_ffi.{}({}=k, {}=v) for k, v in ({name} or {{}}).items()]",
+                "[\n                _ffi.{}({}=k, {}=v) for k, v in ({name} or {{}}).items()\n            ]",
                 pairs.record, pairs.key, pairs.value
             ),
         ));
@@ -137,6 +137,7 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     }
     params.push("cursor: Optional[str] = None".into());
     params.push("with_total: bool = False".into());
+    params.push("read_ahead: bool = False".into());
     let one_line = format!("    def list({}) -> Paginator[{item}]:", params.join(", "));
     if one_line.len() <= 99 {
         writeln!(out, "{one_line}")?;
@@ -179,7 +180,11 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
     )?;
     writeln!(
         out,
-        "            with_total: also ask for the total count (see ``Paginator.total``).\n        \"\"\""
+        "            with_total: also ask for the total count (see ``Paginator.total``)."
+    )?;
+    writeln!(
+        out,
+        "            read_ahead: fetch the next page in the background while the caller works on\n                this one (one page ahead at most, within the rate limit).\n        \"\"\""
     )?;
     let mut args: Vec<String> = list.ids.clone();
     if let Some(filter) = &list.filter {
@@ -194,7 +199,11 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
         }
         args.push("flt".into());
     }
-    args.push("_page_options(limit, cursor, with_total)".into());
+    args.push("options".into());
+    writeln!(
+        out,
+        "        options = _page_options(limit, cursor, with_total, read_ahead)"
+    )?;
     writeln!(out, "        native = self._client._native_client()")?;
     writeln!(
         out,
@@ -217,10 +226,12 @@ fn write_lists_base(out: &mut String, lists: &[ListEndpoint]) -> Result<()> {
         "    \"\"\"The list resources of a ``Client`` (its base class).\"\"\"\n"
     )?;
     let slots: Vec<String> = lists.iter().map(|l| format!("{:?}", l.resource)).collect();
-    writeln!(out, "    __slots__ = ({},)\n", slots.join(", "))?;
+    write_tuple(out, "__slots__", &slots, "")?;
+    out.push('\n');
     for list in lists {
         writeln!(out, "    {}: {}", list.resource, list.class())?;
-        writeln!(out, "    \"\"\"{}.\"\"\"\n", python_doc(&list.summary()))?;
+        let doc = python_doc_block(&format!("{}.", list.summary()), "    ", 7);
+        writeln!(out, "    \"\"\"{doc}\"\"\"\n")?;
     }
     writeln!(out, "    def _init_lists(self) -> None:")?;
     for list in lists {

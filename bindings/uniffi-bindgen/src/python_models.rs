@@ -317,7 +317,7 @@ pub fn write_all(out: &mut String, names: &[String]) -> Result<()> {
 
 /// `    name = (a, b)` on one line when it fits in 99 columns, else one item per line; `call`
 /// wraps the tuple (`frozenset(...)`).
-fn write_tuple(out: &mut String, name: &str, items: &[String], call: &str) -> Result<()> {
+pub fn write_tuple(out: &mut String, name: &str, items: &[String], call: &str) -> Result<()> {
     let (open, close) = if call.is_empty() {
         ("(".to_owned(), ")")
     } else {

@@ -172,15 +172,20 @@ fn write_resource(out: &mut String, list: &ListEndpoint) -> Result<()> {
         out,
         "    ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier)."
     )?;
+    writeln!(
+        out,
+        "    ///   - readAhead: fetch the next page in the background while the caller works on this\n    ///     one (one page ahead at most, within the rate limit)."
+    )?;
     params.push("limit: Int? = nil".into());
     params.push("withTotal: Bool = false".into());
     params.push("cursor: String? = nil".into());
+    params.push("readAhead: Bool = false".into());
     writeln!(out, "    public func list(")?;
     writeln!(out, "        {}", params.join(", "))?;
     writeln!(out, "    ) -> PagedList<{}> {{", list.item)?;
     writeln!(
         out,
-        "        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)"
+        "        let options = pageOptions(\n            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)"
     )?;
     let mut args: Vec<String> = list
         .ids

@@ -235,6 +235,10 @@ pub struct PageOptions {
     /// Start from this cursor (a `next_token` or `resume_cursor` seen earlier).
     #[uniffi(default = None)]
     pub cursor: Option<String>,
+    /// Fetch the next page in the background while the caller works on the current one (one
+    /// page ahead at most, within the rate limit).
+    #[uniffi(default = false)]
+    pub read_ahead: bool,
 }
 
 impl PageOptions {
@@ -248,6 +252,7 @@ impl PageOptions {
             limit,
             with_total: self.with_total,
             cursor: self.cursor.clone(),
+            read_ahead: self.read_ahead,
         })
     }
 }

@@ -163,6 +163,9 @@ pub struct MockConfig {
     pub faults: Vec<FaultRule>,
     /// Port to bind on 127.0.0.1; 0 = ephemeral (default).
     pub port: u16,
+    /// Added before answering every API and stream request (default zero): the network and
+    /// service time of a real deployment, for the read-ahead benchmark and tests.
+    pub latency: Duration,
 }
 
 impl Default for MockConfig {
@@ -189,6 +192,7 @@ impl Default for MockConfig {
             last_cursor: LastCursor::Absent,
             faults: Vec::new(),
             port: 0,
+            latency: Duration::ZERO,
         }
     }
 }

@@ -39,6 +39,7 @@ OPTIONS (`--flag VALUE` or `--flag=VALUE`):
   --client-secret Y        OAuth client secret (default mock-secret)
   --token-ttl-secs N       lifetime of issued OAuth tokens (default 3600)
   --run-step-ms N          time a created run spends in each state (default 200)
+  --latency-ms N           wait N ms before answering every API and stream request (default 0)
   --last-cursor MODE       how the last page ends: absent (default), empty, null
   --fault SPEC             install a fault rule; repeatable
                            (e.g. path=/api/segments,status=429,retry_after=1,count=2)
@@ -116,6 +117,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
                 config.token_ttl = Duration::from_secs(num(&flag, value(&flag)?)?)
             }
             "--run-step-ms" => config.run_step = Duration::from_millis(num(&flag, value(&flag)?)?),
+            "--latency-ms" => config.latency = Duration::from_millis(num(&flag, value(&flag)?)?),
             "--last-cursor" => config.last_cursor = LastCursor::parse(&value(&flag)?)?,
             "--fault" => {
                 let spec = value(&flag)?;

@@ -63,12 +63,16 @@ def _required_utc(value: _dt.datetime, name: str) -> _dt.datetime:
     return result
 
 
-def _page_options(limit: Optional[int], cursor: Optional[str], with_total: bool) -> Any:
+def _page_options(
+    limit: Optional[int], cursor: Optional[str], with_total: bool, read_ahead: bool = False
+) -> Any:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
         raise TypeError(f"limit must be an int, got {type(limit).__name__}")
     if limit is not None and not 1 <= limit <= 2**31 - 1:
         raise InvalidArgumentError(f"invalid argument: limit must be at least 1, got {limit}")
-    return _ffi.PageOptions(limit=limit, with_total=bool(with_total), cursor=cursor)
+    return _ffi.PageOptions(
+        limit=limit, with_total=bool(with_total), cursor=cursor, read_ahead=bool(read_ahead)
+    )
 
 
 class _Resource:

@@ -328,6 +328,7 @@ class Client(_Lists):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[Any]:
         """Walks any ``{data, next_token, total}`` endpoint lazily; items are plain JSON values.
 
@@ -339,11 +340,11 @@ class Client(_Lists):
             limit: records per page.
             cursor: resume from this cursor.
             with_total: also ask for the total count.
+            read_ahead: fetch the next page in the background while the caller works on this one.
         """
         request = _raw_request(method, path, query, json, False)
-        pager = _call(
-            self._native_client().raw_pages, request, _page_options(limit, cursor, with_total)
-        )
+        options = _page_options(limit, cursor, with_total, read_ahead)
+        pager = _call(self._native_client().raw_pages, request, options)
         return Paginator(pager, _json_list)
 
     def deprecation_notices(self) -> List[m.DeprecationNotice]:

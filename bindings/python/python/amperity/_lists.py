@@ -47,6 +47,7 @@ class AuditEvents(_Resource):
         happened_to: Optional[_dt.datetime] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.AuditEvent]:
         """Lists audit events lazily (``GET /audit-events``; at most 1000 per page).
 
@@ -57,13 +58,16 @@ class AuditEvents(_Resource):
             happened_to: Events before this time (exclusive). Naive datetimes are taken as UTC.
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
         flt = _ffi.AuditEventFilter(
             happened_from=_utc(happened_from, "happened_from"),
             happened_to=_utc(happened_to, "happened_to"),
         )
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_audit_events, flt, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_audit_events, flt, options)
         return Paginator(pager, _audit_event_items)
 
 
@@ -79,6 +83,7 @@ class CampaignDrafts(_Resource):
         destination_data_template_id: Optional[str] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.Campaign]:
         """Lists campaign drafts lazily (``GET /campaign-drafts``; needs api-version ``unstable``).
 
@@ -88,12 +93,15 @@ class CampaignDrafts(_Resource):
                 (``ptg-…``).
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
         flt = _ffi.CampaignFilter(
             destination_data_template_id=destination_data_template_id,
         )
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_campaign_drafts, flt, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_campaign_drafts, flt, options)
         return Paginator(pager, _campaign_items)
 
 
@@ -109,6 +117,7 @@ class Campaigns(_Resource):
         destination_data_template_id: Optional[str] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.Campaign]:
         """Lists campaigns lazily (``GET /campaigns``).
 
@@ -118,12 +127,15 @@ class Campaigns(_Resource):
                 (``ptg-…``).
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
         flt = _ffi.CampaignFilter(
             destination_data_template_id=destination_data_template_id,
         )
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_campaigns, flt, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_campaigns, flt, options)
         return Paginator(pager, _campaign_items)
 
 
@@ -138,6 +150,7 @@ class Indexes(IndexesOperations):
         *,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.ProfileIndex]:
         """Lists the Profile API indexes of the tenant lazily (``GET /indexes``; 25 per page unless
         ``limit`` says otherwise).
@@ -146,9 +159,12 @@ class Indexes(IndexesOperations):
             limit: records per page (the server's default when ``None``); at least 1.
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_indexes, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_indexes, options)
         return Paginator(pager, _profile_index_items)
 
 
@@ -165,6 +181,7 @@ class Profiles(ProfilesOperations):
         conditions: Optional[Mapping[str, str]] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.Profile]:
         """Lists the profiles of an index that meet every condition of the filter, lazily (``GET
         /indexes/{id}/profiles`` with ``filter[<attribute>]=<value>``; exact matches, 25 per page
@@ -177,12 +194,17 @@ class Profiles(ProfilesOperations):
                 map of ``attribute`` to ``value``.
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
         flt = _ffi.ProfileFilter(
-            conditions=[_ffi.AttributeMatch(attribute=k, value=v) for k, v in (conditions or {}).items()],
+            conditions=[
+                _ffi.AttributeMatch(attribute=k, value=v) for k, v in (conditions or {}).items()
+            ],
         )
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_profiles, index_id, flt, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_profiles, index_id, flt, options)
         return Paginator(pager, _profile_items)
 
 
@@ -197,6 +219,7 @@ class Segments(_Resource):
         *,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.Segment]:
         """Lists segments lazily (``GET /segments``).
 
@@ -204,9 +227,12 @@ class Segments(_Resource):
             limit: records per page (the server's default when ``None``); at least 1.
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_segments, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_segments, options)
         return Paginator(pager, _segment_items)
 
 
@@ -227,6 +253,7 @@ class WorkflowRuns(WorkflowRunsOperations):
         workflow_type: Optional[str] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,
+        read_ahead: bool = False,
     ) -> Paginator[m.Workflow]:
         """Lists workflow runs lazily (``GET /workflow/runs``), newest first.
 
@@ -240,6 +267,8 @@ class WorkflowRuns(WorkflowRunsOperations):
             workflow_type: Only runs of this type, e.g. ``courier.group/run``.
             cursor: resume from this cursor (a ``next_token`` or ``resume_cursor`` seen earlier).
             with_total: also ask for the total count (see ``Paginator.total``).
+            read_ahead: fetch the next page in the background while the caller works on
+                this one (one page ahead at most, within the rate limit).
         """
         flt = _ffi.WorkflowRunFilter(
             created_from=_utc(created_from, "created_from"),
@@ -249,15 +278,24 @@ class WorkflowRuns(WorkflowRunsOperations):
             state=state,
             workflow_type=workflow_type,
         )
+        options = _page_options(limit, cursor, with_total, read_ahead)
         native = self._client._native_client()
-        pager = _call(native.list_workflow_runs, flt, _page_options(limit, cursor, with_total))
+        pager = _call(native.list_workflow_runs, flt, options)
         return Paginator(pager, _workflow_items)
 
 
 class _Lists:
     """The list resources of a ``Client`` (its base class)."""
 
-    __slots__ = ("audit_events", "campaign_drafts", "campaigns", "indexes", "profiles", "segments", "workflow_runs",)
+    __slots__ = (
+        "audit_events",
+        "campaign_drafts",
+        "campaigns",
+        "indexes",
+        "profiles",
+        "segments",
+        "workflow_runs",
+    )
 
     audit_events: AuditEvents
     """Lists audit events lazily (``GET /audit-events``; at most 1000 per page)."""
@@ -269,10 +307,13 @@ class _Lists:
     """Lists campaigns lazily (``GET /campaigns``)."""
 
     indexes: Indexes
-    """Lists the Profile API indexes of the tenant lazily (``GET /indexes``; 25 per page unless ``limit`` says otherwise)."""
+    """Lists the Profile API indexes of the tenant lazily (``GET /indexes``; 25 per page unless
+    ``limit`` says otherwise)."""
 
     profiles: Profiles
-    """Lists the profiles of an index that meet every condition of the filter, lazily (``GET /indexes/{id}/profiles`` with ``filter[<attribute>]=<value>``; exact matches, 25 per page unless ``limit`` says otherwise)."""
+    """Lists the profiles of an index that meet every condition of the filter, lazily (``GET
+    /indexes/{id}/profiles`` with ``filter[<attribute>]=<value>``; exact matches, 25 per page
+    unless ``limit`` says otherwise)."""
 
     segments: Segments
     """Lists segments lazily (``GET /segments``)."""

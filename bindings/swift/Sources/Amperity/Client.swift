@@ -286,13 +286,14 @@ public final class Client: Sendable {
     }
 
     /// Walks any `{data, next_token, total}` endpoint lazily, page by page; each item is one
-    /// JSON value as text.
+    /// JSON value as text. `readAhead` fetches the next page in the background while the caller
+    /// works on the current one.
     public func rawPages(
         path: String, query: KeyValuePairs<String, String> = [:], limit: Int? = nil, withTotal: Bool = false,
-        cursor: String? = nil
+        cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<String> {
         let request = rawRequest(.get, path: path, query: query, body: nil, idempotent: false)
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         return PagedList(
             native: native, open: { try $0.rawPages(request: request, page: options).handle },
             startCursor: cursor)

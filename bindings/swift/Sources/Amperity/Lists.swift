@@ -65,10 +65,13 @@ public struct AuditEvents: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        happenedFrom: Date? = nil, happenedTo: Date? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        happenedFrom: Date? = nil, happenedTo: Date? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<AuditEvent> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         let filter = AuditEventFilter(happenedFrom: happenedFrom, happenedTo: happenedTo)
         return PagedList(
             native: native, open: { try $0.listAuditEvents(filter: filter, page: options).handle }, startCursor: cursor)
@@ -87,10 +90,13 @@ public struct CampaignDrafts: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<Campaign> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         let filter = CampaignFilter(destinationDataTemplateId: destinationDataTemplateId)
         return PagedList(
             native: native, open: { try $0.listCampaignDrafts(filter: filter, page: options).handle }, startCursor: cursor)
@@ -109,10 +115,13 @@ public struct Campaigns: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        destinationDataTemplateId: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<Campaign> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         let filter = CampaignFilter(destinationDataTemplateId: destinationDataTemplateId)
         return PagedList(
             native: native, open: { try $0.listCampaigns(filter: filter, page: options).handle }, startCursor: cursor)
@@ -131,10 +140,13 @@ public struct Indexes: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<ProfileIndex> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         return PagedList(
             native: native, open: { try $0.listIndexes(page: options).handle }, startCursor: cursor)
     }
@@ -155,10 +167,13 @@ public struct Profiles: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        indexId: String, conditions: KeyValuePairs<String, String> = [:], limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        indexId: String, conditions: KeyValuePairs<String, String> = [:], limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<Profile> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         let filter = ProfileFilter(conditions: conditions.map { AttributeMatch(attribute: $0.key, value: $0.value) })
         return PagedList(
             native: native, open: { try $0.listProfiles(indexId: indexId, filter: filter, page: options).handle }, startCursor: cursor)
@@ -176,10 +191,13 @@ public struct Segments: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<Segment> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         return PagedList(
             native: native, open: { try $0.listSegments(page: options).handle }, startCursor: cursor)
     }
@@ -202,10 +220,13 @@ public struct WorkflowRuns: Sendable {
     ///   - limit: records per page (the server's default when `nil`); at least 1.
     ///   - withTotal: ask for `total` (costly on large lists).
     ///   - cursor: start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+    ///   - readAhead: fetch the next page in the background while the caller works on this
+    ///     one (one page ahead at most, within the rate limit).
     public func list(
-        createdFrom: Date? = nil, createdTo: Date? = nil, endedFrom: Date? = nil, endedTo: Date? = nil, state: RunState? = nil, workflowType: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil
+        createdFrom: Date? = nil, createdTo: Date? = nil, endedFrom: Date? = nil, endedTo: Date? = nil, state: RunState? = nil, workflowType: String? = nil, limit: Int? = nil, withTotal: Bool = false, cursor: String? = nil, readAhead: Bool = false
     ) -> PagedList<Workflow> {
-        let options = pageOptions(limit: limit, withTotal: withTotal, cursor: cursor)
+        let options = pageOptions(
+            limit: limit, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
         let filter = WorkflowRunFilter(createdFrom: createdFrom, createdTo: createdTo, endedFrom: endedFrom, endedTo: endedTo, state: state?.wireName, workflowType: workflowType)
         return PagedList(
             native: native, open: { try $0.listWorkflowRuns(filter: filter, page: options).handle }, startCursor: cursor)

@@ -151,8 +151,9 @@ public final class PageCursor<Element: Sendable>: @unchecked Sendable {
 }
 
 /// Page options for the core; the core checks them (a limit below 1 is an invalid argument).
-func pageOptions(limit: Int?, withTotal: Bool, cursor: String?) -> PageOptions {
-    PageOptions(limit: limit.map { Int32(clamping: $0) }, withTotal: withTotal, cursor: cursor)
+func pageOptions(limit: Int?, withTotal: Bool, cursor: String?, readAhead: Bool = false) -> PageOptions {
+    PageOptions(
+        limit: limit.map { Int32(clamping: $0) }, withTotal: withTotal, cursor: cursor, readAhead: readAhead)
 }
 
 /// A generated pager object's operations as a ``PagerHandle``.

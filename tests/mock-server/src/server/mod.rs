@@ -110,6 +110,9 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
         return control(&sh, &parts.method, path, &body).into_response(false);
     }
     sh.record(&parts, &body);
+    if !sh.cfg.latency.is_zero() {
+        tokio::time::sleep(sh.cfg.latency).await;
+    }
 
     let method = parts.method.as_str();
     let route = route(&parts.method, path);

@@ -200,7 +200,8 @@ class Client(
 
     /**
      * Walks any `{data, next_token, total}` endpoint lazily, page by page; each item is one JSON
-     * value as text.
+     * value as text. [readAhead] fetches the next page in the background while the caller works
+     * on the current one.
      */
     @JvmOverloads
     fun rawPages(
@@ -209,9 +210,10 @@ class Client(
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<String> {
         val request = rawRequest(RawMethod.GET, path, query, null, false)
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         return PagedList { rawHandle(ffi { native.rawPages(request, options) }, native) }
     }
 
@@ -418,10 +420,10 @@ internal fun saturatingMillis(duration: Duration): Long =
         if (duration.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
     }
 
-internal fun pageOptions(limit: Int?, withTotal: Boolean, cursor: String?): PageOptions {
+internal fun pageOptions(limit: Int?, withTotal: Boolean, cursor: String?, readAhead: Boolean = false): PageOptions {
     // Checked here so `list()` throws at once; the words are the core's (PageOptions::to_core).
     if (limit != null && limit < 1) throw invalidArgument("limit must be at least 1")
-    return PageOptions(limit = limit, withTotal = withTotal, cursor = cursor)
+    return PageOptions(limit = limit, withTotal = withTotal, cursor = cursor, readAhead = readAhead)
 }
 
 private fun rawRequest(

@@ -53,6 +53,8 @@ class AuditEvents internal constructor(private val client: Client) {
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
@@ -61,8 +63,9 @@ class AuditEvents internal constructor(private val client: Client) {
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<AuditEvent> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         val filter = AuditEventFilter(
             happenedFrom = happenedFrom,
             happenedTo = happenedTo,
@@ -81,6 +84,8 @@ class CampaignDrafts internal constructor(private val client: Client) {
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
@@ -88,8 +93,9 @@ class CampaignDrafts internal constructor(private val client: Client) {
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<Campaign> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         val filter = CampaignFilter(
             destinationDataTemplateId = destinationDataTemplateId,
         )
@@ -107,6 +113,8 @@ class Campaigns internal constructor(private val client: Client) {
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
@@ -114,8 +122,9 @@ class Campaigns internal constructor(private val client: Client) {
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<Campaign> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         val filter = CampaignFilter(
             destinationDataTemplateId = destinationDataTemplateId,
         )
@@ -133,14 +142,17 @@ class Indexes internal constructor(client: Client) : IndexesOperations(client) {
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<ProfileIndex> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         return PagedList { profileIndexPagerHandle(ffi { client.native.listIndexes(options) }, client.native) }
     }
 }
@@ -158,6 +170,8 @@ class Profiles internal constructor(client: Client) : ProfilesOperations(client)
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
@@ -166,8 +180,9 @@ class Profiles internal constructor(client: Client) : ProfilesOperations(client)
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<Profile> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         val filter = ProfileFilter(
             conditions = conditions.map { (key, value) -> AttributeMatch(attribute = key, value = value) },
         )
@@ -184,14 +199,17 @@ class Segments internal constructor(private val client: Client) {
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<Segment> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         return PagedList { segmentPagerHandle(ffi { client.native.listSegments(options) }, client.native) }
     }
 }
@@ -211,6 +229,8 @@ class WorkflowRuns internal constructor(client: Client) : WorkflowRunsOperations
      * @param limit records per page (the server's default when `null`); at least 1.
      * @param withTotal ask for `total` (costly on large lists).
      * @param cursor start from this cursor (a `nextToken` or `resumeCursor` seen earlier).
+     * @param readAhead fetch the next page in the background while the caller works on this one
+     *   (one page ahead at most, within the rate limit).
      */
     @JvmOverloads
     fun list(
@@ -223,8 +243,9 @@ class WorkflowRuns internal constructor(client: Client) : WorkflowRunsOperations
         limit: Int? = null,
         withTotal: Boolean = false,
         cursor: String? = null,
+        readAhead: Boolean = false,
     ): PagedList<Workflow> {
-        val options = pageOptions(limit, withTotal, cursor)
+        val options = pageOptions(limit, withTotal, cursor, readAhead)
         val filter = WorkflowRunFilter(
             createdFrom = createdFrom,
             createdTo = createdTo,
