@@ -71,11 +71,13 @@ impl StreamConfig {
             builder = builder.request_timeout(millis(ms, "request_timeout_ms")?);
         }
         if let Some(attempts) = self.max_attempts {
-            let mut retry = RetryPolicy::default();
-            retry.max_attempts = u32::try_from(attempts).map_err(|_| {
+            let max_attempts = u32::try_from(attempts).map_err(|_| {
                 AmperityError::config(format!("max_attempts must be at least 1, got {attempts}"))
             })?;
-            builder = builder.retry_policy(retry);
+            builder = builder.retry_policy(RetryPolicy {
+                max_attempts,
+                ..RetryPolicy::default()
+            });
         }
         for pem in self.extra_root_certs_pem {
             builder = builder.add_root_certificate_pem(pem);
