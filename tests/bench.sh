@@ -87,6 +87,42 @@ for shape in "${shapes[@]}"; do
 done
 run target/release/amperity-bench construct "$base" 10000
 
+# The latency shape: a mock that takes 20 ms per response (a real service's round trip) and a
+# caller that works 20 ms on each page; each SDK walks sequentially and with read-ahead.
+latency_ms=20 work_ms=20 latency_pages=50 latency_limit=100
+echo "== shape: $latency_pages pages x $latency_limit records, ${latency_ms} ms latency, ${work_ms} ms work per page"
+"${pin_server[@]}" target/release/amperity-mock --segments 100000 --latency-ms "$latency_ms" --no-stdin-watch > "$out/mock-latency.out" &
+latency_pid=$!
+trap 'kill $mock_pid $latency_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$out/mock-latency.out" ] && break; sleep 0.05; done
+latency_base="$(head -n 1 "$out/mock-latency.out")/api"
+# Marks each result line as the latency shape.
+run_latency() {
+  BENCH_WORK_MS=$work_ms "${pin_client[@]}" "$@" | sed "s/^{/{\"latency_ms\":$latency_ms,\"work_ms\":$work_ms,/" \
+    | tee -a "$results" | cut -c1-160
+}
+shape=("$latency_base" "$latency_pages" "$latency_limit" 3)
+run_latency target/release/amperity-bench rust-core "${shape[@]}"
+run_latency target/release/amperity-bench rust-core-read-ahead "${shape[@]}"
+run_latency "$out/c_bench" "${shape[@]}"
+BENCH_READ_AHEAD=1 run_latency "$out/c_bench" "${shape[@]}"
+if [ ${#python_clients[@]} -gt 0 ]; then
+  for client in python-sdk python-sdk-read-ahead python-urllib3; do
+    run_latency target/python-venv/bin/python tests/bench/python_clients.py "$client" "${shape[@]}"
+  done
+fi
+if [ ${#kotlin_clients[@]} -gt 0 ]; then
+  for client in kotlin-sdk kotlin-sdk-read-ahead okhttp-jackson; do
+    run_latency tests/bench/kotlin_clients.sh "$client" "${shape[@]}"
+  done
+fi
+if [ ${#swift_clients[@]} -gt 0 ]; then
+  for client in swift-sdk swift-sdk-read-ahead swift-urlsession; do
+    run_latency "$swift_bench" "$client" "${shape[@]}"
+  done
+fi
+kill "$latency_pid" 2>/dev/null || true
+
 # The stripped size of the native library (the shipped artifact is stripped).
 cp target/release/libamperity.so "$out/libamperity.stripped.so"
 strip "$out/libamperity.stripped.so"

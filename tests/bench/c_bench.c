@@ -3,6 +3,7 @@
  * median walk, CPU is per walk. */
 #define _POSIX_C_SOURCE 200809L
 #include <amperity.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,14 @@ int main(int argc, char **argv) {
     if (amperity_client_new(config, &client) != AMPERITY_RESULT_OK) fail("client_new");
     if (amperity_list_options_new(&options) != AMPERITY_RESULT_OK) fail("options");
     if (amperity_list_options_set_limit(options, limit) != AMPERITY_RESULT_OK) fail("limit");
+    /* BENCH_READ_AHEAD=1: the read-ahead walk (client "c-api-read-ahead"); BENCH_WORK_MS: the
+       caller's own work per page (the latency shape), slept after each page. */
+    const char *read_ahead_env = getenv("BENCH_READ_AHEAD");
+    bool read_ahead = read_ahead_env != NULL && strcmp(read_ahead_env, "1") == 0;
+    if (amperity_list_options_set_read_ahead(options, read_ahead) != AMPERITY_RESULT_OK) fail("read_ahead");
+    const char *work_env = getenv("BENCH_WORK_MS");
+    long work_ms = work_env ? strtol(work_env, NULL, 10) : 0;
+    struct timespec work = {work_ms / 1000, (work_ms % 1000) * 1000000L};
 
     double cpu0 = cpu_seconds();
     long records = 0;
@@ -89,6 +98,7 @@ int main(int argc, char **argv) {
             }
             records += (long)len;
             amperity_page_free(page);
+            if (work_ms > 0) nanosleep(&work, NULL);
             if ((n & (n - 1)) == 0 || n == pages) {
                 char entry[64];
                 snprintf(entry, sizeof entry, "%s[%ld,%ld]", checkpoints[0] ? "," : "", n, peak_rss_kib());
@@ -105,9 +115,10 @@ int main(int argc, char **argv) {
             double t = times[j]; times[j] = times[j - 1]; times[j - 1] = t;
         }
     double seconds = times[repeats / 2], cpu = (cpu_seconds() - cpu0) / (double)repeats;
-    printf("{\"client\":\"c-api\",\"repeats\":%ld,\"pages\":%ld,\"limit\":%u,\"records\":%ld,\"seconds\":%.6f,"
+    printf("{\"client\":\"%s\",\"repeats\":%ld,\"pages\":%ld,\"limit\":%u,\"records\":%ld,\"seconds\":%.6f,"
            "\"cpu_seconds\":%.4f,\"peak_rss_kib\":%ld,\"rss_by_page\":[%s],\"id_bytes\":%zu}\n",
-           repeats, pages, limit, records, seconds, cpu, peak_rss_kib(), checkpoints, id_bytes);
+           read_ahead ? "c-api-read-ahead" : "c-api", repeats, pages, limit, records, seconds, cpu,
+           peak_rss_kib(), checkpoints, id_bytes);
     amperity_list_options_free(options);
     amperity_client_free(client);
     amperity_config_free(config);

@@ -2,7 +2,7 @@
 # Walks segment pages of an already running mock server with one JVM client, in its own JVM, and
 # prints one JSON line (com.amperity.sdk.bench.ShapeBenchmark, test scope of bindings/kotlin).
 #
-#   tests/bench/kotlin_clients.sh kotlin-sdk|okhttp-jackson BASE_URL PAGES LIMIT REPEATS
+#   tests/bench/kotlin_clients.sh kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS
 #   tests/bench/kotlin_clients.sh --build     (build only; tests/bench.sh does this once)
 #
 # The build (release native library, mvn test-compile, the test classpath computed once into
@@ -42,7 +42,7 @@ if [ "${1:-}" = --build ]; then
   exit 0
 fi
 if [ $# -ne 5 ]; then
-  echo "usage: $0 kotlin-sdk|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | --build" >&2
+  echo "usage: $0 kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | --build" >&2
   exit 2
 fi
 if stale; then build >&2; fi

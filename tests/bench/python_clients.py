@@ -2,7 +2,8 @@
 
     python_clients.py CLIENT BASE_URL PAGES LIMIT REPEATS
 
-CLIENT is ``python-sdk`` (the ``amperity`` package, typed ``amperity.Segment`` items),
+CLIENT is ``python-sdk`` (the ``amperity`` package, typed ``amperity.Segment`` items;
+``python-sdk-read-ahead`` with ``read_ahead=True``),
 ``python-requests`` (``requests.Session`` + ``json.loads``), ``python-urllib3``
 (``urllib3.PoolManager`` + ``json.loads``) or ``python-httpx`` (``httpx.Client`` + ``json.loads``);
 the three baselines keep items as dicts. The line has the shape of tests/bench/src/main.rs and
@@ -19,6 +20,7 @@ PAGES * LIMIT records. Run by tests/bench.sh with the venv that tests/python.sh 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -56,12 +58,18 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+# BENCH_WORK_MS: the caller's own work per page (the latency shape), slept after each page.
+WORK_SECONDS = float(os.environ.get("BENCH_WORK_MS", "0")) / 1000
+
+
 def checkpoint(n: int, pages: int, checkpoints: List[Tuple[int, int]]) -> None:
     if n & (n - 1) == 0 or n == pages:
         checkpoints.append((n, peak_rss_kib()))
+    if WORK_SECONDS:
+        time.sleep(WORK_SECONDS)
 
 
-def sdk_walker(base: str) -> Walk:
+def sdk_walker(base: str, read_ahead: bool = False) -> Walk:
     import amperity
 
     client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
@@ -69,7 +77,7 @@ def sdk_walker(base: str) -> Walk:
     def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
         records = 0
         # zip stops on the range first: exactly `pages` pages are fetched, never one more.
-        for n, page in zip(range(1, pages + 1), client.segments.list(limit=limit).pages()):
+        for n, page in zip(range(1, pages + 1), client.segments.list(limit=limit, read_ahead=read_ahead).pages()):
             items = page.items
             if n == 1 and not isinstance(items[0], amperity.Segment):
                 raise SystemExit(f"python-sdk: items are {type(items[0])}, not amperity.Segment")
@@ -159,6 +167,7 @@ def httpx_walker(base: str) -> Walk:
 
 CLIENTS = {
     "python-sdk": sdk_walker,
+    "python-sdk-read-ahead": lambda base: sdk_walker(base, read_ahead=True),
     "python-requests": requests_walker,
     "python-urllib3": urllib3_walker,
     "python-httpx": httpx_walker,

@@ -25,7 +25,7 @@ def family(client):
     """The language family of a client name: python, jvm, swift or native (Rust and C)."""
     if client.startswith("python-"):
         return "python"
-    if client in ("kotlin-sdk", "okhttp-jackson"):
+    if client.startswith("kotlin-") or client == "okhttp-jackson":
         return "jvm"
     if client.startswith("swift-"):
         return "swift"
@@ -40,20 +40,89 @@ def speedup(by_client, client, baseline):
     return b["seconds"] / a["seconds"]
 
 
-def targets(by_client):
-    """One line of the SDK-vs-baseline targets of this shape (what is present)."""
-    checks = [
-        ("python-sdk", "python-requests", 2.0, "Python SDK ≥ 2× requests"),
-        ("python-sdk", "python-urllib3", 1.0, "Python SDK faster than urllib3"),
-        ("kotlin-sdk", "okhttp-jackson", 1.0, "Kotlin SDK ≥ OkHttp + Jackson"),
-        ("swift-sdk", "swift-urlsession", 1.5, "Swift SDK ≥ 1.5× URLSession + JSONDecoder"),
-    ]
-    parts = []
-    for client, baseline, goal, label in checks:
+# Issue 15's targets: (client, baseline, least speed-up, label); the speed-up is the baseline's
+# median time over the client's.
+SHAPE_TARGETS = [
+    ("python-sdk", "python-urllib3", 1.5, "Python SDK ≥ 1.5× urllib3 + json.loads"),
+    ("kotlin-sdk", "okhttp-jackson", 1.2, "Kotlin SDK ≥ 1.2× OkHttp + Jackson"),
+    ("swift-sdk", "swift-urlsession", 1.5, "Swift SDK ≥ 1.5× URLSession + JSONDecoder"),
+    ("c-api", "rust-core", 1 / 1.05, "C ≤ 1.05× the Rust core's time"),
+    ("rust-core", "bare-ureq", 1 / 1.05, "Rust core ≤ 1.05× bare ureq + serde_json"),
+]
+
+# The latency shape: each SDK with read-ahead against its own sequential walk (≤ 0.6× the time).
+READ_AHEAD = [
+    ("rust-core-read-ahead", "rust-core"),
+    ("c-api-read-ahead", "c-api"),
+    ("python-sdk-read-ahead", "python-sdk"),
+    ("kotlin-sdk-read-ahead", "kotlin-sdk"),
+    ("swift-sdk-read-ahead", "swift-sdk"),
+]
+
+
+def targets(by_client, latency):
+    """The targets of one shape that its clients allow checking: (label, value text, met)."""
+    out = []
+    if latency:
+        for client, sequential in READ_AHEAD:
+            x = speedup(by_client, client, sequential)
+            if x is not None:
+                out.append((f"{client} ≤ 0.6× {sequential}'s time", f"{1 / x:.2f}×", 1 / x <= 0.6))
+        return out
+    for client, baseline, goal, label in SHAPE_TARGETS:
         x = speedup(by_client, client, baseline)
         if x is not None:
-            parts.append(f"{label}: {x:.2f}× ({'met' if x >= goal else 'not met'})")
-    return "; ".join(parts)
+            out.append((label, f"{x:.2f}× speed-up" if goal >= 1 else f"{1 / x:.2f}× the time", x >= goal))
+    kotlin = by_client.get("kotlin-sdk")
+    if kotlin and kotlin["pages"] >= 2000 and len(kotlin.get("rss_by_page") or []) >= 2:
+        growth = kotlin["rss_by_page"][-1][1] - kotlin["rss_by_page"][0][1]
+        out.append(("Kotlin peak RSS growth ≤ 1 MiB over the walk", f"{growth / 1024:.1f} MiB", growth <= 1024))
+    return out
+
+
+def shape_key(r):
+    return (r["pages"], r["limit"], r.get("latency_ms", 0), r.get("work_ms", 0))
+
+
+def shape_title(key):
+    pages, limit, latency, work = key
+    title = f"{pages} pages x {limit} records"
+    if latency or work:
+        title += f", {latency} ms latency, {work} ms work per page"
+    return title
+
+
+def write_chart(path, shapes, walks):
+    """An SVG of pages/s per client, one panel per shape (each panel has its own scale)."""
+    colours = {"native": "#8c564b", "python": "#1f77b4", "jvm": "#d62728", "swift": "#ff7f0e"}
+    width, label_w, bar_h, gap = 760, 210, 14, 4
+    y = 30
+    parts = []
+    for key in shapes:
+        group = [r for r in walks if shape_key(r) == key]
+        if not group:
+            continue
+        top = max(r["pages"] / r["seconds"] for r in group if r["seconds"])
+        parts.append(f'<text x="4" y="{y}" font-size="13" font-weight="bold">{shape_title(key)} (pages/s)</text>')
+        y += 8
+        for r in group:
+            pps = r["pages"] / r["seconds"] if r["seconds"] else 0
+            w = (width - label_w - 70) * pps / top if top else 0
+            sdk = "sdk" in r["client"] or r["client"].startswith(("rust-core", "c-api"))
+            parts.append(f'<text x="{label_w - 6}" y="{y + bar_h - 3}" font-size="11" text-anchor="end">{r["client"]}</text>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colours[family(r["client"])]}"'
+                f' fill-opacity="{1.0 if sdk else 0.45}"/>'
+            )
+            parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}" font-size="11">{pps:,.0f}</text>')
+            y += bar_h + gap
+        y += 22
+    legend = "Solid bars: the SDK clients; pale bars: the hand-written peers. Colour: Rust/C, Python, JVM, Swift."
+    parts.append(f'<text x="4" y="{y}" font-size="11">{legend}</text>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y + 12}" font-family="sans-serif">'
+           '<rect width="100%" height="100%" fill="white"/>' + "".join(parts) + "</svg>\n")
+    with open(path, "w") as f:
+        f.write(svg)
 
 
 def main(path, out_dir=None):
@@ -72,13 +141,17 @@ def main(path, out_dir=None):
           "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM, `swift-urlsession` for Swift); below 1.00x is faster\n")
     shapes = []
     for r in walks:
-        key = (r["pages"], r["limit"])
+        key = shape_key(r)
         if key not in shapes:
             shapes.append(key)
-    for pages, limit in shapes:
-        group = [r for r in walks if (r["pages"], r["limit"]) == (pages, limit)]
+    if out_dir:
+        write_chart(os.path.join(out_dir, "chart.svg"), shapes, walks)
+        print("![pages per second, per client and shape](chart.svg)\n")
+    summary = []
+    for key in shapes:
+        group = [r for r in walks if shape_key(r) == key]
         by_client = {r["client"]: r for r in group}
-        print(f"## {pages} pages x {limit} records\n")
+        print(f"## {shape_title(key)}\n")
         print("| client | pages/s | records/s | CPU ms/page | peak RSS MiB | RSS growth KiB (first→last page) | baseline | time vs baseline |")
         print("|---|---:|---:|---:|---:|---:|---|---:|")
         for r in group:
@@ -93,9 +166,17 @@ def main(path, out_dir=None):
             ratio = f"{secs / ref['seconds']:.2f}x" if ref and ref["seconds"] else "-"
             print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {baseline} | {ratio} |")
         print()
-        line = targets(by_client)
-        if line:
-            print(f"- Targets (speed-up, median times): {line}\n")
+        for label, value, met in targets(by_client, key[2] or key[3]):
+            summary.append((shape_title(key), label, value, met))
+            print(f"- {label}: {value} ({'met' if met else 'missed'})")
+        print()
+    if summary:
+        print("## Targets\n")
+        print("| shape | target | measured | |")
+        print("|---|---|---:|---|")
+        for shape, label, value, met in summary:
+            print(f"| {shape} | {label} | {value} | {'met' if met else 'missed'} |")
+        print()
     if extra:
         print("## Other measurements\n")
         for r in extra:

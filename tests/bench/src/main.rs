@@ -50,10 +50,20 @@ fn cpu_seconds() -> f64 {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
+/// `BENCH_WORK_MS`: the caller's own work per page (the latency shape), slept after each page.
+fn work_per_page() -> std::time::Duration {
+    let ms = std::env::var("BENCH_WORK_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    std::time::Duration::from_millis(ms)
+}
+
 fn walk_core(
     base_url: &str,
     pages: usize,
     limit: u32,
+    read_ahead: bool,
     checkpoints: &mut Vec<(usize, u64)>,
 ) -> usize {
     let client = amperity::Client::builder("acme")
@@ -62,12 +72,18 @@ fn walk_core(
         .rate_limit(None)
         .build()
         .expect("client");
-    let mut pager = client.list_segments(amperity::PageOptions::limit(limit));
+    let options = amperity::PageOptions {
+        read_ahead,
+        ..amperity::PageOptions::limit(limit)
+    };
+    let mut pager = client.list_segments(options);
     let mut records = 0;
+    let work = work_per_page();
     for n in 1..=pages {
         let page = pager.next_page().expect("page").expect("enough pages");
         records += page.items.len();
         std::hint::black_box(&page.items);
+        std::thread::sleep(work);
         if n.is_power_of_two() || n == pages {
             checkpoints.push((n, rss_kib().0));
         }
@@ -109,6 +125,7 @@ fn walk_bare(
         let page: BarePage = serde_json::from_slice(&body).expect("json");
         records += page.data.len();
         std::hint::black_box(&page.data);
+        std::thread::sleep(work_per_page());
         cursor = page.next_token;
         if n.is_power_of_two() || n == pages {
             checkpoints.push((n, rss_kib().0));
@@ -151,7 +168,8 @@ fn main() {
         checkpoints.clear();
         let start = Instant::now();
         records = match client {
-            "rust-core" => walk_core(base_url, pages, limit, &mut checkpoints),
+            "rust-core" => walk_core(base_url, pages, limit, false, &mut checkpoints),
+            "rust-core-read-ahead" => walk_core(base_url, pages, limit, true, &mut checkpoints),
             "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints),
             other => panic!("unknown client {other}"),
         };

@@ -33,9 +33,13 @@ func cpuSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-/// Records VmHWM at pages 1, 2, 4, 8, … and the last page.
+/// `BENCH_WORK_MS`: the caller's own work per page (the latency shape), slept after each page.
+let workMicroseconds = useconds_t((Int(ProcessInfo.processInfo.environment["BENCH_WORK_MS"] ?? "") ?? 0) * 1000)
+
+/// Records VmHWM at pages 1, 2, 4, 8, … and the last page, then does the page's work.
 func checkpoint(_ n: Int, _ pages: Int, _ checkpoints: inout [[Int]]) {
     if n & (n - 1) == 0 || n == pages { checkpoints.append([n, peakRSSKiB()]) }
+    if workMicroseconds > 0 { usleep(workMicroseconds) }
 }
 
 /// One client: walks `pages` pages of `limit` records and returns the records seen.
@@ -46,13 +50,14 @@ protocol Walker {
 /// The SDK: one client, a fresh list walk per run.
 struct SDKWalker: Walker {
     let client: Client
+    var readAhead = false
 
     init(base: String) throws {
         client = try Client(tenant: "acme", token: "mock-token", options: ClientOptions(baseURL: base, rateLimit: .off))
     }
 
     func walk(pages: Int, limit: Int, checkpoints: inout [[Int]]) async throws -> Int {
-        let cursor = client.segments.list(limit: limit).pages()
+        let cursor = client.segments.list(limit: limit, readAhead: readAhead).pages()
         var records = 0
         for n in 1...pages {
             guard let page = try await cursor.next() else { break }
@@ -121,14 +126,21 @@ struct URLSessionWalker: Walker {
 struct SwiftBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
-        guard arguments.count == 6, ["swift-sdk", "swift-urlsession"].contains(arguments[1]),
+        guard arguments.count == 6, ["swift-sdk", "swift-sdk-read-ahead", "swift-urlsession"].contains(arguments[1]),
             let pages = Int(arguments[3]), let limit = Int(arguments[4]), let repeats = Int(arguments[5])
         else {
-            FileHandle.standardError.write(Data("usage: swift-bench swift-sdk|swift-urlsession BASE_URL PAGES LIMIT REPEATS\n".utf8))
+            FileHandle.standardError.write(Data("usage: swift-bench swift-sdk|swift-sdk-read-ahead|swift-urlsession BASE_URL PAGES LIMIT REPEATS\n".utf8))
             exit(2)
         }
         let name = arguments[1]
-        let walker: any Walker = name == "swift-sdk" ? try SDKWalker(base: arguments[2]) : URLSessionWalker(base: arguments[2])
+        let walker: any Walker
+        if name.hasPrefix("swift-sdk") {
+            var sdk = try SDKWalker(base: arguments[2])
+            sdk.readAhead = name == "swift-sdk-read-ahead"
+            walker = sdk
+        } else {
+            walker = URLSessionWalker(base: arguments[2])
+        }
         var warmup: [[Int]] = []
         _ = try await walker.walk(pages: min(5, pages), limit: limit, checkpoints: &warmup)
 

@@ -15,6 +15,9 @@ import java.io.File
 import java.lang.management.ManagementFactory
 import java.util.Locale
 
+/** `BENCH_WORK_MS`: the caller's own work per page (the latency shape), slept after each page. */
+private val WORK_MS: Long = System.getenv("BENCH_WORK_MS")?.toLongOrNull() ?: 0
+
 /** Walks of the JIT warm-up, each of at most [WARMUP_PAGES] pages, before the timed walks. */
 private const val WARMUP_WALKS = 3
 
@@ -30,12 +33,12 @@ private interface ShapeClient : AutoCloseable {
 }
 
 /** The SDK: `client.segments.list(limit).pages()`, typed `Segment` items. */
-private class SdkClient(baseUrl: String) : ShapeClient {
+private class SdkClient(baseUrl: String, private val readAhead: Boolean = false) : ShapeClient {
     private val client = Client(tenant = "acme", token = "mock-token", baseUrl = baseUrl, rateLimitPerSecond = null)
 
     override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int {
         var records = 0
-        client.segments.list(limit = limit).pages().use { iterator ->
+        client.segments.list(limit = limit, readAhead = readAhead).pages().use { iterator ->
             for (n in 1..pages) {
                 check(iterator.hasNext()) { "kotlin-sdk: the list ended after ${n - 1} pages" }
                 records += iterator.next().items.size
@@ -101,15 +104,16 @@ private fun cpuSeconds(): Double =
  * 1, 2, 4, 8, ... and the last page of the last walk.
  */
 fun main(args: Array<String>) {
-    require(args.size == 5) { "usage: ShapeBenchmark kotlin-sdk|okhttp-jackson BASE_URL PAGES LIMIT REPEATS" }
+    require(args.size == 5) { "usage: ShapeBenchmark kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS" }
     val (name, baseUrl) = args[0] to args[1]
     val pages = args[2].toInt()
     val limit = args[3].toInt()
     val repeats = maxOf(1, args[4].toInt())
     val client: ShapeClient = when (name) {
         "kotlin-sdk" -> SdkClient(baseUrl)
+        "kotlin-sdk-read-ahead" -> SdkClient(baseUrl, readAhead = true)
         "okhttp-jackson" -> OkHttpJacksonClient(baseUrl)
-        else -> throw IllegalArgumentException("unknown client $name (kotlin-sdk or okhttp-jackson)")
+        else -> throw IllegalArgumentException("unknown client $name (kotlin-sdk, kotlin-sdk-read-ahead or okhttp-jackson)")
     }
     client.use {
         val expected = pages * limit
@@ -123,6 +127,7 @@ fun main(args: Array<String>) {
             val start = System.nanoTime()
             records = client.walk(pages, limit) { n ->
                 if (n and (n - 1) == 0 || n == pages) checkpoints += n to peakRssKib()
+                if (WORK_MS > 0) Thread.sleep(WORK_MS)
             }
             times[r] = (System.nanoTime() - start) / 1e9
             check(records == expected) { "$name: walked $records records, expected $expected" }
