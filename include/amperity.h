@@ -326,6 +326,14 @@ enum amperity_object_kind
      * The answer of `amperity_list_ingest_jobs`: `items` (ingest jobs) and `total`.
      */
     AMPERITY_OBJECT_KIND_INGEST_JOB_LIST = 7,
+    /**
+     * A Profile API index (`id`, `name`, `description`, `created_at`, `updated_at`).
+     */
+    AMPERITY_OBJECT_KIND_PROFILE_INDEX = 8,
+    /**
+     * A customer profile (`id`, `index_id`, `attributes`: a JSON object of attribute values).
+     */
+    AMPERITY_OBJECT_KIND_PROFILE = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -626,8 +634,9 @@ amperity_result amperity_client_deprecation_notices(const struct amperity_client
  * Creates a config for `tenant` (the tenant id, e.g. `"acme"`; a sandbox is just another tenant
  * id) with every other setting at its default: AWS region, api-version `2024-04-01`, connect
  * timeout 10 s, request timeout 60 s, 3 attempts with backoff from 1 s to 20 s, 10 requests per
- * second, bundled Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set
- * before `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
+ * second, the Profile API at api-version `2025-07-31` and 2000 requests per second, bundled
+ * Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set before
+ * `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
  */
 amperity_result amperity_config_new(const char *tenant, struct amperity_config **out_config);
 
@@ -690,6 +699,15 @@ amperity_result amperity_config_set_api_version(struct amperity_config *config,
                                                 const char *api_version);
 
 /**
+ * Sets the `api-version` header of the Profile API calls (`amperity_list_indexes`,
+ * `amperity_get_index`, `amperity_list_profiles`, `amperity_get_profile`; default
+ * `2025-07-31`), which `amperity_config_set_api_version` does not change. NULL restores the
+ * default; an empty value is refused by `amperity_client_new`.
+ */
+amperity_result amperity_config_set_profile_api_version(struct amperity_config *config,
+                                                        const char *api_version);
+
+/**
  * Sets the time allowed to open a connection and the time allowed for one attempt of a request
  * (body included), in milliseconds. 0 keeps that setting's default (10 s and 60 s).
  */
@@ -722,6 +740,15 @@ amperity_result amperity_config_set_max_retry_after(struct amperity_config *conf
  */
 amperity_result amperity_config_set_rate_limit(struct amperity_config *config,
                                                double requests_per_second);
+
+/**
+ * Sets the client-side rate limit of the Profile API calls in requests per second, shared by
+ * every thread using the client (default 2000, the Profile API's documented limit); a budget of
+ * its own, apart from `amperity_config_set_rate_limit`'s. 0 turns the limiter off; a negative or
+ * non-finite value is refused by `amperity_client_new`.
+ */
+amperity_result amperity_config_set_profile_rate_limit(struct amperity_config *config,
+                                                       double requests_per_second);
 
 /**
  * Trusts one more root certificate (PEM text, may hold several certificates) on top of the
@@ -900,6 +927,10 @@ amperity_result amperity_list_options_set_cursor(struct amperity_list_options *o
  * `YYYY-MM-DD`; for a name given twice the last value wins.
  *
  * - `amperity_list_segments`: none.
+ * - `amperity_list_indexes`: none.
+ * - `amperity_list_profiles`: any attribute name of the index (such as `email`); each filter is
+ *   one condition (the attribute equals the value exactly), all of them must hold. An empty name
+ *   or one holding `[` or `]` is refused by the first `amperity_iter_next` instead.
  * - `amperity_list_campaigns`, `amperity_list_campaign_drafts`: `destination_data_template_id`.
  * - `amperity_list_audit_events`: `happened_from` (inclusive), `happened_to` (exclusive).
  * - `amperity_list_workflow_runs`: `created_from`, `created_to`, `ended_from`, `ended_to`,
@@ -1018,19 +1049,19 @@ amperity_result amperity_object_json(const struct amperity_object *object,
                                      size_t *out_len);
 
 /**
- * Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, JSON objects with
- * an `id`) or `event_id` (audit events, JSON objects with an `event_id` and no `id`). Borrowed
- * like `amperity_object_json`; `*out_len` is optional. `AMPERITY_RESULT_NO_VALUE` when the
- * object has none.
+ * Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, profile indexes,
+ * profiles, JSON objects with an `id`) or `event_id` (audit events, JSON objects with an
+ * `event_id` and no `id`). Borrowed like `amperity_object_json`; `*out_len` is optional.
+ * `AMPERITY_RESULT_NO_VALUE` when the object has none.
  */
 amperity_result amperity_object_id(const struct amperity_object *object,
                                    const char **out,
                                    size_t *out_len);
 
 /**
- * Lends the display name (`name`: segments, campaigns, workflow runs, JSON objects with a
- * `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has
- * none.
+ * Lends the display name (`name`: segments, campaigns, workflow runs, profile indexes, JSON
+ * objects with a `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when
+ * the object has none.
  */
 amperity_result amperity_object_name(const struct amperity_object *object,
                                      const char **out,
@@ -1243,6 +1274,54 @@ amperity_result amperity_get_ingest_job(const struct amperity_client *client,
                                         struct amperity_object **out);
 
 /**
+ * `GET /indexes` (Profile API): an iterator over the tenant's profile indexes (kind
+ * `AMPERITY_OBJECT_KIND_PROFILE_INDEX`; 25 per page unless a limit is set); takes no filter (any
+ * gives `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may be NULL for the defaults. No request is
+ * sent until the first `amperity_iter_next` or `amperity_iter_next_page`. The caller frees
+ * `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_indexes(const struct amperity_client *client,
+                                      const struct amperity_list_options *options,
+                                      struct amperity_iter **out_iter);
+
+/**
+ * `GET /indexes/{index_id}` (Profile API): the index (kind `AMPERITY_OBJECT_KIND_PROFILE_INDEX`).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty id, before any request;
+ * `AMPERITY_RESULT_NOT_FOUND` for an unknown one. The caller frees `*out`.
+ */
+amperity_result amperity_get_index(const struct amperity_client *client,
+                                   const char *index_id,
+                                   struct amperity_object **out);
+
+/**
+ * `GET /indexes/{index_id}/profiles` (Profile API): an iterator over the profiles of an index
+ * (kind `AMPERITY_OBJECT_KIND_PROFILE`; 25 per page unless a limit is set) that meet every filter
+ * of `options`: each `amperity_list_options_add_filter(options, attribute, value)` is one
+ * condition, the attribute equal to the value exactly (case included). Read a profile's
+ * attributes with `amperity_object_get(profile, "attributes", ...)`. `options` may be NULL for
+ * every profile. An empty `index_id`, or an attribute name that is empty or holds `[` or `]`,
+ * fails the first `amperity_iter_next` or `amperity_iter_next_page` (and every later one) with
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request; an attribute the index does not filter
+ * on is refused by the server (`AMPERITY_RESULT_BAD_REQUEST`). No request is sent until the first
+ * `amperity_iter_next` or `amperity_iter_next_page`. The caller frees `*out_iter` with
+ * `amperity_iter_free`.
+ */
+amperity_result amperity_list_profiles(const struct amperity_client *client,
+                                       const char *index_id,
+                                       const struct amperity_list_options *options,
+                                       struct amperity_iter **out_iter);
+
+/**
+ * `GET /indexes/{index_id}/profiles/{profile_id}` (Profile API): the profile (kind
+ * `AMPERITY_OBJECT_KIND_PROFILE`). `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty id, before any
+ * request; `AMPERITY_RESULT_NOT_FOUND` for an unknown index or profile. The caller frees `*out`.
+ */
+amperity_result amperity_get_profile(const struct amperity_client *client,
+                                     const char *index_id,
+                                     const char *profile_id,
+                                     struct amperity_object **out);
+
+/**
  * The escape hatch: `GET` of any `path` below the base URL (such as `"/segments"`; starts with
  * `/`, no query, percent-encode ids yourself) with the usual headers, auth, rate limiting and
  * retries. `query_json` (optional, may be NULL) is a JSON object of query parameters, e.g.
@@ -1276,8 +1355,8 @@ amperity_result amperity_raw_post(const struct amperity_client *client,
  * model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
  * parameter. `options` may be NULL for the defaults. Items have kind
  * `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the first
- * `amperity_iter_next`/`amperity_iter_next_page` call with `AMPERITY_RESULT_INVALID_ARGUMENT`.
- * The caller frees `*out_iter` with `amperity_iter_free`.
+ * `amperity_iter_next`/`amperity_iter_next_page` call (and every later one) with
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`. The caller frees `*out_iter` with `amperity_iter_free`.
  */
 amperity_result amperity_raw_pages(const struct amperity_client *client,
                                    const char *path,

@@ -54,7 +54,7 @@ strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
 step "compile examples and tests"
 bin="$work/bin"
 mkdir -p "$bin"
-for example in list_segments run_workflow audit_events; do
+for example in list_segments run_workflow audit_events lookup_profile; do
     # Exactly what a user types (shared library), and a static link.
     cc "${strict[@]}" "examples/c/$example.c" $cflags $libs -o "$bin/$example" ||
         fail "compile examples/c/$example.c"
@@ -121,6 +121,13 @@ for variant in "" _static; do
     out="$("$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
     echo "$out" | tail -n 1
     grep -Eq "^audit events in the last day: [1-9][0-9]*$" <<< "$out" || fail "audit_events$variant listed no events"
+    out="$("$bin/lookup_profile$variant" 'a+b@x.com')" || fail "lookup_profile$variant exited $?"
+    echo "$out" | tail -n 1
+    grep -qx "profiles with email a+b@x.com: 1" <<< "$out" || fail "lookup_profile$variant did not find a+b@x.com"
+    grep -q '"email":"a+b@x.com"' <<< "$out" || fail "lookup_profile$variant did not print the attributes"
+    "$bin/lookup_profile$variant" 'nobody@example.com' idx-3kPq7Zt2c >/dev/null
+    rc=$?
+    [ "$rc" = 2 ] || fail "lookup_profile$variant nobody@example.com exited $rc, expected 2 (no profile)"
 done
 
 step "C tests"

@@ -37,6 +37,7 @@ int main(void) {
         {"pages_and_resume", test_pages_and_resume},
         {"other_lists", test_other_lists},
         {"ingest", test_ingest},
+        {"profile", test_profile},
         {"workflows", test_workflows},
         {"raw", test_raw},
         {"faults", test_faults},

@@ -40,6 +40,8 @@ pub mod workflows;
 
 pub mod ingest;
 
+pub mod profile;
+
 pub mod raw;
 
 use std::os::raw::c_char;
