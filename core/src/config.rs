@@ -372,7 +372,7 @@ impl ClientBuilder {
         crate::Client::from_config(self.validate()?)
     }
 
-    fn validate(self) -> Result<Config> {
+    pub(crate) fn validate(self) -> Result<Config> {
         validate_tenant(&self.tenant)?;
         let base_url = match &self.base_url {
             Some(url) => normalize_url(url, "base URL")?,
@@ -532,7 +532,7 @@ fn validate_tenant(tenant: &str) -> Result<()> {
 }
 
 /// Refuses a rate limit that is not a positive, finite number of requests per second.
-pub(crate) fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
+fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
     match rate {
         Some(rate) if !(rate.is_finite() && rate > 0.0) => Err(Error::config(format!(
             "{what} must be a positive number of requests per second, got {rate}"
@@ -541,7 +541,7 @@ pub(crate) fn check_rate_limit(rate: Option<f64>, what: &str) -> Result<()> {
     }
 }
 
-fn check_header_value(value: &str, what: &str, no_spaces: bool) -> Result<()> {
+pub(crate) fn check_header_value(value: &str, what: &str, no_spaces: bool) -> Result<()> {
     let ok = value
         .bytes()
         .all(|b| (b.is_ascii_graphic() || (b == b' ' && !no_spaces)) && b != 0x7f);

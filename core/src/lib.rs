@@ -1,10 +1,12 @@
 //! A client for the [Amperity](https://amperity.com) API.
 //!
-//! Every control-plane operation, typed, with the parts a hand-written HTTP call gets wrong done
-//! once: configuration checked up front, static or OAuth2 client-credential tokens (cached,
-//! refreshed once on 401), the required headers, typed errors carrying `request_id`/`trace_id`,
-//! lazy cursor pagination that never loops, retries with capped exponential backoff and full
-//! jitter (never blind retries of `POST /workflow/runs`), and a client-side rate limiter.
+//! Every control-plane operation and the Profile API, typed, with the parts a hand-written HTTP
+//! call gets wrong done once: configuration checked up front, static or OAuth2 client-credential
+//! tokens (cached, refreshed once on 401), the required headers, typed errors carrying
+//! `request_id`/`trace_id`, lazy cursor pagination that never loops, retries with capped
+//! exponential backoff and full jitter (never blind retries of `POST /workflow/runs`), and
+//! client-side rate limiters (one per API). Streaming Ingest, with its own credential, has its
+//! own client, [`StreamClient`], and a sender for volume, [`EventSender`].
 //!
 //! The client is blocking and thread-safe; share one per tenant.
 //!
@@ -51,6 +53,7 @@ mod proxy;
 mod rate_limit;
 mod resolve;
 mod retry;
+mod stream;
 mod time;
 mod transport;
 #[cfg(feature = "uniffi")]
@@ -77,6 +80,11 @@ pub use hook::RequestInfo;
 pub use models::*;
 pub use pagination::{Items, Page, PageOptions, Pager, Pages};
 pub use retry::RetryPolicy;
+pub use stream::{
+    DeliveryReport, EventSender, FailedDelivery, PayloadFormat, SendError, SenderOptions,
+    StreamClient, StreamClientBuilder, DEFAULT_SENDER_MAX_RETRIES, DEFAULT_SENDER_QUEUE_CAPACITY,
+    DEFAULT_SENDER_WORKERS, DEFAULT_STREAM_RATE_LIMIT_PER_SECOND, MAX_STREAM_PAYLOAD_BYTES,
+};
 pub use time::{Timestamp, TimestampError};
 pub use transport::DeprecationNotice;
 

@@ -167,6 +167,18 @@ impl Transport {
         &self,
         operation: &str,
         class: RetryClass,
+        attempt: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
+        self.retrying_with(&self.retry, operation, class, attempt)
+    }
+
+    /// [`retrying`](Self::retrying) with another policy than the client's (a stream sender's
+    /// own number of retries).
+    pub(crate) fn retrying_with<T>(
+        &self,
+        policy: &RetryPolicy,
+        operation: &str,
+        class: RetryClass,
         mut attempt: impl FnMut() -> Result<T>,
     ) -> Result<T> {
         let _call = self.begin_call();
@@ -178,7 +190,7 @@ impl Transport {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            match self.retry.delay_for(class, &error, made) {
+            match policy.delay_for(class, &error, made) {
                 Some(delay) => {
                     log::debug!("attempt {made} failed ({error}); retrying in {delay:?}");
                     self.sleep(delay, operation)?;

@@ -4,8 +4,9 @@
 //! seeded generator, so a failure names the seed and iteration that reproduces it.
 
 use amperity::{
-    AuditEvent, Campaign, Client, IngestJob, PageOptions, RawRequest, RetryPolicy, RunState,
-    Segment, Timestamp, WaitOptions, Workflow, WorkflowView,
+    AuditEvent, Campaign, Client, IngestJob, PageOptions, Profile, ProfileFilter, ProfileIndex,
+    RawRequest, RetryPolicy, RunState, Segment, SenderOptions, StreamClient, Timestamp,
+    WaitOptions, Workflow, WorkflowView,
 };
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -98,6 +99,10 @@ impl Rng {
             "{\"created_at\":\"9999-99-99T99:99:99Z\",\"ended_at\":\"\"}", "{\"error\":{\"message\":\"x\"}}",
             "{\"tables\":null,\"id\":\"isj\",\"workflow_id\":\"wf\"}", "<html>oops</html>",
             "{\"data\":[", "{\"data\":[{\"id\":\"a\"", "\u{fffd}\u{0}", "[[[[[[[[[[[[[[[[[[[[",
+            "{\"id\":\"cl-1\",\"index_id\":\"idx-1\",\"attributes\":[{\"a\":1},{\"b\":null}]}",
+            "{\"id\":\"cl-1\",\"index_id\":\"idx-1\",\"attributes\":[1,\"x\",[]]}",
+            "{\"data\":[{\"id\":\"cl-1\",\"index_id\":7,\"attributes\":\"x\"}]}",
+            "{\"id\":\"idx-1\",\"name\":\"n\",\"created_at\":\"2026-13-40\",\"description\":5}",
         ];
         let mut body = self.pick(BODIES).as_bytes().to_vec();
         if self.below(4) == 0 {
@@ -150,7 +155,19 @@ fn the_builder_never_panics_and_never_echoes_a_password() {
             } else {
                 builder.token("S3CRET-token")
             };
-            builder.build().map(|_| ()).map_err(|e| e.to_string())
+            let control_plane = builder.build().map(|_| ()).map_err(|e| e.to_string());
+            // The streaming client takes the same transport settings, with its own token.
+            let streaming = StreamClient::builder(tenant.clone())
+                .base_url(base.clone())
+                .token(format!("S3CRET-stream{}", rng_free_text(&suffix)))
+                .rate_limit(rate)
+                .connect_timeout(timeout)
+                .proxy(proxy.clone())
+                .user_agent_suffix(suffix.clone())
+                .build()
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            control_plane.and(streaming)
         }));
         match result {
             Err(_) => panic!("the builder panicked at iteration {iteration}"),
@@ -191,6 +208,8 @@ fn the_decoders_never_panic() {
         let _ = serde_json::from_str::<AuditEvent>(&text);
         let _ = serde_json::from_str::<Workflow>(&text);
         let _ = serde_json::from_str::<IngestJob>(&text);
+        let _ = serde_json::from_str::<ProfileIndex>(&text);
+        let _ = serde_json::from_str::<Profile>(&text);
     }
 }
 
@@ -254,7 +273,7 @@ fn chaos_server(seed: u64) -> String {
 fn random_answers_never_panic_any_call() {
     let base = chaos_server(0x5eed_0003);
     let client = Client::builder("acme")
-        .base_url(base)
+        .base_url(base.clone())
         .token("mock-token")
         .rate_limit(None)
         .retry_policy(RetryPolicy::disabled())
@@ -268,8 +287,19 @@ fn random_answers_never_panic_any_call() {
         timeout: Duration::from_millis(5),
         ..WaitOptions::default()
     };
-    for iteration in 0..300 {
-        let outcome = catch_unwind(AssertUnwindSafe(|| match iteration % 6 {
+    let streams = StreamClient::builder("acme")
+        .base_url(base)
+        .token("mock-stream-token")
+        .rate_limit(None)
+        .retry_policy(RetryPolicy::disabled())
+        .connect_timeout(Duration::from_secs(2))
+        .request_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let mut rng = Rng(0x5eed_0004);
+    for iteration in 0..400 {
+        let text = rng.text() + &String::from_utf8_lossy(&rng.body());
+        let outcome = catch_unwind(AssertUnwindSafe(|| match iteration % 10 {
             0 => {
                 let mut pager = client.list_segments(PageOptions::limit(10));
                 let _ = pager.next_page();
@@ -286,6 +316,32 @@ fn random_answers_never_panic_any_call() {
             }
             4 => {
                 let _ = client.raw(RawRequest::get("/anything"));
+            }
+            6 => {
+                let mut pager = client.list_profiles(
+                    &text,
+                    ProfileFilter::new().with(text.clone(), text.clone()),
+                    PageOptions::default(),
+                );
+                let _ = pager.next_page();
+                let _ = client.list_indexes(PageOptions::limit(3)).next_page();
+            }
+            7 => {
+                let _ = client.get_profile("idx-1", &text);
+                let _ = client.get_index(&text);
+            }
+            8 => {
+                let _ = streams.send_json(&text, &text);
+                let _ = streams.send_json("is-1", "{}");
+                let _ = streams.send_xml("is-1", &text);
+            }
+            9 => {
+                if let Ok(sender) = streams.sender("is-1", SenderOptions::default()) {
+                    let _ = sender.send(&text);
+                    let _ = sender.try_send("{\"a\":1}");
+                    let _ = sender.flush();
+                    let _ = sender.close();
+                }
             }
             _ => {
                 let _ = client

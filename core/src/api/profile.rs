@@ -116,7 +116,8 @@ impl Client {
     /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
     /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
     /// use amperity::{PageOptions, ProfileFilter};
-    /// let index_id = amperity_mock::CUSTOMERS_INDEX_ID;
+    /// let index_id = "idx-3kPq7Zt2c"; // an id from list_indexes
+    /// # assert_eq!(index_id, amperity_mock::CUSTOMERS_INDEX_ID);
     /// let by_email = ProfileFilter::new().with("email", "a+b@x.com");
     /// let found: Vec<_> = client
     ///     .list_profiles(index_id, by_email, PageOptions::default())

@@ -61,6 +61,58 @@ fn prints_origin_and_exits_on_stdin_eof() {
 }
 
 #[test]
+fn profile_and_stream_flags() {
+    let (mut child, origin) = spawn(
+        &[
+            "--profiles",
+            "40",
+            "--stream-token",
+            "cli-stream-token",
+            "--stream-rate-limit",
+            "off",
+            "--stream-max-payload-bytes",
+            "16",
+        ],
+        Stdio::piped(),
+    );
+    let profiles = request(
+        &agent(),
+        "GET",
+        &format!(
+            "{origin}/api/indexes/{}/profiles?with_total=true",
+            amperity_mock::CUSTOMERS_INDEX_ID
+        ),
+        &[GOOD[0], GOOD[1], ("api-version", "2025-07-31")],
+        None,
+    )
+    .unwrap();
+    assert_eq!(profiles.json()["total"], 40);
+    let post = |token: &str, body: &str| {
+        request(
+            &agent(),
+            "POST",
+            &format!("{origin}/stream/v0/data/is-1"),
+            &[
+                ("authorization", token),
+                ("x-amperity-tenant", "acme"),
+                ("content-type", "application/json"),
+            ],
+            Some(body),
+        )
+        .unwrap()
+        .status
+    };
+    assert_eq!(post("Bearer cli-stream-token", "{}"), 202);
+    assert_eq!(post("Bearer mock-stream-token", "{}"), 401);
+    assert_eq!(
+        post("Bearer cli-stream-token", "{\"abcdefghijklmno\":1}"),
+        413
+    );
+    drop(child.stdin.take());
+    assert_eq!(wait(&mut child, Duration::from_secs(5)), Some(0));
+}
+
+#[test]
 fn exits_zero_on_sigterm() {
     let (mut child, origin) = spawn(&["--no-stdin-watch", "--tenant", "globex"], Stdio::null());
     let r = request(
@@ -124,6 +176,9 @@ fn bad_arguments_exit_2() {
         &["--port"],
         &["--segments", "x"],
         &["--last-cursor", "maybe"],
+        &["--stream-rate-limit", "0"],
+        &["--stream-rate-limit", "fast"],
+        &["--profiles", "-1"],
     ] {
         let out = Command::new(BIN)
             .args(args)
