@@ -256,6 +256,8 @@ fn result_codes_keep_their_values() {
         ("AMPERITY_RESULT_REPEATED_CURSOR", 301),
         ("AMPERITY_RESULT_WAIT_TIMEOUT", 302),
         ("AMPERITY_RESULT_RUN_FAILED", 303),
+        ("AMPERITY_RESULT_QUEUE_FULL", 304),
+        ("AMPERITY_RESULT_SENDER_CLOSED", 305),
         ("AMPERITY_RESULT_UNKNOWN", 999),
     ];
     for (name, value) in expected {

@@ -38,6 +38,7 @@ int main(void) {
         {"other_lists", test_other_lists},
         {"ingest", test_ingest},
         {"profile", test_profile},
+        {"stream", test_stream},
         {"workflows", test_workflows},
         {"raw", test_raw},
         {"faults", test_faults},

@@ -458,9 +458,9 @@ pub struct amperity_request_info {
 pub type amperity_request_fn =
     Option<unsafe extern "C" fn(info: *const amperity_request_info, user_data: *mut c_void)>;
 
-type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
+pub(crate) type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
 
-fn report_request(
+pub(crate) fn report_request(
     callback: RequestCallback,
     user_data: &UserData,
     info: &amperity_core::RequestInfo,

@@ -42,6 +42,8 @@ pub mod ingest;
 
 pub mod profile;
 
+pub mod stream;
+
 pub mod raw;
 
 use std::os::raw::c_char;
