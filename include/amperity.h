@@ -24,9 +24,11 @@
  * - Results are amperity_object handles: canonical UTF-8 JSON text (amperity_object_json) plus
  *   typed accessors for ids, names, states and counts.
  * - No Rust panic crosses this boundary: it becomes AMPERITY_RESULT_PANIC.
- * - Thread safety is stated on each handle: an amperity_client is shared across threads; an
- *   amperity_iter, amperity_config or amperity_list_options is used by one thread at a time;
- *   amperity_object and amperity_page are immutable and may be read from several threads.
+ * - Thread safety is stated on each handle: an amperity_client, amperity_stream_client or
+ *   amperity_stream_sender is shared across threads; an amperity_iter, amperity_config,
+ *   amperity_list_options, amperity_stream_config or amperity_stream_sender_options is used by
+ *   one thread at a time; amperity_object, amperity_page and amperity_delivery_report are
+ *   immutable and may be read from several threads.
  */
 
 #ifndef AMPERITY_H
@@ -186,6 +188,16 @@ enum amperity_result
      */
     AMPERITY_RESULT_RUN_FAILED = 303,
     /**
+     * `amperity_stream_sender_try_send` did not queue the event: the sender's queue is full
+     * (its workers are behind). Try again later, or use `amperity_stream_sender_send`, which
+     * waits for room.
+     */
+    AMPERITY_RESULT_QUEUE_FULL = 304,
+    /**
+     * The stream sender was closed (`amperity_stream_sender_close`) and takes no more events.
+     */
+    AMPERITY_RESULT_SENDER_CLOSED = 305,
+    /**
      * An error this version of the C API does not classify further (see the message).
      */
     AMPERITY_RESULT_UNKNOWN = 999,
@@ -326,6 +338,14 @@ enum amperity_object_kind
      * The answer of `amperity_list_ingest_jobs`: `items` (ingest jobs) and `total`.
      */
     AMPERITY_OBJECT_KIND_INGEST_JOB_LIST = 7,
+    /**
+     * A Profile API index (`id`, `name`, `description`, `created_at`, `updated_at`).
+     */
+    AMPERITY_OBJECT_KIND_PROFILE_INDEX = 8,
+    /**
+     * A customer profile (`id`, `index_id`, `attributes`: a JSON object of attribute values).
+     */
+    AMPERITY_OBJECT_KIND_PROFILE = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -423,6 +443,32 @@ typedef uint32_t amperity_workflow_view;
 #endif // __cplusplus
 
 /**
+ * The payload type of a stream sender's events (`amperity_stream_sender_options_set_format`);
+ * a stream takes one. Values are stable and never reused.
+ */
+enum amperity_payload_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `application/json`: exactly one JSON object per event (the default).
+     */
+    AMPERITY_PAYLOAD_FORMAT_JSON = 0,
+    /**
+     * `application/xml`: an XML document per event (not checked by the SDK or by Amperity).
+     */
+    AMPERITY_PAYLOAD_FORMAT_XML = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum amperity_payload_format amperity_payload_format;
+#else
+typedef uint32_t amperity_payload_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A client for one Amperity tenant.
  *
  * Created by `amperity_client_new`, freed by `amperity_client_free`. Thread safety: share one
@@ -441,6 +487,16 @@ typedef struct amperity_client amperity_client;
  * soon as they exist. Thread safety: one thread at a time (not synchronized).
  */
 typedef struct amperity_config amperity_config;
+
+/**
+ * What a stream sender delivered between two reports (`amperity_stream_sender_flush`,
+ * `amperity_stream_sender_close`): accepted events, retries, and the failed events, each with
+ * its sequence number, error and payload.
+ *
+ * Freed by `amperity_delivery_report_free`; strings obtained from it are lent until then.
+ * Thread safety: immutable, so any number of threads may read it at once.
+ */
+typedef struct amperity_delivery_report amperity_delivery_report;
 
 /**
  * Walks a paginated list lazily, one request per page, holding at most one page.
@@ -482,6 +538,51 @@ typedef struct amperity_object amperity_object;
  * safety: immutable, so any number of threads may read it at once.
  */
 typedef struct amperity_page amperity_page;
+
+/**
+ * A Streaming Ingest client for one tenant.
+ *
+ * Created by `amperity_stream_client_new`, freed by `amperity_stream_client_free`. Thread
+ * safety: share one client across threads; every function taking a
+ * `const amperity_stream_client *` may be called from any number of threads at once (they share
+ * the connection pool and the rate limiter). Free it only after every call using it has
+ * returned; its senders may outlive it.
+ */
+typedef struct amperity_stream_client amperity_stream_client;
+
+/**
+ * Streaming Ingest client settings, filled by the `amperity_stream_config_set_*` functions and
+ * read by `amperity_stream_client_new`.
+ *
+ * The setters check only for NULL and UTF-8; every value is validated by
+ * `amperity_stream_client_new` (`AMPERITY_RESULT_INVALID_CONFIG`). A config may create several
+ * clients and may be freed as soon as they exist. Thread safety: one thread at a time (not
+ * synchronized).
+ */
+typedef struct amperity_stream_config amperity_stream_config;
+
+/**
+ * Sends events to one stream in volume: a bounded queue drained by worker threads that share
+ * the client's rate limiter and retry with backoff.
+ *
+ * Created by `amperity_stream_sender_new`, freed by `amperity_stream_sender_free`. Every event
+ * taken by `amperity_stream_sender_send` or `_try_send` ends up in exactly one delivery report
+ * (of `amperity_stream_sender_flush` or `_close`), accepted or failed; delivery is at least once
+ * (a retry after a timeout may deliver an event twice). Thread safety: share it across producer
+ * threads; every function taking a `const amperity_stream_sender *` may be called from any number
+ * of threads at once. Free it only after every call using it has returned.
+ */
+typedef struct amperity_stream_sender amperity_stream_sender;
+
+/**
+ * How a stream sender queues and delivers.
+ *
+ * Created by `amperity_stream_sender_options_new`, freed by
+ * `amperity_stream_sender_options_free`; `amperity_stream_sender_new` copies what it needs. The
+ * setters check nothing but NULL (and the format); `amperity_stream_sender_new` refuses values
+ * out of range. Thread safety: one thread at a time (not synchronized).
+ */
+typedef struct amperity_stream_sender_options amperity_stream_sender_options;
 
 /**
  * One HTTP exchange, as a request hook sees it (no secrets). The strings are NUL-terminated
@@ -626,8 +727,9 @@ amperity_result amperity_client_deprecation_notices(const struct amperity_client
  * Creates a config for `tenant` (the tenant id, e.g. `"acme"`; a sandbox is just another tenant
  * id) with every other setting at its default: AWS region, api-version `2024-04-01`, connect
  * timeout 10 s, request timeout 60 s, 3 attempts with backoff from 1 s to 20 s, 10 requests per
- * second, bundled Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set
- * before `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
+ * second, the Profile API at api-version `2025-07-31` and 2000 requests per second, bundled
+ * Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set before
+ * `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
  */
 amperity_result amperity_config_new(const char *tenant, struct amperity_config **out_config);
 
@@ -690,6 +792,15 @@ amperity_result amperity_config_set_api_version(struct amperity_config *config,
                                                 const char *api_version);
 
 /**
+ * Sets the `api-version` header of the Profile API calls (`amperity_list_indexes`,
+ * `amperity_get_index`, `amperity_list_profiles`, `amperity_get_profile`; default
+ * `2025-07-31`), which `amperity_config_set_api_version` does not change. NULL restores the
+ * default; an empty value is refused by `amperity_client_new`.
+ */
+amperity_result amperity_config_set_profile_api_version(struct amperity_config *config,
+                                                        const char *api_version);
+
+/**
  * Sets the time allowed to open a connection and the time allowed for one attempt of a request
  * (body included), in milliseconds. 0 keeps that setting's default (10 s and 60 s).
  */
@@ -722,6 +833,15 @@ amperity_result amperity_config_set_max_retry_after(struct amperity_config *conf
  */
 amperity_result amperity_config_set_rate_limit(struct amperity_config *config,
                                                double requests_per_second);
+
+/**
+ * Sets the client-side rate limit of the Profile API calls in requests per second, shared by
+ * every thread using the client (default 2000, the Profile API's documented limit); a budget of
+ * its own, apart from `amperity_config_set_rate_limit`'s. 0 turns the limiter off; a negative or
+ * non-finite value is refused by `amperity_client_new`.
+ */
+amperity_result amperity_config_set_profile_rate_limit(struct amperity_config *config,
+                                                       double requests_per_second);
 
 /**
  * Trusts one more root certificate (PEM text, may hold several certificates) on top of the
@@ -908,6 +1028,10 @@ amperity_result amperity_list_options_set_cursor(struct amperity_list_options *o
  * `YYYY-MM-DD`; for a name given twice the last value wins.
  *
  * - `amperity_list_segments`: none.
+ * - `amperity_list_indexes`: none.
+ * - `amperity_list_profiles`: any attribute name of the index (such as `email`); each filter is
+ *   one condition (the attribute equals the value exactly), all of them must hold. An empty name
+ *   or one holding `[` or `]` is refused by the first `amperity_iter_next` instead.
  * - `amperity_list_campaigns`, `amperity_list_campaign_drafts`: `destination_data_template_id`.
  * - `amperity_list_audit_events`: `happened_from` (inclusive), `happened_to` (exclusive).
  * - `amperity_list_workflow_runs`: `created_from`, `created_to`, `ended_from`, `ended_to`,
@@ -1026,19 +1150,19 @@ amperity_result amperity_object_json(const struct amperity_object *object,
                                      size_t *out_len);
 
 /**
- * Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, JSON objects with
- * an `id`) or `event_id` (audit events, JSON objects with an `event_id` and no `id`). Borrowed
- * like `amperity_object_json`; `*out_len` is optional. `AMPERITY_RESULT_NO_VALUE` when the
- * object has none.
+ * Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, profile indexes,
+ * profiles, JSON objects with an `id`) or `event_id` (audit events, JSON objects with an
+ * `event_id` and no `id`). Borrowed like `amperity_object_json`; `*out_len` is optional.
+ * `AMPERITY_RESULT_NO_VALUE` when the object has none.
  */
 amperity_result amperity_object_id(const struct amperity_object *object,
                                    const char **out,
                                    size_t *out_len);
 
 /**
- * Lends the display name (`name`: segments, campaigns, workflow runs, JSON objects with a
- * `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has
- * none.
+ * Lends the display name (`name`: segments, campaigns, workflow runs, profile indexes, JSON
+ * objects with a `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when
+ * the object has none.
  */
 amperity_result amperity_object_name(const struct amperity_object *object,
                                      const char **out,
@@ -1251,6 +1375,382 @@ amperity_result amperity_get_ingest_job(const struct amperity_client *client,
                                         struct amperity_object **out);
 
 /**
+ * `GET /indexes` (Profile API): an iterator over the tenant's profile indexes (kind
+ * `AMPERITY_OBJECT_KIND_PROFILE_INDEX`; 25 per page unless a limit is set); takes no filter (any
+ * gives `AMPERITY_RESULT_INVALID_ARGUMENT`). `options` may be NULL for the defaults. No request is
+ * sent until the first `amperity_iter_next` or `amperity_iter_next_page`. The caller frees
+ * `*out_iter` with `amperity_iter_free`.
+ */
+amperity_result amperity_list_indexes(const struct amperity_client *client,
+                                      const struct amperity_list_options *options,
+                                      struct amperity_iter **out_iter);
+
+/**
+ * `GET /indexes/{index_id}` (Profile API): the index (kind `AMPERITY_OBJECT_KIND_PROFILE_INDEX`).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty id, before any request;
+ * `AMPERITY_RESULT_NOT_FOUND` for an unknown one. The caller frees `*out`.
+ */
+amperity_result amperity_get_index(const struct amperity_client *client,
+                                   const char *index_id,
+                                   struct amperity_object **out);
+
+/**
+ * `GET /indexes/{index_id}/profiles` (Profile API): an iterator over the profiles of an index
+ * (kind `AMPERITY_OBJECT_KIND_PROFILE`; 25 per page unless a limit is set) that meet every filter
+ * of `options`: each `amperity_list_options_add_filter(options, attribute, value)` is one
+ * condition, the attribute equal to the value exactly (case included). Read a profile's
+ * attributes with `amperity_object_get(profile, "attributes", ...)`. `options` may be NULL for
+ * every profile. An empty `index_id`, or an attribute name that is empty or holds `[` or `]`,
+ * fails the first `amperity_iter_next` or `amperity_iter_next_page` (and every later one) with
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request; an attribute the index does not filter
+ * on is refused by the server (`AMPERITY_RESULT_BAD_REQUEST`). No request is sent until the first
+ * `amperity_iter_next` or `amperity_iter_next_page`. The caller frees `*out_iter` with
+ * `amperity_iter_free`.
+ */
+amperity_result amperity_list_profiles(const struct amperity_client *client,
+                                       const char *index_id,
+                                       const struct amperity_list_options *options,
+                                       struct amperity_iter **out_iter);
+
+/**
+ * `GET /indexes/{index_id}/profiles/{profile_id}` (Profile API): the profile (kind
+ * `AMPERITY_OBJECT_KIND_PROFILE`). `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty id, before any
+ * request; `AMPERITY_RESULT_NOT_FOUND` for an unknown index or profile. The caller frees `*out`.
+ */
+amperity_result amperity_get_profile(const struct amperity_client *client,
+                                     const char *index_id,
+                                     const char *profile_id,
+                                     struct amperity_object **out);
+
+/**
+ * Creates a Streaming Ingest config for `tenant` (the tenant id; a sandbox is just another
+ * tenant id, with its own rate budget) with every other setting at its default: base URL
+ * `https://{tenant}.amperity.com`, connect timeout 10 s, request timeout 60 s, 3 attempts with
+ * backoff from 1 s to 20 s, 1000 requests per second, bundled Mozilla roots, proxy from
+ * `HTTPS_PROXY`/`ALL_PROXY`. The streaming token must be set before
+ * `amperity_stream_client_new`. The caller frees `*out_config` with
+ * `amperity_stream_config_free`.
+ */
+amperity_result amperity_stream_config_new(const char *tenant,
+                                           struct amperity_stream_config **out_config);
+
+/**
+ * Frees a stream config. NULL is a no-op. Clients created from it are not affected.
+ */
+void amperity_stream_config_free(struct amperity_stream_config *config);
+
+/**
+ * Authenticates with the token of a Streaming Ingest Write Access key (it covers every stream
+ * of the tenant; a control-plane token is refused by the service with 401). Replaces a token set
+ * before.
+ */
+amperity_result amperity_stream_config_set_token(struct amperity_stream_config *config,
+                                                 const char *token);
+
+/**
+ * Uses an explicit base URL instead of `https://{tenant}.amperity.com` (requests go to
+ * `{base_url}/stream/v0/data/{stream_id}`; `http://` only to loopback hosts, for tests). NULL
+ * restores the default.
+ */
+amperity_result amperity_stream_config_set_base_url(struct amperity_stream_config *config,
+                                                    const char *url);
+
+/**
+ * Sets the connect and per-attempt request timeouts in milliseconds, as
+ * `amperity_config_set_timeouts` (0 keeps that setting's default: 10 s and 60 s).
+ */
+amperity_result amperity_stream_config_set_timeouts(struct amperity_stream_config *config,
+                                                    uint64_t connect_timeout_ms,
+                                                    uint64_t request_timeout_ms);
+
+/**
+ * Sets the retry policy of `amperity_stream_send_json`/`_send_xml` (`max_attempts` in total,
+ * 1 disables retries, at most 100) and the backoff of every sender (which sets its own number of
+ * retries), as `amperity_config_set_retry`. 429, 5xx and network failures are retried
+ * (`Retry-After` honoured), never 400, 401 or 413. Checked by `amperity_stream_client_new`.
+ */
+amperity_result amperity_stream_config_set_retry(struct amperity_stream_config *config,
+                                                 uint32_t max_attempts,
+                                                 uint64_t initial_backoff_ms,
+                                                 uint64_t max_backoff_ms);
+
+/**
+ * Sets the client-side rate limit in requests per second, shared by every thread and sender
+ * of the client (default 1000, the Streaming API's documented limit). 0 turns the limiter off;
+ * a negative or non-finite value is refused by `amperity_stream_client_new`.
+ */
+amperity_result amperity_stream_config_set_rate_limit(struct amperity_stream_config *config,
+                                                      double requests_per_second);
+
+/**
+ * Trusts one more root certificate (PEM text), as `amperity_config_add_root_certificate_pem`.
+ */
+amperity_result amperity_stream_config_add_root_certificate_pem(struct amperity_stream_config *config,
+                                                                const char *pem);
+
+/**
+ * Trusts the root certificates of a PEM file too, as `amperity_config_set_ca_file`. NULL
+ * removes it.
+ */
+amperity_result amperity_stream_config_set_ca_file(struct amperity_stream_config *config,
+                                                   const char *path);
+
+/**
+ * Verifies servers with the operating system's trust store (true) or the bundled Mozilla
+ * roots (false, the default), as `amperity_config_set_platform_verifier`.
+ */
+amperity_result amperity_stream_config_set_platform_verifier(struct amperity_stream_config *config,
+                                                             bool enabled);
+
+/**
+ * Sends requests through this proxy, as `amperity_config_set_proxy`. NULL restores the
+ * default (`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment).
+ */
+amperity_result amperity_stream_config_set_proxy(struct amperity_stream_config *config,
+                                                 const char *proxy_url);
+
+/**
+ * Appends a product token such as `"myapp/1.2"` to the `User-Agent`. NULL removes it.
+ */
+amperity_result amperity_stream_config_set_user_agent_suffix(struct amperity_stream_config *config,
+                                                             const char *suffix);
+
+/**
+ * Calls `callback` with `user_data` after every HTTP exchange of the clients made from this
+ * config (operation `"stream-ingest"`), as `amperity_config_set_request_hook`; for a sender it
+ * runs on the sender's worker threads. NULL removes it.
+ */
+amperity_result amperity_stream_config_set_request_hook(struct amperity_stream_config *config,
+                                                        amperity_request_fn callback,
+                                                        void *user_data);
+
+/**
+ * Validates `config` and creates a Streaming Ingest client. The config is not consumed.
+ * `AMPERITY_RESULT_INVALID_CONFIG` (with a message saying what to fix) when a setting is refused
+ * (no or empty token, plain http:// to a remote host, bad retry policy or rate limit, ...). No
+ * request is sent. The caller frees `*out_client` with `amperity_stream_client_free`.
+ */
+amperity_result amperity_stream_client_new(const struct amperity_stream_config *config,
+                                           struct amperity_stream_client **out_client);
+
+/**
+ * Frees a stream client. NULL is a no-op. Its senders keep working.
+ */
+void amperity_stream_client_free(struct amperity_stream_client *client);
+
+/**
+ * Lends the base URL, e.g. `https://acme.amperity.com`: `*out` stays valid until the client
+ * is freed; `*out_len` (optional, may be NULL) gets its length.
+ */
+amperity_result amperity_stream_client_base_url(const struct amperity_stream_client *client,
+                                                const char **out,
+                                                size_t *out_len);
+
+/**
+ * Cancels every request in progress on `client` and its senders, from any thread: a send
+ * returns `AMPERITY_RESULT_CANCELLED` promptly, a sender reports the events it was delivering as
+ * failed (`AMPERITY_RESULT_CANCELLED`). Requests started afterwards run normally.
+ */
+amperity_result amperity_stream_client_cancel(const struct amperity_stream_client *client);
+
+/**
+ * `POST /stream/v0/data/{stream_id}` of one event, `event` being exactly one JSON object
+ * (`application/json`), with the client's retries; returns once the service accepted it (202).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request, for an empty `stream_id` or an event
+ * larger than 1 000 000 bytes, empty, invalid JSON or not exactly one JSON object (NDJSON,
+ * several values, an array, a scalar); the message never quotes the event. Blocks the calling
+ * thread.
+ */
+amperity_result amperity_stream_send_json(const struct amperity_stream_client *client,
+                                          const char *stream_id,
+                                          const char *event);
+
+/**
+ * `POST /stream/v0/data/{stream_id}` of one XML document (`application/xml`), as
+ * `amperity_stream_send_json`; `AMPERITY_RESULT_INVALID_ARGUMENT`, before any request, for an
+ * empty `stream_id` or an event that is empty or larger than 1 000 000 bytes (the XML itself is
+ * not checked).
+ */
+amperity_result amperity_stream_send_xml(const struct amperity_stream_client *client,
+                                         const char *stream_id,
+                                         const char *event);
+
+/**
+ * Creates sender options at their defaults: JSON events, a queue of 1000 events, 8 worker
+ * threads, no rate limit of the sender's own (the client's applies), 4 retries per event. The
+ * caller frees `*out_options` with `amperity_stream_sender_options_free`.
+ */
+amperity_result amperity_stream_sender_options_new(struct amperity_stream_sender_options **out_options);
+
+/**
+ * Frees sender options. NULL is a no-op.
+ */
+void amperity_stream_sender_options_free(struct amperity_stream_sender_options *options);
+
+/**
+ * Sets the payload type of every event of the sender, an `amperity_payload_format` value
+ * (default JSON). `AMPERITY_RESULT_INVALID_ARGUMENT` for any other value.
+ */
+amperity_result amperity_stream_sender_options_set_format(struct amperity_stream_sender_options *options,
+                                                          uint32_t format);
+
+/**
+ * Sets how many events wait in the queue, not yet taken by a worker, before
+ * `amperity_stream_sender_send` blocks and `amperity_stream_sender_try_send` answers
+ * `AMPERITY_RESULT_QUEUE_FULL` (default 1000; at least 1). Memory is bounded by this times the
+ * event size.
+ */
+amperity_result amperity_stream_sender_options_set_queue_capacity(struct amperity_stream_sender_options *options,
+                                                                  size_t queue_capacity);
+
+/**
+ * Sets the number of worker threads, each with one request in flight (default 8; 1 to 256).
+ * With several workers, events may arrive out of order.
+ */
+amperity_result amperity_stream_sender_options_set_workers(struct amperity_stream_sender_options *options,
+                                                           size_t workers);
+
+/**
+ * Sets an extra cap for this sender in requests per second, on top of the client's shared
+ * limit. 0 (the default) means none; a negative or non-finite value is refused by
+ * `amperity_stream_sender_new`.
+ */
+amperity_result amperity_stream_sender_options_set_rate_limit(struct amperity_stream_sender_options *options,
+                                                              double requests_per_second);
+
+/**
+ * Sets the retries of an event after its first attempt, with the backoff of the client's retry
+ * policy (default 4; at most 99).
+ */
+amperity_result amperity_stream_sender_options_set_max_retries(struct amperity_stream_sender_options *options,
+                                                               uint32_t max_retries);
+
+/**
+ * Starts a sender for `stream_id` on `client` with `options` (may be NULL for the defaults):
+ * its worker threads start now. `AMPERITY_RESULT_INVALID_ARGUMENT` for an empty `stream_id`,
+ * options out of range, or when the threads cannot be started. The sender may outlive the
+ * client. The caller frees `*out_sender` with `amperity_stream_sender_free`.
+ */
+amperity_result amperity_stream_sender_new(const struct amperity_stream_client *client,
+                                           const char *stream_id,
+                                           const struct amperity_stream_sender_options *options,
+                                           struct amperity_stream_sender **out_sender);
+
+/**
+ * Frees a sender; one still open is closed first (as `amperity_stream_sender_close`, waiting
+ * until everything queued is delivered or failed; that last report is dropped). NULL is a
+ * no-op.
+ */
+void amperity_stream_sender_free(struct amperity_stream_sender *sender);
+
+/**
+ * Checks `event` and queues it (the sender copies it), waiting while the queue is full; on
+ * success `*out_sequence` (optional, may be NULL) gets its sequence number: 0 for the sender's
+ * first event, then 1, 2, ... (the number a failure in a delivery report gives).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` for an event the Streaming API would refuse (as
+ * `amperity_stream_send_json`; nothing queued, no number used), `AMPERITY_RESULT_SENDER_CLOSED`
+ * once the sender is closed.
+ */
+amperity_result amperity_stream_sender_send(const struct amperity_stream_sender *sender,
+                                            const char *event,
+                                            uint64_t *out_sequence);
+
+/**
+ * `amperity_stream_sender_send` without waiting: `AMPERITY_RESULT_QUEUE_FULL` (nothing queued)
+ * when the queue is full.
+ */
+amperity_result amperity_stream_sender_try_send(const struct amperity_stream_sender *sender,
+                                                const char *event,
+                                                uint64_t *out_sequence);
+
+/**
+ * Stores in `*out_pending` the number of events queued or being delivered now.
+ */
+amperity_result amperity_stream_sender_pending(const struct amperity_stream_sender *sender,
+                                               size_t *out_pending);
+
+/**
+ * Waits until every event sent before this call is delivered or failed, and creates the report
+ * of what finished since the previous report (events other threads sent meanwhile may be in it
+ * too). The sender stays open. The caller frees `*out_report` with
+ * `amperity_delivery_report_free`.
+ */
+amperity_result amperity_stream_sender_flush(const struct amperity_stream_sender *sender,
+                                             struct amperity_delivery_report **out_report);
+
+/**
+ * Stops taking events (`AMPERITY_RESULT_SENDER_CLOSED` from then on), delivers everything still
+ * queued, stops the worker threads and creates the report of what finished since the previous
+ * report (empty for a second close). The caller frees `*out_report` with
+ * `amperity_delivery_report_free`, and the sender with `amperity_stream_sender_free`.
+ */
+amperity_result amperity_stream_sender_close(const struct amperity_stream_sender *sender,
+                                             struct amperity_delivery_report **out_report);
+
+/**
+ * Frees a delivery report. NULL is a no-op.
+ */
+void amperity_delivery_report_free(struct amperity_delivery_report *report);
+
+/**
+ * Stores in `*out` the number of events of the report the service accepted (202).
+ */
+amperity_result amperity_delivery_report_accepted(const struct amperity_delivery_report *report,
+                                                  uint64_t *out);
+
+/**
+ * Stores in `*out` the retry attempts made for the events of the report (failed ones
+ * included).
+ */
+amperity_result amperity_delivery_report_retried(const struct amperity_delivery_report *report,
+                                                 uint64_t *out);
+
+/**
+ * Stores in `*out` the number of events of the report that failed for good (refused by the
+ * service, such as 400, 401 or 413, or out of retries, or cancelled), in the order they failed.
+ */
+amperity_result amperity_delivery_report_failed_count(const struct amperity_delivery_report *report,
+                                                      size_t *out);
+
+/**
+ * Stores in `*out` the sequence number (as `amperity_stream_sender_send` gave it) of failure
+ * `index` (0-based). `AMPERITY_RESULT_INVALID_ARGUMENT` when `index` is out of range.
+ */
+amperity_result amperity_delivery_report_failure_sequence(const struct amperity_delivery_report *report,
+                                                          size_t index,
+                                                          uint64_t *out);
+
+/**
+ * Stores in `*out` the result code of failure `index`'s last error, as a send would have
+ * returned it (`AMPERITY_RESULT_BAD_REQUEST`, `AMPERITY_RESULT_SERVER_ERROR`,
+ * `AMPERITY_RESULT_TRANSPORT`, `AMPERITY_RESULT_CANCELLED`, ...).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` when `index` is out of range.
+ */
+amperity_result amperity_delivery_report_failure_code(const struct amperity_delivery_report *report,
+                                                      size_t index,
+                                                      amperity_result *out);
+
+/**
+ * Lends the error message of failure `index` (never the event): `*out` stays valid until the
+ * report is freed; `*out_len` (optional, may be NULL) gets its length.
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` when `index` is out of range.
+ */
+amperity_result amperity_delivery_report_failure_message(const struct amperity_delivery_report *report,
+                                                         size_t index,
+                                                         const char **out,
+                                                         size_t *out_len);
+
+/**
+ * Lends the event of failure `index`, as it was sent, to send again or keep elsewhere
+ * (borrowed like `amperity_delivery_report_failure_message`).
+ * `AMPERITY_RESULT_INVALID_ARGUMENT` when `index` is out of range.
+ */
+amperity_result amperity_delivery_report_failure_payload(const struct amperity_delivery_report *report,
+                                                         size_t index,
+                                                         const char **out,
+                                                         size_t *out_len);
+
+/**
  * The escape hatch: `GET` of any `path` below the base URL (such as `"/segments"`; starts with
  * `/`, no query, percent-encode ids yourself) with the usual headers, auth, rate limiting and
  * retries. `query_json` (optional, may be NULL) is a JSON object of query parameters, e.g.
@@ -1284,8 +1784,8 @@ amperity_result amperity_raw_post(const struct amperity_client *client,
  * model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
  * parameter. `options` may be NULL for the defaults. Items have kind
  * `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the first
- * `amperity_iter_next`/`amperity_iter_next_page` call with `AMPERITY_RESULT_INVALID_ARGUMENT`.
- * The caller frees `*out_iter` with `amperity_iter_free`.
+ * `amperity_iter_next`/`amperity_iter_next_page` call (and every later one) with
+ * `AMPERITY_RESULT_INVALID_ARGUMENT`. The caller frees `*out_iter` with `amperity_iter_free`.
  */
 amperity_result amperity_raw_pages(const struct amperity_client *client,
                                    const char *path,

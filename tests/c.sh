@@ -54,12 +54,14 @@ strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
 step "compile examples and tests"
 bin="$work/bin"
 mkdir -p "$bin"
-for example in list_segments run_workflow audit_events; do
+for example in list_segments run_workflow audit_events lookup_profile stream_events; do
     # Exactly what a user types (shared library), and a static link.
-    cc "${strict[@]}" "examples/c/$example.c" $cflags $libs -o "$bin/$example" ||
+    extra=()
+    [ "$example" = stream_events ] && extra=(-lpthread)
+    cc "${strict[@]}" "examples/c/$example.c" $cflags $libs "${extra[@]}" -o "$bin/$example" ||
         fail "compile examples/c/$example.c"
-    cc "${strict[@]}" "examples/c/$example.c" $cflags $static_libs -o "$bin/${example}_static" ||
-        fail "compile examples/c/$example.c (static)"
+    cc "${strict[@]}" "examples/c/$example.c" $cflags $static_libs "${extra[@]}" \
+        -o "$bin/${example}_static" || fail "compile examples/c/$example.c (static)"
 done
 # The C tests: test_main.c (the runner), test_support.c (shared helpers) and one file per concern.
 c_tests=(tests/c/test_*.c)
@@ -105,8 +107,18 @@ echo "mock: $origin, TLS mock: $tls_origin"
 
 export AMPERITY_BASE_URL="$origin/api" AMPERITY_TENANT=acme AMPERITY_TOKEN=mock-token
 export AMPERITY_MOCK_ORIGIN="$origin" AMPERITY_MOCK_SEGMENTS="$segments"
+export AMPERITY_STREAM_TOKEN=mock-stream-token AMPERITY_STREAM_BASE_URL="$origin"
 export AMPERITY_TLS_BASE_URL="$tls_origin/api" AMPERITY_TLS_CERT="$work/mock-cert.pem"
 export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+# GET of a control endpoint of the plain mock (/__mock/...): prints the body.
+mock_get() {
+    local hostport="${origin#http://}"
+    exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+    printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1" "$hostport" >&3
+    sed '1,/^\r$/d' <&3
+    exec 3<&-
+}
 
 step "examples"
 for variant in "" _static; do
@@ -121,6 +133,24 @@ for variant in "" _static; do
     out="$("$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
     echo "$out" | tail -n 1
     grep -Eq "^audit events in the last day: [1-9][0-9]*$" <<< "$out" || fail "audit_events$variant listed no events"
+    out="$("$bin/lookup_profile$variant" 'a+b@x.com')" || fail "lookup_profile$variant exited $?"
+    echo "$out" | tail -n 1
+    grep -qx "profiles with email a+b@x.com: 1" <<< "$out" || fail "lookup_profile$variant did not find a+b@x.com"
+    grep -q '"email":"a+b@x.com"' <<< "$out" || fail "lookup_profile$variant did not print the attributes"
+    "$bin/lookup_profile$variant" 'nobody@example.com' idx-3kPq7Zt2c >/dev/null
+    rc=$?
+    [ "$rc" = 2 ] || fail "lookup_profile$variant nobody@example.com exited $rc, expected 2 (no profile)"
+    stream="is-c-example$variant"
+    out="$(AMPERITY_STREAM_ID="$stream" "$bin/stream_events$variant" 10000)" ||
+        fail "stream_events$variant exited $?"
+    echo "$out"
+    grep -qx "stream $stream: 10000 accepted, 0 failed, [0-9]* retries" <<< "$out" ||
+        fail "stream_events$variant did not deliver 10000 events"
+    grep -Eq "^streamed 10000 events in [0-9.]+ s \([0-9]+ events/s\)$" <<< "$out" ||
+        fail "stream_events$variant did not print its rate"
+    counted="$(mock_get /__mock/streams | grep -o "\"$stream\":{[^}]*}")"
+    grep -q '"accepted":10000,' <<< "$counted" && grep -q '"duplicates":0' <<< "$counted" ||
+        fail "the mock did not count 10000 events once each for $stream: $counted"
 done
 
 step "C tests"

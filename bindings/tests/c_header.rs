@@ -256,7 +256,31 @@ fn result_codes_keep_their_values() {
         ("AMPERITY_RESULT_REPEATED_CURSOR", 301),
         ("AMPERITY_RESULT_WAIT_TIMEOUT", 302),
         ("AMPERITY_RESULT_RUN_FAILED", 303),
+        ("AMPERITY_RESULT_QUEUE_FULL", 304),
+        ("AMPERITY_RESULT_SENDER_CLOSED", 305),
         ("AMPERITY_RESULT_UNKNOWN", 999),
+    ];
+    for (name, value) in expected {
+        let line = format!("{name} = {value},");
+        assert!(header.contains(&line), "{line:?} missing from the header");
+    }
+}
+
+#[test]
+fn object_kinds_keep_their_values() {
+    // Published values never change; add new ones, never edit these lines.
+    let header = committed();
+    let expected = [
+        ("AMPERITY_OBJECT_KIND_JSON", 0),
+        ("AMPERITY_OBJECT_KIND_SEGMENT", 1),
+        ("AMPERITY_OBJECT_KIND_CAMPAIGN", 2),
+        ("AMPERITY_OBJECT_KIND_CAMPAIGN_DRAFT", 3),
+        ("AMPERITY_OBJECT_KIND_AUDIT_EVENT", 4),
+        ("AMPERITY_OBJECT_KIND_WORKFLOW", 5),
+        ("AMPERITY_OBJECT_KIND_INGEST_JOB", 6),
+        ("AMPERITY_OBJECT_KIND_INGEST_JOB_LIST", 7),
+        ("AMPERITY_OBJECT_KIND_PROFILE_INDEX", 8),
+        ("AMPERITY_OBJECT_KIND_PROFILE", 9),
     ];
     for (name, value) in expected {
         let line = format!("{name} = {value},");

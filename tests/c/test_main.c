@@ -37,6 +37,8 @@ int main(void) {
         {"pages_and_resume", test_pages_and_resume},
         {"other_lists", test_other_lists},
         {"ingest", test_ingest},
+        {"profile", test_profile},
+        {"stream", test_stream},
         {"workflows", test_workflows},
         {"raw", test_raw},
         {"faults", test_faults},

@@ -78,6 +78,8 @@ void test_object_accessors(void);                  /* test_objects.c */
 void test_pages_and_resume(void);                  /* test_pagination.c */
 void test_other_lists(void);                       /* test_lists.c */
 void test_ingest(void);                            /* test_lists.c */
+void test_profile(void);                           /* test_profile.c */
+void test_stream(void);                            /* test_stream.c */
 void test_workflows(void);                         /* test_workflows.c */
 void test_raw(void);                               /* test_raw.c */
 void test_faults(void);                            /* test_faults.c */

@@ -38,11 +38,13 @@ pub struct amperity_config {
     region: Region,
     base_url: Option<String>,
     api_version: Option<String>,
+    profile_api_version: Option<String>,
     connect_timeout_ms: Option<u64>,
     request_timeout_ms: Option<u64>,
     retry: Option<RetryPolicy>,
     max_retry_after_ms: Option<u64>,
     rate_limit: Option<Option<f64>>,
+    profile_rate_limit: Option<Option<f64>>,
     root_certificates: Vec<String>,
     ca_file: Option<String>,
     platform_verifier: bool,
@@ -64,11 +66,13 @@ impl amperity_config {
             region: Region::Aws,
             base_url: None,
             api_version: None,
+            profile_api_version: None,
             connect_timeout_ms: None,
             request_timeout_ms: None,
             retry: None,
             max_retry_after_ms: None,
             rate_limit: None,
+            profile_rate_limit: None,
             root_certificates: Vec::new(),
             ca_file: None,
             platform_verifier: false,
@@ -100,6 +104,9 @@ impl amperity_config {
         if let Some(version) = &self.api_version {
             b = b.api_version(version.clone());
         }
+        if let Some(version) = &self.profile_api_version {
+            b = b.profile_api_version(version.clone());
+        }
         if let Some(ms) = self.connect_timeout_ms {
             b = b.connect_timeout(Duration::from_millis(ms));
         }
@@ -115,6 +122,9 @@ impl amperity_config {
         }
         if let Some(rate) = self.rate_limit {
             b = b.rate_limit(rate);
+        }
+        if let Some(rate) = self.profile_rate_limit {
+            b = b.profile_rate_limit(rate);
         }
         for pem in &self.root_certificates {
             b = b.add_root_certificate_pem(pem.clone());
@@ -150,8 +160,9 @@ fn with_config(
 /// Creates a config for `tenant` (the tenant id, e.g. `"acme"`; a sandbox is just another tenant
 /// id) with every other setting at its default: AWS region, api-version `2024-04-01`, connect
 /// timeout 10 s, request timeout 60 s, 3 attempts with backoff from 1 s to 20 s, 10 requests per
-/// second, bundled Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set
-/// before `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
+/// second, the Profile API at api-version `2025-07-31` and 2000 requests per second, bundled
+/// Mozilla roots, proxy from `HTTPS_PROXY`/`ALL_PROXY`. Credentials must be set before
+/// `amperity_client_new`. The caller frees `*out_config` with `amperity_config_free`.
 #[no_mangle]
 pub extern "C" fn amperity_config_new(
     tenant: *const c_char,
@@ -297,6 +308,22 @@ pub extern "C" fn amperity_config_set_api_version(
     })
 }
 
+/// Sets the `api-version` header of the Profile API calls (`amperity_list_indexes`,
+/// `amperity_get_index`, `amperity_list_profiles`, `amperity_get_profile`; default
+/// `2025-07-31`), which `amperity_config_set_api_version` does not change. NULL restores the
+/// default; an empty value is refused by `amperity_client_new`.
+#[no_mangle]
+pub extern "C" fn amperity_config_set_profile_api_version(
+    config: *mut amperity_config,
+    api_version: *const c_char,
+) -> amperity_result {
+    with_config(config, |config| {
+        config.profile_api_version =
+            unsafe { opt_str(api_version, "api_version")? }.map(str::to_owned);
+        Ok(())
+    })
+}
+
 /// Sets the time allowed to open a connection and the time allowed for one attempt of a request
 /// (body included), in milliseconds. 0 keeps that setting's default (10 s and 60 s).
 #[no_mangle]
@@ -360,6 +387,22 @@ pub extern "C" fn amperity_config_set_rate_limit(
     })
 }
 
+/// Sets the client-side rate limit of the Profile API calls in requests per second, shared by
+/// every thread using the client (default 2000, the Profile API's documented limit); a budget of
+/// its own, apart from `amperity_config_set_rate_limit`'s. 0 turns the limiter off; a negative or
+/// non-finite value is refused by `amperity_client_new`.
+#[no_mangle]
+pub extern "C" fn amperity_config_set_profile_rate_limit(
+    config: *mut amperity_config,
+    requests_per_second: f64,
+) -> amperity_result {
+    with_config(config, |config| {
+        config.profile_rate_limit =
+            Some((requests_per_second != 0.0).then_some(requests_per_second));
+        Ok(())
+    })
+}
+
 /// Trusts one more root certificate (PEM text, may hold several certificates) on top of the
 /// bundled Mozilla roots, for example a TLS-intercepting corporate proxy's. May be called several
 /// times; a PEM that does not parse is refused by `amperity_client_new`.
@@ -415,9 +458,9 @@ pub struct amperity_request_info {
 pub type amperity_request_fn =
     Option<unsafe extern "C" fn(info: *const amperity_request_info, user_data: *mut c_void)>;
 
-type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
+pub(crate) type RequestCallback = unsafe extern "C" fn(*const amperity_request_info, *mut c_void);
 
-fn report_request(
+pub(crate) fn report_request(
     callback: RequestCallback,
     user_data: &UserData,
     info: &amperity_core::RequestInfo,

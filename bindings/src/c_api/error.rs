@@ -71,6 +71,12 @@ pub enum amperity_result {
     /// The waited-for run ended failed, canceled or stopped and the wait was asked to fail then
     /// (`AMPERITY_WAIT_FAIL_ON_UNSUCCESSFUL`); `amperity_last_error_workflow` gives the run.
     RunFailed = 303,
+    /// `amperity_stream_sender_try_send` did not queue the event: the sender's queue is full
+    /// (its workers are behind). Try again later, or use `amperity_stream_sender_send`, which
+    /// waits for room.
+    QueueFull = 304,
+    /// The stream sender was closed (`amperity_stream_sender_close`) and takes no more events.
+    SenderClosed = 305,
     /// An error this version of the C API does not classify further (see the message).
     Unknown = 999,
 }
@@ -164,6 +170,8 @@ result_codes!(
     RepeatedCursor,
     WaitTimeout,
     RunFailed,
+    QueueFull,
+    SenderClosed,
     Unknown,
 );
 

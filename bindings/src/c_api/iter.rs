@@ -127,12 +127,29 @@ trait Walk: Send {
 /// giving the records another kind).
 struct Walker<T, M> {
     pager: Pager<T>,
+    /// The refusal of an argument that the core checks with the first page (a raw path, a
+    /// profile filter): given again by every later call.
+    refused: Option<LastError>,
     model: PhantomData<fn(T) -> M>,
 }
 
 impl<T: PagedRecord, M: CModel + From<T>> Walk for Walker<T, M> {
     fn next_page(&mut self) -> Result<Option<amperity_page>, LastError> {
-        Ok((T::PAGER.next_page)(&mut self.pager)?.map(convert::<T, M>))
+        if let Some(refused) = &self.refused {
+            return Err(refused.clone());
+        }
+        match (T::PAGER.next_page)(&mut self.pager) {
+            Ok(page) => Ok(page.map(convert::<T, M>)),
+            Err(error) => {
+                let error = LastError::from(error);
+                // A core pager fails and ends at once only for an argument refused before any
+                // request; it would then report an empty end, not the refusal, to a retry.
+                if (T::PAGER.is_done)(&self.pager) {
+                    self.refused = Some(error.clone());
+                }
+                Err(error)
+            }
+        }
     }
     fn resume_cursor(&self) -> Option<&str> {
         (T::PAGER.resume_cursor)(&self.pager)
@@ -141,7 +158,7 @@ impl<T: PagedRecord, M: CModel + From<T>> Walk for Walker<T, M> {
         (T::PAGER.total)(&self.pager)
     }
     fn is_done(&self) -> bool {
-        (T::PAGER.is_done)(&self.pager)
+        self.refused.is_none() && (T::PAGER.is_done)(&self.pager)
     }
 }
 
@@ -153,6 +170,7 @@ impl ObjectPages {
     pub(crate) fn new<M: CModel + From<T>, T: PagedRecord>(pager: Pager<T>) -> Self {
         ObjectPages(Box::new(Walker::<T, M> {
             pager,
+            refused: None,
             model: PhantomData,
         }))
     }
@@ -289,6 +307,10 @@ pub extern "C" fn amperity_list_options_set_cursor(
 /// `YYYY-MM-DD`; for a name given twice the last value wins.
 ///
 /// - `amperity_list_segments`: none.
+/// - `amperity_list_indexes`: none.
+/// - `amperity_list_profiles`: any attribute name of the index (such as `email`); each filter is
+///   one condition (the attribute equals the value exactly), all of them must hold. An empty name
+///   or one holding `[` or `]` is refused by the first `amperity_iter_next` instead.
 /// - `amperity_list_campaigns`, `amperity_list_campaign_drafts`: `destination_data_template_id`.
 /// - `amperity_list_audit_events`: `happened_from` (inclusive), `happened_to` (exclusive).
 /// - `amperity_list_workflow_runs`: `created_from`, `created_to`, `ended_from`, `ended_to`,

@@ -40,6 +40,10 @@ pub mod workflows;
 
 pub mod ingest;
 
+pub mod profile;
+
+pub mod stream;
+
 pub mod raw;
 
 use std::os::raw::c_char;

@@ -33,6 +33,10 @@ pub enum amperity_object_kind {
     IngestJob = 6,
     /// The answer of `amperity_list_ingest_jobs`: `items` (ingest jobs) and `total`.
     IngestJobList = 7,
+    /// A Profile API index (`id`, `name`, `description`, `created_at`, `updated_at`).
+    ProfileIndex = 8,
+    /// A customer profile (`id`, `index_id`, `attributes`: a JSON object of attribute values).
+    Profile = 9,
 }
 
 /// One result: an immutable record or JSON value.
@@ -378,10 +382,10 @@ pub extern "C" fn amperity_object_json(
     })
 }
 
-/// Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, JSON objects with
-/// an `id`) or `event_id` (audit events, JSON objects with an `event_id` and no `id`). Borrowed
-/// like `amperity_object_json`; `*out_len` is optional. `AMPERITY_RESULT_NO_VALUE` when the
-/// object has none.
+/// Lends the record id: `id` (segments, campaigns, workflow runs, ingest jobs, profile indexes,
+/// profiles, JSON objects with an `id`) or `event_id` (audit events, JSON objects with an
+/// `event_id` and no `id`). Borrowed like `amperity_object_json`; `*out_len` is optional.
+/// `AMPERITY_RESULT_NO_VALUE` when the object has none.
 #[no_mangle]
 pub extern "C" fn amperity_object_id(
     object: *const amperity_object,
@@ -393,9 +397,9 @@ pub extern "C" fn amperity_object_id(
     })
 }
 
-/// Lends the display name (`name`: segments, campaigns, workflow runs, JSON objects with a
-/// `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when the object has
-/// none.
+/// Lends the display name (`name`: segments, campaigns, workflow runs, profile indexes, JSON
+/// objects with a `name`). Borrowed like `amperity_object_json`. `AMPERITY_RESULT_NO_VALUE` when
+/// the object has none.
 #[no_mangle]
 pub extern "C" fn amperity_object_name(
     object: *const amperity_object,

@@ -179,8 +179,8 @@ pub extern "C" fn amperity_raw_post(
 /// model yet: `path` as in `amperity_raw_get`; every filter of `options` is sent as a query
 /// parameter. `options` may be NULL for the defaults. Items have kind
 /// `AMPERITY_OBJECT_KIND_JSON`. A path that is refused fails the first
-/// `amperity_iter_next`/`amperity_iter_next_page` call with `AMPERITY_RESULT_INVALID_ARGUMENT`.
-/// The caller frees `*out_iter` with `amperity_iter_free`.
+/// `amperity_iter_next`/`amperity_iter_next_page` call (and every later one) with
+/// `AMPERITY_RESULT_INVALID_ARGUMENT`. The caller frees `*out_iter` with `amperity_iter_free`.
 #[no_mangle]
 pub extern "C" fn amperity_raw_pages(
     client: *const amperity_client,
