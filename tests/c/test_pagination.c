@@ -1,10 +1,12 @@
 /*
- * test_pagination.c: the segments item by item and page by page, resuming from a cursor, and
- * the list options.
+ * test_pagination.c: the segments item by item and page by page, resuming from a cursor,
+ * read-ahead, and the list options.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "test_support.h"
+
+#include <time.h>
 
 static void check_segment(const amperity_object *segment) {
     amperity_object_kind kind = 99;
@@ -204,6 +206,48 @@ void test_pages_and_resume(void) {
     CHECK(iter == (amperity_iter *)0x1);
     CHECK_RC(amperity_list_campaigns(client, options, &iter), AMPERITY_RESULT_INVALID_ARGUMENT);
     CHECK(strstr(last_message(), "destination_data_template_id") != NULL);
+    amperity_list_options_free(options);
+    amperity_client_free(client);
+}
+
+/* Read-ahead: the same records; while the caller holds page 1, page 2 is requested unasked,
+   and no further page. */
+void test_read_ahead(void) {
+    amperity_client *client = mock_client();
+    amperity_list_options *options = NULL;
+    OK(amperity_list_options_new(&options));
+    OK(amperity_list_options_set_limit(options, 100));
+    OK(amperity_list_options_set_read_ahead(options, true));
+    CHECK_RC(amperity_list_options_set_read_ahead(NULL, true), AMPERITY_RESULT_NULL_ARGUMENT);
+    mock_reset();
+    amperity_iter *iter = NULL;
+    OK(amperity_list_segments(client, options, &iter));
+    amperity_page *page = NULL;
+    OK(amperity_iter_next_page(iter, &page));
+    long seen = 0;
+    for (int i = 0; i < 500 && (seen = mock_api_requests()) < 2; i++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    CHECK(seen == 2);
+    struct timespec settle = {0, 100 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    CHECK(mock_api_requests() == 2);
+    size_t records = 0, len = 0;
+    OK(amperity_page_len(page, &len));
+    records += len;
+    amperity_page_free(page);
+    for (;;) {
+        page = NULL;
+        OK(amperity_iter_next_page(iter, &page));
+        if (page == NULL) break;
+        OK(amperity_page_len(page, &len));
+        records += len;
+        amperity_page_free(page);
+    }
+    CHECK(records == segment_count);
+    CHECK(mock_api_requests() == (long)((segment_count + 99) / 100));
+    amperity_iter_free(iter);
     amperity_list_options_free(options);
     amperity_client_free(client);
 }
