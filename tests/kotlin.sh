@@ -62,20 +62,6 @@ case "$origin" in http://127.0.0.1:*) ;; *) echo "kotlin: the mock server did no
 export AMPERITY_BASE_URL="$origin/api" AMPERITY_TENANT=acme AMPERITY_TOKEN=mock-token AMPERITY_POLL_INTERVAL_MS=100
 unset AMPERITY_CLIENT_ID AMPERITY_CLIENT_SECRET AMPERITY_API_VERSION
 
-# Fails unless the mock counted exactly this many events, without duplicates, on a stream.
-mock_stream_count() { # origin, stream id, expected count
-  python3 - "$@" <<'PY'
-import json, sys, urllib.request
-origin, stream, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # the mock is on loopback
-with opener.open(f"{origin}/__mock/streams/{stream}") as response:
-    seen = json.load(response)
-print(f"the mock counted {seen['accepted']} events on {stream} ({seen['duplicates']} duplicates)")
-if seen["accepted"] != want or seen["duplicates"] != 0:
-    sys.exit(f"expected {want} events and no duplicates on {stream}")
-PY
-}
-
 run_example() { # execution id, expected last-line pattern
   local out="target/kotlin-example-$1.out"
   mvn_plain -f examples/kotlin/pom.xml compile "exec:java@$1" > "$out"
@@ -91,7 +77,7 @@ AMPERITY_STREAM_BASE_URL=$origin AMPERITY_STREAM_TOKEN= AMPERITY_STREAM_ID=is-ko
   run_example stream-events '^Streamed 10000 events in [0-9.]+ s \([0-9]+ events/s\)\.$'
 grep -q '^stream is-kotlin-example: 10000 accepted, 0 failed, ' target/kotlin-example-stream-events.out ||
   { echo "kotlin: stream-events did not report 10000 accepted events" >&2; exit 1; }
-mock_stream_count "$origin" is-kotlin-example 10000
+python3 tests/mock-stream-count.py "$origin" is-kotlin-example 10000
 exec 3>&-
 echo "== kotlin: JUnit tests and the 5 examples passed"
 echo "$summary"
