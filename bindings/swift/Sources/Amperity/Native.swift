@@ -61,18 +61,18 @@ func runCancellable<T: Sendable>(
 /// Runs a blocking native call on a queue labelled `label` and suspends the caller until it
 /// returns, with the core's errors as ``AmperityError``.
 func runOnQueue<T: Sendable>(label: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await runBlocking(label: label) { Result { try body() } }.mapError { AmperityError.from($0) }.get()
+}
+
+/// Runs a blocking call that cannot fail on a queue labelled `label` and suspends the caller
+/// until it returns.
+func runBlocking<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
     // One serial queue per call: such a queue is "overcommit", so GCD gives it a thread even
     // when every worker is blocked in the core. A shared `.concurrent` queue is not: its
     // width is about the number of cores (on Linux too), so two long `wait`s on a 2-core
     // machine would hold back every other call of the client.
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue(label: label, qos: .userInitiated).async {
-            do {
-                continuation.resume(returning: try body())
-            } catch {
-                continuation.resume(throwing: AmperityError.from(error))
-            }
-        }
+    await withCheckedContinuation { continuation in
+        DispatchQueue(label: label, qos: .userInitiated).async { continuation.resume(returning: body()) }
     }
 }
 

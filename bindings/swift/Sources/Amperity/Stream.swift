@@ -271,7 +271,7 @@ public final class EventSender: Sendable {
     @discardableResult
     public func flush() async -> DeliveryReport {
         let native = self.native
-        return DeliveryReport(await offload(label: label) { native.flush() })
+        return DeliveryReport(await runBlocking(label: label) { native.flush() })
     }
 
     /// Stops taking events (``AmperityError/senderClosed(_:)`` from then on), delivers everything
@@ -286,7 +286,7 @@ public final class EventSender: Sendable {
     @discardableResult
     public func close() async -> DeliveryReport {
         let native = self.native
-        return DeliveryReport(await offload(label: label) { native.close() })
+        return DeliveryReport(await runBlocking(label: label) { native.close() })
     }
 
     /// Events queued or being delivered now.
@@ -349,13 +349,5 @@ public struct FailedDelivery: Sendable, Equatable, CustomStringConvertible, Cust
     /// The sequence, the error and the payload's size in bytes.
     public var customMirror: Mirror {
         Mirror(self, children: ["sequence": sequence, "error": error, "payloadBytes": payload.utf8.count])
-    }
-}
-
-/// Runs a blocking native call that cannot fail on a queue labelled `label` and suspends the
-/// caller until it returns.
-private func offload<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue(label: label, qos: .userInitiated).async { continuation.resume(returning: body()) }
     }
 }
