@@ -71,6 +71,13 @@ run_example() { # execution id, expected last-line pattern
 run_example list-segments '^Listed 1234 segments of tenant acme\.$'
 run_example run-workflow '^Workflow wf-[^ ]+ ended succeeded after [0-9]+ ms\.$'
 run_example audit-events '^Read [1-9][0-9]* audit events between '
+# Without credentials these two use the mock's token, customers index and a stream of their own.
+AMPERITY_TOKEN= run_example lookup-profile '^Found 1 profile with email a\+b@x\.com in Customer 360 by email\.$'
+AMPERITY_STREAM_BASE_URL=$origin AMPERITY_STREAM_TOKEN= AMPERITY_STREAM_ID=is-kotlin-example \
+  run_example stream-events '^Streamed 10000 events in [0-9.]+ s \([0-9]+ events/s\)\.$'
+grep -q '^stream is-kotlin-example: 10000 accepted, 0 failed, ' target/kotlin-example-stream-events.out ||
+  { echo "kotlin: stream-events did not report 10000 accepted events" >&2; exit 1; }
+python3 tests/mock-stream-count.py "$origin" is-kotlin-example 10000
 exec 3>&-
-echo "== kotlin: JUnit tests and the 3 examples passed"
+echo "== kotlin: JUnit tests and the 5 examples passed"
 echo "$summary"

@@ -5,7 +5,7 @@
 # Sources/AmperityFFI/AmperityFFI.h, never committed, so never stale), builds the package and runs
 # its XCTest suite against the bundled mock (each test case starts its own mock on a free port),
 # then builds examples/swift (a separate package that depends on bindings/swift by path) and runs
-# its three programs against a mock server. Fails on any warning in the project's own Swift.
+# its five programs against a mock server. Fails on any warning in the project's own Swift.
 #
 # The toolchain: see tests/swift-toolchain.sh. Without one it prints one line and skips.
 set -euo pipefail
@@ -107,6 +107,13 @@ if "$bin_dir/run-workflow" cg-fail-example 0.05 > target/swift-example-run-workf
   exit 1
 fi
 tail -n 1 target/swift-example-run-workflow-fail.out
+# Without credentials these two use the mock's token, customers index and a stream of their own.
+AMPERITY_TOKEN= run_example lookup-profile '^Found 1 profile with email a\+b@x\.com in Customer 360 by email\.$'
+AMPERITY_STREAM_BASE_URL=$origin AMPERITY_STREAM_TOKEN= AMPERITY_STREAM_ID=is-swift-example \
+  run_example stream-events '^Streamed 10000 events in [0-9.]+ s \([0-9]+ events/s\)\.$'
+grep -q '^stream is-swift-example: 10000 accepted, 0 failed, ' target/swift-example-stream-events.out ||
+  { echo "swift: stream-events did not report 10000 accepted events" >&2; exit 1; }
+python3 tests/mock-stream-count.py "$origin" is-swift-example 10000
 exec 3>&-
-echo "== swift: the package tests and the 3 examples passed"
+echo "== swift: the package tests and the 5 examples passed"
 echo "swift: $summary"

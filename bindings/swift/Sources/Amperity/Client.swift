@@ -4,7 +4,7 @@ import Foundation
 /// How often a client may send requests, shared by every task and thread that uses it.
 public enum RateLimit: Sendable, Equatable {
     /// The core's default: Amperity's documented limit (10 requests per second for the control
-    /// plane, 2000 for the Profile API).
+    /// plane, 2000 for the Profile API, 1000 for Streaming Ingest).
     case standard
     /// At most this many requests per second.
     case perSecond(Double)

@@ -20,11 +20,7 @@ final class Native: Sendable {
 
     /// Runs `body` on the caller's thread, with the core's errors as ``AmperityError``.
     func call<T>(_ body: (AmperityBindings.Client) throws -> T) throws -> T {
-        do {
-            return try body(client)
-        } catch {
-            throw AmperityError.from(error)
-        }
+        try mapErrors { try body(client) }
     }
 
     /// Runs `body` on this client's queue and suspends the caller until it returns.
@@ -40,32 +36,52 @@ final class Native: Sendable {
     /// call then throws `CancellationError`.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         let client = self.client
-        do {
-            return try await withTaskCancellationHandler {
-                try await runOnQueue(body)
-            } onCancel: {
-                client.cancel()
-            }
-        } catch AmperityError.cancelled(let failure) {
-            if Task.isCancelled { throw CancellationError() }
-            throw AmperityError.cancelled(failure)
-        }
+        return try await runCancellable(label: label, cancel: { client.cancel() }, body)
     }
+}
 
-    private func runOnQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        // One serial queue per call: such a queue is "overcommit", so GCD gives it a thread even
-        // when every worker is blocked in the core. A shared `.concurrent` queue is not: its
-        // width is about the number of cores (on Linux too), so two long `wait`s on a 2-core
-        // machine would hold back every other call of the client.
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: label, qos: .userInitiated).async {
-                do {
-                    continuation.resume(returning: try body())
-                } catch {
-                    continuation.resume(throwing: AmperityError.from(error))
-                }
-            }
+/// Runs a blocking native call on a queue labelled `label`; cancelling the task runs `cancel`
+/// (the native client's, which ends its calls in progress), and the call then throws
+/// `CancellationError` instead of the core's ``AmperityError/cancelled(_:)``.
+func runCancellable<T: Sendable>(
+    label: String, cancel: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () throws -> T
+) async throws -> T {
+    do {
+        return try await withTaskCancellationHandler {
+            try await runOnQueue(label: label, body)
+        } onCancel: {
+            cancel()
         }
+    } catch AmperityError.cancelled(let failure) {
+        if Task.isCancelled { throw CancellationError() }
+        throw AmperityError.cancelled(failure)
+    }
+}
+
+/// Runs a blocking native call on a queue labelled `label` and suspends the caller until it
+/// returns, with the core's errors as ``AmperityError``.
+func runOnQueue<T: Sendable>(label: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await runBlocking(label: label) { Result { try body() } }.mapError { AmperityError.from($0) }.get()
+}
+
+/// Runs a blocking call that cannot fail on a queue labelled `label` and suspends the caller
+/// until it returns.
+func runBlocking<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
+    // One serial queue per call: such a queue is "overcommit", so GCD gives it a thread even
+    // when every worker is blocked in the core. A shared `.concurrent` queue is not: its
+    // width is about the number of cores (on Linux too), so two long `wait`s on a 2-core
+    // machine would hold back every other call of the client.
+    await withCheckedContinuation { continuation in
+        DispatchQueue(label: label, qos: .userInitiated).async { continuation.resume(returning: body()) }
+    }
+}
+
+/// Runs a blocking native call on the caller's thread, with the core's errors as ``AmperityError``.
+func mapErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        throw AmperityError.from(error)
     }
 }
 

@@ -30,6 +30,14 @@ struct RecordedRequest: Decodable, Sendable {
     }
 }
 
+/// What the mock's Streaming Ingest endpoint accepted on one stream (`GET /__mock/streams/{id}`).
+struct StreamEvents: Decodable, Sendable {
+    let accepted: Int
+    let duplicates: Int
+    let checksum: String
+    let bodies: [String]
+}
+
 /// The bundled mock Amperity server (`$AMPERITY_MOCK`) as a child process: its stdin pipe stays
 /// open (it exits when the pipe closes), its origin is the first line it prints, the rest of its
 /// stdout is drained. Each test starts its own on a free port.
@@ -165,6 +173,32 @@ final class MockServer: @unchecked Sendable {
     /// Recorded requests to paths starting with `/api/` + `prefix`, OAuth token calls excluded.
     func apiRequests(_ prefix: String = "") throws -> [RecordedRequest] {
         try requests().filter { $0.path.hasPrefix("/api/" + prefix) && !$0.path.hasPrefix("/api/v0/oauth2") }
+    }
+
+    /// A Streaming Ingest client for this mock (tenant `acme`, the mock's streaming token, no
+    /// client-side rate limit).
+    func streamClient(
+        token: String = "mock-stream-token", maxAttempts: Int? = nil, requestTimeout: TimeInterval? = 10
+    ) throws -> StreamClient {
+        try StreamClient(
+            tenant: "acme", token: token,
+            options: StreamOptions(
+                baseURL: origin, requestTimeout: requestTimeout, maxAttempts: maxAttempts, rateLimit: .off))
+    }
+
+    /// What the Streaming Ingest endpoint accepted on `streamId`.
+    func streamEvents(_ streamId: String) throws -> StreamEvents {
+        let (status, body) = try control("GET", "/__mock/streams/" + streamId)
+        guard status == 200 else { throw HarnessError("GET /__mock/streams/\(streamId): \(status) \(body)") }
+        return try JSONDecoder().decode(StreamEvents.self, from: Data(body.utf8))
+    }
+
+    /// Recorded Streaming Ingest requests (`/stream/…`), of one stream when `streamId` is given.
+    func streamRequests(_ streamId: String? = nil) throws -> [RecordedRequest] {
+        try requests().filter {
+            if let streamId { return $0.path == "/stream/v0/data/" + streamId }
+            return $0.path.hasPrefix("/stream/")
+        }
     }
 
     /// Recorded calls to the OAuth token endpoint.

@@ -36,11 +36,14 @@ final class ProfileTests: XCTestCase {
     func testPagesOf25AndGet() async throws {
         let mock = try startMock()
         let client = try mock.client()
-        var pages = client.profiles.list(indexId: customers, withTotal: true).pages()
-        let first = try XCTUnwrap(try pages.next())
+        // In an async test `next()` is the async form, which XCTUnwrap's autoclosure cannot await.
+        let pages = client.profiles.list(indexId: customers, withTotal: true).pages()
+        let firstPage = try await pages.next()
+        let first = try XCTUnwrap(firstPage)
         XCTAssertEqual(first.items.count, 25)
         XCTAssertEqual(first.total, 3000)
-        let loyal = try XCTUnwrap(try client.profiles.list(indexId: loyalty, limit: 1).pages().next()?.items.first)
+        let loyalPage = try await client.profiles.list(indexId: loyalty, limit: 1).pages().next()
+        let loyal = try XCTUnwrap(loyalPage?.items.first)
         XCTAssertTrue(loyal.attributes.keys.contains("email"))  // an array of objects, merged
         let again = try await client.profiles.get(indexId: loyalty, profileId: loyal.id)
         XCTAssertEqual(again, loyal)

@@ -6,17 +6,18 @@ import java.util.concurrent.ConcurrentHashMap
 /**
  * `Thread.interrupt()` during a blocking call: a JNA call does not see the interrupt, so a
  * daemon watchdog looks at the threads with a call in progress (every 20 ms, only while there
- * are some) and cancels the native client of an interrupted one; the call then returns within
+ * are some) and cancels the native client of an interrupted one (its `cancel()`, given as
+ * [register]'s action: a [Client]'s or a [StreamClient]'s); the call then returns within
  * milliseconds and throws [InterruptedException]. The core cancels per client: other threads'
  * calls on the same client end too, with [CancelledException].
  */
 internal object Interrupts {
-    private val calls = ConcurrentHashMap<Thread, FfiClient>()
+    private val calls = ConcurrentHashMap<Thread, () -> Unit>()
     private val lock = Object()
     private var watchdog: Thread? = null
 
-    fun register(thread: Thread, client: FfiClient) {
-        calls[thread] = client
+    fun register(thread: Thread, cancel: () -> Unit) {
+        calls[thread] = cancel
         synchronized(lock) {
             if (watchdog == null) {
                 watchdog = Thread(::watch, "amperity-interrupt-watchdog").apply {
@@ -38,10 +39,10 @@ internal object Interrupts {
                 synchronized(lock) {
                     while (calls.isEmpty()) lock.wait()
                 }
-                for ((thread, client) in calls) {
+                for ((thread, cancel) in calls) {
                     if (thread.isInterrupted) {
-                        calls.remove(thread, client)
-                        runCatching { client.cancel() }
+                        calls.remove(thread, cancel)
+                        runCatching { cancel() }
                     }
                 }
                 Thread.sleep(20)
@@ -59,10 +60,17 @@ internal object Interrupts {
  * [InterruptedException] (clearing the interrupt status) when the thread is interrupted before
  * or during the call.
  */
-internal inline fun <T> interruptible(client: FfiClient, block: () -> T): T {
+internal inline fun <T> interruptible(client: FfiClient, block: () -> T): T = interruptible(client::cancel, block)
+
+/**
+ * Runs a blocking native call so that interrupting the calling thread runs [cancel] (the
+ * cancel of the native client making the call): throws [InterruptedException] (clearing the
+ * interrupt status) when the thread is interrupted before or during the call.
+ */
+internal inline fun <T> interruptible(noinline cancel: () -> Unit, block: () -> T): T {
     if (Thread.interrupted()) throw InterruptedException("interrupted before the Amperity call started")
     val thread = Thread.currentThread()
-    Interrupts.register(thread, client)
+    Interrupts.register(thread, cancel)
     try {
         return block()
     } catch (e: CancelledException) {

@@ -108,4 +108,27 @@ class JavaBuilderTest {
         assertThrows(ConfigurationException.class,
                 () -> Client.builder("acme").token("t").clientCredentials("id", "secret").build());
     }
+
+    @Test
+    void streamsWithOverloadsAndTryWithResources() {
+        try (StreamClient streams = new StreamClient("acme", "mock-stream-token", mock.getOrigin())) {
+            streams.sendJson("is-java", "{\"n\": 0}");
+            EventSender sender = streams.sender("is-java");
+            try (sender) {
+                long first = sender.send("{\"n\": 1}");
+                assertEquals(0L, first);
+                sender.trySend("{\"n\": 2}");
+            }
+            DeliveryReport report = sender.getCloseReport();
+            assertNotNull(report);
+            assertEquals(2L, report.getAccepted());
+            assertTrue(report.getFailed().isEmpty());
+            assertThrows(SenderClosedException.class, () -> sender.send("{}"));
+            try (EventSender xml = streams.sender("is-java-xml", com.amperity.sdk.ffi.PayloadFormat.XML, 10, 1)) {
+                xml.send("<a/>");
+                assertEquals(1L, xml.flush().getAccepted());
+            }
+        }
+        assertThrows(ConfigurationException.class, () -> new StreamClient("acme", ""));
+    }
 }

@@ -18,6 +18,9 @@ data class RecordedRequest(val method: String, val path: String, val query: Stri
     fun header(name: String): String? = headers.firstOrNull { it.first.equals(name, ignoreCase = true) }?.second
 }
 
+/** What the mock's Streaming Ingest endpoint accepted on one stream (`GET /__mock/streams/{id}`). */
+data class StreamEvents(val accepted: Long, val duplicates: Long, val checksum: String, val bodies: List<String>)
+
 /**
  * The bundled mock server (`target/<profile>/amperity-mock`) as a child process: started with
  * its stdin kept open (it exits when the pipe closes), origin read from its first stdout line.
@@ -92,6 +95,40 @@ class MockServer(vararg args: String) : AutoCloseable {
             )
         }
     }
+
+    /** A Streaming Ingest client for this mock (tenant `acme`, the mock's streaming token, no rate limit). */
+    fun streamClient(
+        token: String = "mock-stream-token",
+        maxAttempts: Int? = null,
+        requestTimeout: Duration? = Duration.ofSeconds(10),
+    ): StreamClient = StreamClient(
+        tenant = "acme",
+        token = token,
+        baseUrl = origin,
+        maxAttempts = maxAttempts,
+        requestTimeout = requestTimeout,
+        rateLimitPerSecond = null,
+    )
+
+    /** What the Streaming Ingest endpoint accepted on [streamId]. */
+    fun streamEvents(streamId: String): StreamEvents {
+        val response = http.send(
+            HttpRequest.newBuilder(URI("$origin/__mock/streams/$streamId")).GET().build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
+        check(response.statusCode() == 200) { "GET /__mock/streams/$streamId: ${response.statusCode()} ${response.body()}" }
+        val node = MAPPER.readTree(response.body())
+        return StreamEvents(
+            node["accepted"].asLong(),
+            node["duplicates"].asLong(),
+            node["checksum"].asText(),
+            node["bodies"].map { it.asText() },
+        )
+    }
+
+    /** Recorded Streaming Ingest requests (`/stream/...`), of one stream when [streamId] is given. */
+    fun streamRequests(streamId: String? = null): List<RecordedRequest> =
+        requests().filter { if (streamId == null) it.path.startsWith("/stream/") else it.path == "/stream/v0/data/$streamId" }
 
     /** Recorded requests to paths starting with `/api/` + [prefix] (OAuth token calls excluded). */
     fun apiRequests(prefix: String = ""): List<RecordedRequest> =
