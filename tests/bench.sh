@@ -123,6 +123,24 @@ if [ ${#swift_clients[@]} -gt 0 ]; then
 fi
 kill "$latency_pid" 2>/dev/null || true
 
+# The streaming shape: each language's event sender sends the same events to a fresh stream of
+# the mock (1000 requests/s there, as on the service; the senders' default budget is 1000/s too).
+stream_events=${BENCH_STREAM_EVENTS:-5000}
+echo "== shape: streaming, $stream_events events per sender"
+# The mock's budget is per tenant: a pause lets it refill between the senders.
+stream_run() { sleep 1.5; run "$@"; }
+stream_run target/release/amperity-bench rust-core-stream "$origin" "$stream_events"
+stream_run "$out/c_bench" stream "$origin" "$stream_events"
+if [ ${#python_clients[@]} -gt 0 ]; then
+  stream_run target/python-venv/bin/python tests/bench/python_clients.py python-sdk-stream "$origin" "$stream_events"
+fi
+if [ ${#kotlin_clients[@]} -gt 0 ]; then
+  stream_run tests/bench/kotlin_clients.sh kotlin-sdk-stream "$origin" "$stream_events"
+fi
+if [ ${#swift_clients[@]} -gt 0 ]; then
+  stream_run "$swift_bench" swift-sdk-stream "$origin" "$stream_events"
+fi
+
 # The stripped size of the native library (the shipped artifact is stripped).
 cp target/release/libamperity.so "$out/libamperity.stripped.so"
 strip "$out/libamperity.stripped.so"

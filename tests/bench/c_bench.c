@@ -37,7 +37,44 @@ static void fail(const char *what) {
     exit(1);
 }
 
+/* The streaming shape: `c_bench stream ORIGIN EVENTS` sends EVENTS events through one sender
+   (default options, the client's default 1000 requests/s) and prints one JSON line. */
+static int stream_shape(const char *origin, long events) {
+    struct amperity_stream_config *config = NULL;
+    struct amperity_stream_client *client = NULL;
+    struct amperity_stream_sender *sender = NULL;
+    struct amperity_delivery_report *report = NULL;
+    if (amperity_stream_config_new("acme", &config) != AMPERITY_RESULT_OK) fail("stream_config_new");
+    if (amperity_stream_config_set_token(config, "mock-stream-token") != AMPERITY_RESULT_OK) fail("token");
+    if (amperity_stream_config_set_base_url(config, origin) != AMPERITY_RESULT_OK) fail("base_url");
+    if (amperity_stream_client_new(config, &client) != AMPERITY_RESULT_OK) fail("stream_client_new");
+    if (amperity_stream_sender_new(client, "is-bench-c", NULL, &sender) != AMPERITY_RESULT_OK) fail("sender_new");
+    double start = now_seconds(), cpu0 = cpu_seconds();
+    char event[128];
+    for (long n = 0; n < events; n++) {
+        snprintf(event, sizeof event, "{\"event_id\":\"ev-%ld\",\"type\":\"page_view\",\"n\":%ld}", n, n);
+        if (amperity_stream_sender_send(sender, event, NULL) != AMPERITY_RESULT_OK) fail("send");
+    }
+    if (amperity_stream_sender_close(sender, &report) != AMPERITY_RESULT_OK) fail("close");
+    double seconds = now_seconds() - start, cpu = cpu_seconds() - cpu0;
+    uint64_t accepted = 0, retried = 0;
+    size_t failed = 0;
+    amperity_delivery_report_accepted(report, &accepted);
+    amperity_delivery_report_retried(report, &retried);
+    amperity_delivery_report_failed_count(report, &failed);
+    printf("{\"client\":\"c-api-stream\",\"shape\":\"stream\",\"events\":%ld,\"accepted\":%llu,"
+           "\"failed\":%zu,\"retried\":%llu,\"seconds\":%.4f,\"cpu_seconds\":%.4f,\"peak_rss_kib\":%ld}\n",
+           events, (unsigned long long)accepted, failed, (unsigned long long)retried, seconds, cpu,
+           peak_rss_kib());
+    amperity_delivery_report_free(report);
+    amperity_stream_sender_free(sender);
+    amperity_stream_client_free(client);
+    amperity_stream_config_free(config);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 4 && strcmp(argv[1], "stream") == 0) return stream_shape(argv[2], strtol(argv[3], NULL, 10));
     if (argc != 4 && argc != 5) {
         fprintf(stderr, "usage: c_bench BASE_URL PAGES LIMIT [REPEATS]\n");
         return 2;

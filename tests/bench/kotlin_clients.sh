@@ -41,8 +41,8 @@ if [ "${1:-}" = --build ]; then
   build >&2
   exit 0
 fi
-if [ $# -ne 5 ]; then
-  echo "usage: $0 kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | --build" >&2
+if [ $# -ne 5 ] && ! { [ $# -eq 3 ] && [ "$1" = kotlin-sdk-stream ]; }; then
+  echo "usage: $0 kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | kotlin-sdk-stream ORIGIN EVENTS | --build" >&2
   exit 2
 fi
 if stale; then build >&2; fi

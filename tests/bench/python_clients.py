@@ -174,7 +174,36 @@ CLIENTS = {
 }
 
 
+def stream_shape(origin: str, events: int) -> int:
+    """The streaming shape: EVENTS events through one sender (default options, the client's
+    default 1000 requests/s); one JSON line with the wall time and the process CPU."""
+    import amperity
+
+    client = amperity.StreamClient(TENANT, "mock-stream-token", base_url=origin)
+    start, cpu0 = time.perf_counter(), cpu_seconds()
+    with client.sender("is-bench-python") as sender:
+        for n in range(events):
+            sender.send(f'{{"event_id":"ev-{n}","type":"page_view","n":{n}}}')
+    report = sender.report
+    assert report is not None
+    line = {
+        "client": "python-sdk-stream",
+        "shape": "stream",
+        "events": events,
+        "accepted": report.accepted,
+        "failed": len(report.failed),
+        "retried": report.retried,
+        "seconds": round(time.perf_counter() - start, 4),
+        "cpu_seconds": round(cpu_seconds() - cpu0, 4),
+        "peak_rss_kib": peak_rss_kib(),
+    }
+    print(json.dumps(line, separators=(",", ":")))
+    return 0
+
+
 def main(argv: List[str]) -> int:
+    if len(argv) == 3 and argv[0] == "python-sdk-stream":
+        return stream_shape(argv[1], int(argv[2]))
     if len(argv) != 5 or argv[0] not in CLIENTS:
         print(f"usage: python_clients.py {'|'.join(CLIENTS)} BASE_URL PAGES LIMIT REPEATS", file=sys.stderr)
         return 2

@@ -134,6 +134,35 @@ fn walk_bare(
     records
 }
 
+/// The streaming shape: `events` events through one `EventSender` (default options, the
+/// client's default 1000 requests/s) to the mock at `origin`; one JSON line with the wall time
+/// and the process CPU.
+fn stream_shape(origin: &str, events: usize) {
+    let client = amperity::StreamClient::builder("acme")
+        .token("mock-stream-token")
+        .base_url(origin)
+        .build()
+        .expect("stream client");
+    let sender = client
+        .sender("is-bench-rust", amperity::SenderOptions::default())
+        .expect("sender");
+    let (start, cpu0) = (Instant::now(), cpu_seconds());
+    for n in 0..events {
+        let event = format!(r#"{{"event_id":"ev-{n}","type":"page_view","n":{n}}}"#);
+        sender.send(&event).expect("send");
+    }
+    let report = sender.close();
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "{{\"client\":\"rust-core-stream\",\"shape\":\"stream\",\"events\":{events},\"accepted\":{},\"failed\":{},\"retried\":{},\"seconds\":{seconds:.4},\"cpu_seconds\":{:.4},\"peak_rss_kib\":{}}}",
+        report.accepted,
+        report.failed.len(),
+        report.retried,
+        cpu_seconds() - cpu0,
+        rss_kib().0
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 4 {
@@ -143,6 +172,10 @@ fn main() {
         std::process::exit(2);
     }
     let (client, base_url) = (args[1].as_str(), args[2].as_str());
+    if client == "rust-core-stream" {
+        stream_shape(base_url, args[3].parse().expect("EVENTS"));
+        return;
+    }
     if client == "construct" {
         let n: usize = args[3].parse().expect("N");
         let start = Instant::now();

@@ -122,10 +122,36 @@ struct URLSessionWalker: Walker {
     }
 }
 
+/// The streaming shape: `events` events through one sender (default options, the client's
+/// default 1000 requests/s) to the mock at `origin`; one JSON line with the wall time and CPU.
+func streamShape(origin: String, events: Int) throws {
+    let client = try StreamClient(
+        tenant: "acme", token: "mock-stream-token", options: StreamOptions(baseURL: origin))
+    let sender = try client.sender(streamId: "is-bench-swift")
+    let start = DispatchTime.now().uptimeNanoseconds
+    let cpu0 = cpuSeconds()
+    for n in 0..<events {
+        _ = try sender.send("{\"event_id\":\"ev-\(n)\",\"type\":\"page_view\",\"n\":\(n)}")
+    }
+    let report = sender.close()
+    let line: [String: Any] = [
+        "client": "swift-sdk-stream", "shape": "stream", "events": events, "accepted": report.accepted,
+        "failed": report.failed.count, "retried": report.retried,
+        "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+        "cpu_seconds": cpuSeconds() - cpu0, "peak_rss_kib": peakRSSKiB(),
+    ]
+    let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+}
+
 @main
 struct SwiftBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 4, arguments[1] == "swift-sdk-stream", let events = Int(arguments[3]) {
+            try streamShape(origin: arguments[2], events: events)
+            return
+        }
         guard arguments.count == 6, ["swift-sdk", "swift-sdk-read-ahead", "swift-urlsession"].contains(arguments[1]),
             let pages = Int(arguments[3]), let limit = Int(arguments[4]), let repeats = Int(arguments[5])
         else {

@@ -6,6 +6,7 @@
 package com.amperity.sdk.bench
 
 import com.amperity.sdk.Client
+import com.amperity.sdk.StreamClient
 import com.fasterxml.jackson.databind.DeserializationFeature
 import com.fasterxml.jackson.databind.ObjectMapper
 import okhttp3.HttpUrl.Companion.toHttpUrl
@@ -103,7 +104,30 @@ private fun cpuSeconds(): Double =
  * `cpu_seconds` the process CPU per walk, `peak_rss_kib` VmHWM, `rss_by_page` VmHWM at pages
  * 1, 2, 4, 8, ... and the last page of the last walk.
  */
+/**
+ * The streaming shape: `ShapeBenchmark kotlin-sdk-stream ORIGIN EVENTS` sends EVENTS events
+ * through one [EventSender] (the default options, the client's default 1000 requests/s) to the
+ * mock at ORIGIN and prints one JSON line with the wall time and the process CPU.
+ */
+private fun streamShape(origin: String, events: Int) {
+    StreamClient(tenant = "acme", token = "mock-stream-token", baseUrl = origin).use { client ->
+        val sender = client.sender("is-bench-kotlin")
+        val start = System.nanoTime()
+        val cpu0 = cpuSeconds()
+        for (n in 0 until events) sender.send("{\"event_id\":\"ev-$n\",\"type\":\"page_view\",\"n\":$n}")
+        val report = sender.closeAndReport()
+        val seconds = (System.nanoTime() - start) / 1e9
+        val cpu = cpuSeconds() - cpu0
+        println(
+            "{\"client\":\"kotlin-sdk-stream\",\"shape\":\"stream\",\"events\":$events," +
+                "\"accepted\":${report.accepted},\"failed\":${report.failed.size},\"retried\":${report.retried}," +
+                "\"seconds\":$seconds,\"cpu_seconds\":$cpu,\"peak_rss_kib\":${peakRssKib()}}",
+        )
+    }
+}
+
 fun main(args: Array<String>) {
+    if (args.size == 3 && args[0] == "kotlin-sdk-stream") return streamShape(args[1], args[2].toInt())
     require(args.size == 5) { "usage: ShapeBenchmark kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS" }
     val (name, baseUrl) = args[0] to args[1]
     val pages = args[2].toInt()
