@@ -32,6 +32,28 @@ pub struct Pairs {
     pub value: String,
 }
 
+/// What a filter field is, as each language's parameter needs it.
+pub enum FieldKind<'a> {
+    /// A workflow state's wire value (see [`RUN_STATE_FIELDS`]).
+    RunState,
+    /// A list of string pairs, taken as a map (see [`Pairs`]).
+    Pairs(&'a Pairs),
+    /// `Option<String>`.
+    OptionalString,
+    /// `Option<bool>`.
+    OptionalBool,
+    /// `Option<i32>`.
+    OptionalInt32,
+    /// `Option<i64>`.
+    OptionalInt64,
+    /// `Option<Timestamp>`.
+    OptionalTimestamp,
+    /// `HashMap<String, String>`.
+    StringMap,
+    /// `Vec<String>`.
+    StringList,
+}
+
 /// One `Client.list_<resource>` method.
 pub struct ListEndpoint {
     /// The uniffi method name, e.g. `list_campaign_drafts`.
@@ -74,6 +96,38 @@ impl ListEndpoint {
     pub fn is_run_state(&self, field: &str) -> bool {
         let filter = self.filter.as_ref().map_or("", |f| f.name.as_str());
         RUN_STATE_FIELDS.contains(&(filter, field))
+    }
+
+    /// What `field` of this list's filter is; an error for a type no generator maps.
+    pub fn field_kind(&self, field: &FieldMetadata) -> Result<FieldKind<'_>> {
+        if self.is_run_state(&field.name) {
+            return Ok(FieldKind::RunState);
+        }
+        if let Some(pairs) = self.pairs(&field.name) {
+            return Ok(FieldKind::Pairs(pairs));
+        }
+        Ok(match &field.ty {
+            Type::Optional { inner_type } => match inner_type.as_ref() {
+                Type::String => FieldKind::OptionalString,
+                Type::Boolean => FieldKind::OptionalBool,
+                Type::Int32 => FieldKind::OptionalInt32,
+                Type::Int64 => FieldKind::OptionalInt64,
+                Type::Custom { name, .. } if name == "Timestamp" => FieldKind::OptionalTimestamp,
+                other => bail!(
+                    "{}: no parameter for a filter field of type Option<{other:?}>",
+                    field.name
+                ),
+            },
+            Type::Map {
+                key_type,
+                value_type,
+            } if **key_type == Type::String && **value_type == Type::String => FieldKind::StringMap,
+            Type::Sequence { inner_type } if **inner_type == Type::String => FieldKind::StringList,
+            other => bail!(
+                "{}: no parameter for a filter field of type {other:?}",
+                field.name
+            ),
+        })
     }
 
     /// The map form of `field` of this list's filter, if it is a list of string pairs.
