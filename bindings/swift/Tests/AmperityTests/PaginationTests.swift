@@ -188,4 +188,19 @@ final class PaginationTests: XCTestCase {
             mock.close()
         }
     }
+
+    func testReadAheadRequestsTheNextPageWhileTheCallerHoldsThisOne() throws {
+        let (mock, client) = try start(1000)
+        let plain = try client.segments.list(limit: 100).collect().map(\.id)
+        XCTAssertEqual(try client.segments.list(limit: 100, readAhead: true).collect().map(\.id), plain)
+        try mock.clearRequests()
+        let pages = client.segments.list(limit: 100, readAhead: true).pages()
+        _ = try pages.next()
+        let deadline = Date().addingTimeInterval(5)
+        while try mock.apiRequests("segments").count < 2, Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(try mock.apiRequests("segments").count, 2, "page 2 is requested unasked")
+        usleep(100_000)
+        XCTAssertEqual(try mock.apiRequests("segments").count, 2, "one page ahead at most")
+        XCTAssertEqual(try pages.next()?.items.count, 100)
+    }
 }

@@ -155,4 +155,20 @@ class PaginationTest {
             }
         }
     }
+
+    @Test
+    fun `read-ahead requests the next page while the caller holds this one, and no further`() {
+        val plain = client.segments.list(limit = 100).map { it.id }.toList()
+        assertEquals(plain, client.segments.list(limit = 100, readAhead = true).map { it.id }.toList())
+        mock.clearRequests()
+        client.segments.list(limit = 100, readAhead = true).pages().use { pages ->
+            pages.next()
+            val deadline = System.nanoTime() + 5_000_000_000L
+            while (segmentRequests().size < 2 && System.nanoTime() < deadline) Thread.sleep(5)
+            assertEquals(2, segmentRequests().size, "page 2 is requested unasked")
+            Thread.sleep(100)
+            assertEquals(2, segmentRequests().size, "one page ahead at most")
+            assertEquals(100, pages.next().items.size)
+        }
+    }
 }
