@@ -157,17 +157,17 @@ struct ReadAhead<T> {
     thread: std::thread::JoinHandle<Result<Page<T>>>,
 }
 
-/// What one page request needs, owned so that a background thread can run it.
-struct PageRequest {
-    inner: Arc<Inner>,
-    call: Call,
+/// One page request: what a walk asks for next.
+struct PageRequest<'a> {
+    inner: &'a Inner,
+    call: &'a Call,
     limit: Option<u32>,
     with_total: bool,
-    cursor: Option<String>,
+    cursor: Option<&'a str>,
     accept_bare_object: bool,
 }
 
-impl PageRequest {
+impl PageRequest<'_> {
     fn fetch<T: DeserializeOwned>(&self) -> Result<Page<T>> {
         let limit = self.limit.map(|l| l.to_string());
         let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
@@ -177,10 +177,10 @@ impl PageRequest {
         if self.with_total {
             extra.push(("with_total", "true"));
         }
-        if let Some(cursor) = &self.cursor {
+        if let Some(cursor) = self.cursor {
             extra.push(("next_token", cursor));
         }
-        let response = self.inner.execute_with(&self.call, &extra)?;
+        let response = self.inner.execute_with(self.call, &extra)?;
         decode_page::<T>(
             &self.call.operation,
             &response.body,
@@ -263,28 +263,49 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         }?;
         let page = self.accept(page)?;
         if self.read_ahead && !self.done {
-            let request = self.request();
-            let cursor = self.cursor.clone();
-            // No thread (the system refused one): the next page is fetched when asked for.
-            self.ahead = std::thread::Builder::new()
-                .name("amperity-read-ahead".into())
-                .spawn(move || request.fetch())
-                .ok()
-                .map(|thread| ReadAhead { cursor, thread });
+            self.read_next_page_ahead();
         }
         Ok(Some(page))
     }
 
     /// The request of the next page from where the walk stands.
-    fn request(&self) -> PageRequest {
+    fn request(&self) -> PageRequest<'_> {
         PageRequest {
-            inner: self.inner.clone(),
-            call: self.call.clone(),
+            inner: &self.inner,
+            call: &self.call,
             limit: self.limit,
             with_total: self.with_total && !self.started,
-            cursor: self.cursor.clone(),
+            cursor: self.cursor.as_deref(),
             accept_bare_object: self.accept_bare_object,
         }
+    }
+
+    /// Starts fetching the next page on a background thread; it owns copies of what it sends.
+    fn read_next_page_ahead(&mut self) {
+        let (inner, call, cursor) = (self.inner.clone(), self.call.clone(), self.cursor.clone());
+        let request = self.request();
+        let (limit, with_total, bare) = (
+            request.limit,
+            request.with_total,
+            request.accept_bare_object,
+        );
+        let thread_cursor = cursor.clone();
+        // No thread (the system refused one): the next page is fetched when asked for.
+        self.ahead = std::thread::Builder::new()
+            .name("amperity-read-ahead".into())
+            .spawn(move || {
+                let request = PageRequest {
+                    inner: &inner,
+                    call: &call,
+                    limit,
+                    with_total,
+                    cursor: thread_cursor.as_deref(),
+                    accept_bare_object: bare,
+                };
+                request.fetch()
+            })
+            .ok()
+            .map(|thread| ReadAhead { cursor, thread });
     }
 
     /// Checks a fetched page against the walk (a cursor seen before ends it) and moves on.

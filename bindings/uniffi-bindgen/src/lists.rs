@@ -10,7 +10,7 @@ use crate::names::{pascal_case, snake_case};
 use anyhow::{bail, Context, Result};
 use camino::Utf8Path;
 use std::collections::{BTreeMap, BTreeSet};
-use uniffi_meta::{FieldMetadata, Metadata, MethodMetadata, RecordMetadata, Type};
+use uniffi_meta::{EnumMetadata, FieldMetadata, Metadata, MethodMetadata, RecordMetadata, Type};
 
 /// The resources whose class the hand-written layer extends with more calls than `list`
 /// (Python and Kotlin: the generated class derives from `<Resource>Operations`; Swift: the
@@ -145,6 +145,8 @@ impl ListEndpoint {
 /// Everything the generators need from the metadata.
 pub struct Schema {
     pub records: BTreeMap<String, RecordMetadata>,
+    pub enums: BTreeMap<String, EnumMetadata>,
+    pub methods: Vec<MethodMetadata>,
     pub lists: Vec<ListEndpoint>,
 }
 
@@ -154,11 +156,15 @@ impl Schema {
         let metadata = uniffi_bindgen::macro_metadata::extract_from_library(Utf8Path::new(library))
             .with_context(|| format!("reading the uniffi metadata of {library}"))?;
         let mut records = BTreeMap::new();
+        let mut enums = BTreeMap::new();
         let mut methods = Vec::new();
         for item in metadata {
             match item {
                 Metadata::Record(record) => {
                     records.insert(record.name.clone(), record);
+                }
+                Metadata::Enum(e) => {
+                    enums.insert(e.name.clone(), e);
                 }
                 Metadata::Method(method) => methods.push(method),
                 _ => {}
@@ -175,7 +181,12 @@ impl Schema {
             lists.push(list_endpoint(&records, &methods, method, resource, pager)?);
         }
         lists.sort_by(|a, b| a.method.cmp(&b.method));
-        Ok(Schema { records, lists })
+        Ok(Schema {
+            records,
+            enums,
+            methods,
+            lists,
+        })
     }
 
     /// The item records of the lists and every record they contain, sorted by name.

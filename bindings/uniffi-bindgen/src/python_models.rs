@@ -12,11 +12,10 @@
 use crate::lists::Schema;
 use crate::names::{kebab_case, screaming_snake_case, snake_case};
 use anyhow::{bail, Context, Result};
-use camino::Utf8Path;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use uniffi_meta::{EnumMetadata, Metadata, MethodMetadata, RecordMetadata, Type};
+use uniffi_meta::{EnumMetadata, RecordMetadata, Type};
 
 /// The fields whose JSON name differs from the Rust name (serde `rename`): record, field, name.
 const RENAMES: &[(&str, &str, &str)] = &[
@@ -41,7 +40,8 @@ const FROM_RECORDS: &[&str] = &["DeprecationNotice", "RequestInfo"];
 /// The records the Python layer exposes: the list items (from the list endpoints), the results
 /// of the `*_json` twins (the records their typed twins return), everything these contain, and
 /// [`FROM_RECORDS`]; sorted by name.
-fn models(schema: &Schema, methods: &[MethodMetadata]) -> Vec<(String, Source)> {
+fn models(schema: &Schema) -> Vec<(String, Source)> {
+    let methods = &schema.methods;
     let mut names: BTreeSet<String> = schema
         .item_records()
         .iter()
@@ -117,26 +117,14 @@ fn is_extra(name: &str, ty: &Type) -> bool {
 /// Reads the metadata of `library` and writes the Python module to `output`.
 pub fn write(library: &str, output: &str) -> Result<()> {
     let schema = Schema::read(library)?;
-    let metadata = uniffi_bindgen::macro_metadata::extract_from_library(Utf8Path::new(library))
-        .with_context(|| format!("reading the uniffi metadata of {library}"))?;
-    let mut enums = BTreeMap::new();
-    let mut methods = Vec::new();
-    for item in metadata {
-        match item {
-            Metadata::Enum(e) => {
-                enums.insert(e.name.clone(), e);
-            }
-            Metadata::Method(m) => methods.push(m),
-            _ => {}
-        }
-    }
     let records = &schema.records;
     let mut out = String::from(HEADER);
-    let run_state = enums
+    let run_state = schema
+        .enums
         .get("RunState")
         .context("the library has no RunState enum")?;
     write_run_state(&mut out, run_state)?;
-    let models = models(&schema, &methods);
+    let models = models(&schema);
     let names: Vec<String> = models.iter().map(|(n, _)| format!("{n:?}")).collect();
     out.push('\n');
     write_all(

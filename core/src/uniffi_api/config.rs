@@ -112,7 +112,8 @@ pub fn client_config_from_variables(variables: HashMap<String, String>) -> Resul
     Ok(ClientConfig::from_env_settings(settings))
 }
 
-fn millis(value: i64, what: &str) -> Result<Duration> {
+/// A configuration field in milliseconds as a `Duration`; a negative value is a `Config` error.
+pub(super) fn millis(value: i64, what: &str) -> Result<Duration> {
     u64::try_from(value)
         .map(Duration::from_millis)
         .map_err(|_| AmperityError::config(format!("{what} must not be negative, got {value}")))

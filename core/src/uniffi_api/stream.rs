@@ -1,11 +1,11 @@
 //! Streaming Ingest for the foreign languages: a `StreamClient` object built from a
 //! `StreamConfig` record, single sends, and the `EventSender` for volume.
 
+use super::config::millis;
 use super::error::{AmperityError, Result};
 use crate as core_api;
 use crate::{PayloadFormat, RetryPolicy, SendError};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Everything a [`StreamClient`] is built from. Unset optional fields take the core's defaults
 /// (10 s connect timeout, 60 s request timeout, the default retry policy).
@@ -47,12 +47,6 @@ pub struct StreamConfig {
     /// Product token appended to the `User-Agent` (each language layer sets its own).
     #[uniffi(default = None)]
     pub user_agent_suffix: Option<String>,
-}
-
-fn millis(value: i64, what: &str) -> Result<Duration> {
-    u64::try_from(value)
-        .map(Duration::from_millis)
-        .map_err(|_| AmperityError::config(format!("{what} must not be negative, got {value}")))
 }
 
 impl StreamConfig {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from ._errors import InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
@@ -15,6 +15,24 @@ if TYPE_CHECKING:
 
 _NATIVE_ERRORS = (_ffi.AmperityError, _ffi.InternalError)
 _UTC = _dt.timezone.utc
+
+# The default of a keyword whose ``None`` means something ("no limit", "off"): unset takes the
+# native record's default, which is the core's.
+_UNSET: Any = object()
+
+
+def _rate_limits(**limits: Any) -> Dict[str, Optional[float]]:
+    """The rate-limit fields of a native config record that were given (``None``: off)."""
+    return {
+        field: None if value is None else float(value)
+        for field, value in limits.items()
+        if value is not _UNSET
+    }
+
+
+def _pem_list(root_certificates: Union[str, Sequence[str]]) -> List[str]:
+    """Extra root certificates as a list of PEM texts (one text is one certificate bundle)."""
+    return [root_certificates] if isinstance(root_certificates, str) else list(root_certificates)
 
 
 def _call(fn: Any, *args: Any) -> Any:

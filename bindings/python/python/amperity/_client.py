@@ -6,12 +6,22 @@ import datetime as _dt
 import json as _json
 import os as _os
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _models as m
 from . import _schema
 from . import _interrupt, _logging
-from ._calls import _call, _millis, _page_options, _required_utc, _Resource, _utc
+from ._calls import (
+    _UNSET,
+    _call,
+    _millis,
+    _page_options,
+    _pem_list,
+    _rate_limits,
+    _required_utc,
+    _Resource,
+    _utc,
+)
 from ._errors import AmperityError, InvalidArgumentError
 from ._lists import _Lists
 from ._native import amperity as _ffi
@@ -21,7 +31,6 @@ from ._version import __version__
 
 __all__ = ["Client"]
 
-_UNSET: Any = object()
 _REGIONS = {"aws": _ffi.Region.AWS, "azure": _ffi.Region.AZURE, "australia": _ffi.Region.AUSTRALIA}
 _REGION_NAMES = {region: name for name, region in _REGIONS.items()}
 
@@ -189,15 +198,9 @@ class Client(_Lists):
             if native_region is None:
                 raise _config_error(f"region must be 'aws', 'azure' or 'australia', got {region!r}")
         # Unset: the record's defaults, which are the core's (10 and 2000 requests per second).
-        rate: Dict[str, Optional[float]] = {}
-        if rate_limit is not _UNSET:
-            rate["rate_limit_per_second"] = None if rate_limit is None else float(rate_limit)
-        if profile_rate_limit is not _UNSET:
-            rate["profile_rate_limit_per_second"] = (
-                None if profile_rate_limit is None else float(profile_rate_limit)
-            )
-        if isinstance(root_certificates, str):
-            root_certificates = [root_certificates]
+        rate = _rate_limits(
+            rate_limit_per_second=rate_limit, profile_rate_limit_per_second=profile_rate_limit
+        )
         config = _ffi.ClientConfig(
             tenant=tenant,
             token=token,
@@ -215,7 +218,7 @@ class Client(_Lists):
             max_retry_after_ms=_config_millis(max_retry_after, "max_retry_after"),
             profile_api_version=profile_api_version,
             **rate,
-            extra_root_certs_pem=list(root_certificates),
+            extra_root_certs_pem=_pem_list(root_certificates),
             ca_file=None if ca_file is None else _os.fspath(ca_file),
             platform_verifier=bool(platform_verifier),
             proxy=proxy,

@@ -7,13 +7,12 @@ import json as _json
 from typing import Any, Callable, Optional
 
 from . import _schema as m
-from ._calls import _NO_LIMIT_MS, _call, _millis, _Resource, _utc
+from ._calls import _NO_LIMIT_MS, _UNSET, _call, _millis, _Resource, _utc
 from ._errors import AmperityError, InvalidArgumentError
 from ._native import amperity as _ffi
 
 __all__ = ["IndexesOperations", "ProfilesOperations", "WaitProgress", "WorkflowRunsOperations"]
 
-_UNSET: Any = object()
 _RUN_MODES = {"source": _ffi.RunMode.SOURCE, "refresh": _ffi.RunMode.REFRESH, "full": _ffi.RunMode.FULL}
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json as _json
 import os as _os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, List, Mapping, Optional, Sequence, Union
 
-from ._calls import _call
+from ._calls import _UNSET, _call, _pem_list, _rate_limits
 from ._client import _config_millis
 from ._errors import AmperityError, _from_native
 from ._native import amperity as _ffi
@@ -14,7 +14,6 @@ from ._version import __version__
 
 __all__ = ["DeliveryReport", "EventSender", "FailedDelivery", "StreamClient"]
 
-_UNSET: Any = object()
 _FORMATS = {"json": _ffi.PayloadFormat.JSON, "xml": _ffi.PayloadFormat.XML}
 
 Event = Union[str, Mapping[str, Any]]
@@ -172,11 +171,8 @@ class StreamClient:
         platform_verifier: bool = False,
         proxy: Optional[str] = None,
     ) -> None:
-        rate: Dict[str, Optional[float]] = {}
-        if rate_limit is not _UNSET:  # unset: the record's default, the core's 1000/s
-            rate["rate_limit_per_second"] = None if rate_limit is None else float(rate_limit)
-        if isinstance(root_certificates, str):
-            root_certificates = [root_certificates]
+        # Unset: the record's default, the core's 1000 requests per second.
+        rate = _rate_limits(rate_limit_per_second=rate_limit)
         config = _ffi.StreamConfig(
             tenant=tenant,
             token=token,
@@ -185,7 +181,7 @@ class StreamClient:
             request_timeout_ms=_config_millis(request_timeout, "request_timeout"),
             max_attempts=max_attempts,
             **rate,
-            extra_root_certs_pem=list(root_certificates),
+            extra_root_certs_pem=_pem_list(root_certificates),
             ca_file=None if ca_file is None else _os.fspath(ca_file),
             platform_verifier=bool(platform_verifier),
             proxy=proxy,
