@@ -144,3 +144,26 @@ def test_every_list_endpoint_paginates(mock) -> None:
             items = list(paginator)
             assert paginator.total == len(items) > 0
             assert paginator.is_done
+
+
+def test_pages_parse_the_same_without_orjson(mock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amperity import _calls
+
+    # The test venv has orjson (the package's dependency): the fast path is the one tested above.
+    assert _calls._orjson is not None
+    with mock.client() as c:
+        fast = [s.to_dict() for s in c.segments.list(limit=250)]
+        runs_fast = [r.raw for r in c.workflow_runs.list(limit=100)]
+        monkeypatch.setattr(_calls, "_orjson", None)
+        plain = [s.to_dict() for s in c.segments.list(limit=250)]
+        runs_plain = [r.raw for r in c.workflow_runs.list(limit=100)]
+    assert fast == plain and len(fast) > 250
+    assert runs_fast == runs_plain and runs_fast
+
+
+def test_json_beyond_orjson_falls_back_to_the_standard_parser() -> None:
+    from amperity import _calls
+
+    big = 2**70
+    assert _calls._loads(b'[{"id": "x", "n": %d}]' % big) == [{"id": "x", "n": big}]
+    assert _calls._loads('{"a": [1, 2.5, null, "\\u00e9"]}') == {"a": [1, 2.5, None, "é"]}

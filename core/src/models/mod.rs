@@ -7,6 +7,7 @@
 
 mod audit;
 mod campaign;
+pub(crate) mod decode;
 mod ingest;
 mod profile;
 mod segment;

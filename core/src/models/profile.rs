@@ -1,3 +1,4 @@
+use super::decode::decode_with_extra;
 use super::Extra;
 use crate::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -6,7 +7,7 @@ use std::collections::HashMap;
 /// A Profile API index (`GET /indexes`, `GET /indexes/{id}`): a set of profile attributes built
 /// from a saved query, looked up by its `id`. Its name is informational only: requests use the
 /// id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ProfileIndex {
@@ -15,18 +16,28 @@ pub struct ProfileIndex {
     /// Display name.
     pub name: String,
     /// Description, when the index has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When the index was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// When the index was last rebuilt or changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+decode_with_extra! {
+    ProfileIndex {
+        id: String = required "id",
+        name: String = required "name",
+        description: Option<String> = optional "description",
+        created_at: Option<Timestamp> = optional "created_at",
+        updated_at: Option<Timestamp> = optional "updated_at",
+    }
 }
 
 /// The attributes of a [`Profile`]: attribute name to value, any JSON (the index decides which
@@ -41,7 +52,7 @@ pub type ProfileAttributes = HashMap<String, serde_json::Value>;
 /// JSON values, not only strings); an array of objects is merged into one map, in order (for a
 /// name given twice, the later value wins); absent or `null` is an empty map. Anything else is a
 /// decode error. Serialized again, `attributes` is always an object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Profile {
@@ -50,12 +61,19 @@ pub struct Profile {
     /// The index the profile belongs to.
     pub index_id: String,
     /// Attribute name to value (see above for the shapes accepted).
-    #[serde(default, deserialize_with = "lenient_attributes")]
     pub attributes: ProfileAttributes,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+decode_with_extra! {
+    Profile {
+        id: String = required "id",
+        index_id: String = required "index_id",
+        attributes: ProfileAttributes = with(lenient_attributes) "attributes",
+    }
 }
 
 /// `attributes` as an object, an array of objects (merged in order) or null (empty).

@@ -1,8 +1,9 @@
+use super::decode::decode_with_extra;
 use super::Extra;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A segment (`GET /segments`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Segment {
@@ -11,10 +12,18 @@ pub struct Segment {
     /// Display name.
     pub name: String,
     /// Status such as `active`; optional because the docs omit it although the spec requires it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+decode_with_extra! {
+    Segment {
+        id: String = required "id",
+        name: String = required "name",
+        status: Option<String> = optional "status",
+    }
 }

@@ -1,3 +1,4 @@
+use super::decode::decode_with_extra;
 use super::Extra;
 use super::RunState;
 use crate::Timestamp;
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// With `view=overview` (the server's default) only id, name, state, tenant, type and the
 /// times are filled; `view=verbose` adds the principal, versions, tasks and error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Workflow {
     /// Run id, e.g. `wf-20240619-14418-6UhqSe`.
@@ -24,40 +25,56 @@ pub struct Workflow {
     /// Start time.
     pub created_at: Timestamp,
     /// End time; absent while the run is going.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Timestamp>,
     /// Who started it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// Friendly name of who started it, e.g. "Automated workflow".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_name: Option<String>,
     /// Email of who started it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_email: Option<String>,
     /// Configuration version (`etv-…`) when the run started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launched_version: Option<String>,
     /// Configuration version at the end or at the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// Run time in ms after which a "taking longer than expected" warning is sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warn_after_ms: Option<i64>,
     /// Task instances (verbose view, run and stop responses).
-    #[serde(
-        default,
-        deserialize_with = "super::null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub task_instances: Vec<WorkflowTaskInstance>,
     /// Present when the run is in an error state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<WorkflowError>,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+decode_with_extra! {
+    Workflow {
+        id: String = required "id",
+        state: RunState = required "state",
+        workflow_type: String = required "type",
+        name: String = required "name",
+        tenant: String = required "tenant",
+        created_at: Timestamp = required "created_at",
+        ended_at: Option<Timestamp> = optional "ended_at",
+        principal_id: Option<String> = optional "principal_id",
+        principal_name: Option<String> = optional "principal_name",
+        principal_email: Option<String> = optional "principal_email",
+        launched_version: Option<String> = optional "launched_version",
+        current_version: Option<String> = optional "current_version",
+        warn_after_ms: Option<i64> = optional "warn_after_ms",
+        task_instances: Vec<WorkflowTaskInstance> = with(super::null_as_default) "task_instances",
+        error: Option<WorkflowError> = optional "error",
+    }
 }
 
 impl Workflow {
@@ -68,7 +85,7 @@ impl Workflow {
 }
 
 /// One task of a workflow run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct WorkflowTaskInstance {
@@ -79,37 +96,37 @@ pub struct WorkflowTaskInstance {
     /// Tenant id.
     pub tenant: String,
     /// Start time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// End time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Timestamp>,
     /// Engine, e.g. `spark-sql`, `databricks` (open set).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_type: Option<String>,
     /// Human-readable task name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Run id, e.g. `orb-20240619-EDnCxzmhrLN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// Last state change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_changed_at: Option<Timestamp>,
     /// Task definition id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_definition_id: Option<String>,
     /// Task definition type, e.g. `campaign.send`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_definition_type: Option<String>,
     /// Force-stop timeout in ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
     /// Parent workflow id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
     /// Present for tasks in an error state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<WorkflowError>,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
@@ -117,8 +134,27 @@ pub struct WorkflowTaskInstance {
     pub extra: Extra,
 }
 
+decode_with_extra! {
+    WorkflowTaskInstance {
+        id: String = required "id",
+        state: RunState = required "state",
+        tenant: String = required "tenant",
+        created_at: Option<Timestamp> = optional "created_at",
+        ended_at: Option<Timestamp> = optional "ended_at",
+        execution_type: Option<String> = optional "execution_type",
+        label: Option<String> = optional "label",
+        run_id: Option<String> = optional "run_id",
+        state_changed_at: Option<Timestamp> = optional "state_changed_at",
+        task_definition_id: Option<String> = optional "task_definition_id",
+        task_definition_type: Option<String> = optional "task_definition_type",
+        timeout_ms: Option<i64> = optional "timeout_ms",
+        workflow_id: Option<String> = optional "workflow_id",
+        error: Option<WorkflowError> = optional "error",
+    }
+}
+
 /// Why a workflow or task failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct WorkflowError {
@@ -128,15 +164,24 @@ pub struct WorkflowError {
     /// Human-readable explanation.
     pub message: String,
     /// `customer` (fix the configuration) or `platform` (usually transient).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
     /// Extra details: arbitrary JSON, absent or null when there is nothing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Fields of the response this SDK does not model yet, exactly as received (forward
     /// compatibility: what Amperity adds is kept, not dropped).
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+decode_with_extra! {
+    WorkflowError {
+        error_type: String = required "type",
+        message: String = required "message",
+        attribution: Option<String> = optional "attribution",
+        data: Option<serde_json::Value> = optional "data",
+    }
 }
 
 /// What a courier-group run does (`run_mode`); omitted unless set, so the scheduled mode applies.

@@ -4,6 +4,7 @@ options as the core takes them, and the resource base class."""
 from __future__ import annotations
 
 import datetime as _dt
+import json as _json
 import math
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
@@ -12,6 +13,12 @@ from ._native import amperity as _ffi
 
 if TYPE_CHECKING:
     from ._client import Client
+
+_orjson: Any
+try:
+    import orjson as _orjson
+except ImportError:  # PyPy, or an install without it: the standard library's parser
+    _orjson = None
 
 _NATIVE_ERRORS = (_ffi.AmperityError, _ffi.InternalError)
 _UTC = _dt.timezone.utc
@@ -33,6 +40,17 @@ def _rate_limits(**limits: Any) -> Dict[str, Optional[float]]:
 def _pem_list(root_certificates: Union[str, Sequence[str]]) -> List[str]:
     """Extra root certificates as a list of PEM texts (one text is one certificate bundle)."""
     return [root_certificates] if isinstance(root_certificates, str) else list(root_certificates)
+
+
+def _loads(text: Union[str, bytes]) -> Any:
+    """Parses the JSON the core hands over: with orjson when it is installed (about three times
+    faster on a page of records), with the standard library otherwise; the same values either way."""
+    if _orjson is not None:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass  # what orjson refuses (an integer beyond 64 bits) the standard parser takes
+    return _json.loads(text)
 
 
 def _call(fn: Any, *args: Any) -> Any:

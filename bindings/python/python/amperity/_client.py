@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json as _json
 import os as _os
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
@@ -14,6 +13,7 @@ from . import _interrupt, _logging
 from ._calls import (
     _UNSET,
     _call,
+    _loads,
     _millis,
     _page_options,
     _pem_list,
@@ -101,12 +101,12 @@ class IngestJobs(_Resource):
             with_total=bool(with_total),
         )
         native = self._client._native_client()
-        return _schema._ingest_job_list(_json.loads(_call(native.list_ingest_jobs_json, query)))
+        return _schema._ingest_job_list(_loads(_call(native.list_ingest_jobs_json, query)))
 
     def get(self, job_id: str) -> m.IngestJob:
         """Fetches one ingest job (``GET /ingest/jobs/{id}``)."""
         native = self._client._native_client()
-        return _schema._ingest_job(_json.loads(_call(native.get_ingest_job_json, job_id)))
+        return _schema._ingest_job(_loads(_call(native.get_ingest_job_json, job_id)))
 
 
 class Client(_Lists):

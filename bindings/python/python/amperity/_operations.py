@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json as _json
 from typing import Any, Callable, Optional
 
 from . import _schema as m
-from ._calls import _NO_LIMIT_MS, _UNSET, _call, _millis, _Resource, _utc
+from ._calls import _NO_LIMIT_MS, _UNSET, _call, _loads, _millis, _Resource, _utc
 from ._errors import AmperityError, InvalidArgumentError
 from ._native import amperity as _ffi
 
@@ -50,7 +49,7 @@ class _ProgressObserver(_ffi.WaitJsonObserver):
 
     def on_progress(self, workflow_json: str, tasks_finished: int, tasks_total: int, waited_ms: int) -> bool:
         try:
-            workflow = m._workflow(_json.loads(workflow_json))
+            workflow = m._workflow(_loads(workflow_json))
             self.callback(WaitProgress(workflow, tasks_finished, tasks_total, waited_ms / 1000.0))
             return True
         except BaseException as error:  # noqa: BLE001 - re-raised by wait()
@@ -95,7 +94,7 @@ class WorkflowRunsOperations(_Resource):
             run_mode=mode,
         )
         native = self._client._native_client()
-        return m._workflow(_json.loads(_call(native.run_workflow_json, request)))
+        return m._workflow(_loads(_call(native.run_workflow_json, request)))
 
     def get(self, workflow_id: str, *, verbose: bool = False) -> m.Workflow:
         """Fetches a workflow run (``GET /workflow/runs/{id}``).
@@ -106,12 +105,12 @@ class WorkflowRunsOperations(_Resource):
         """
         view = _ffi.WorkflowView.VERBOSE if verbose else _ffi.WorkflowView.OVERVIEW
         native = self._client._native_client()
-        return m._workflow(_json.loads(_call(native.get_workflow_run_json, workflow_id, view)))
+        return m._workflow(_loads(_call(native.get_workflow_run_json, workflow_id, view)))
 
     def stop(self, workflow_id: str) -> m.Workflow:
         """Asks a workflow run to stop (``POST /workflow/runs/{id}/stop``)."""
         native = self._client._native_client()
-        return m._workflow(_json.loads(_call(native.stop_workflow_run_json, workflow_id)))
+        return m._workflow(_loads(_call(native.stop_workflow_run_json, workflow_id)))
 
     def wait(
         self,
@@ -155,7 +154,7 @@ class WorkflowRunsOperations(_Resource):
         native = self._client._native_client()
         if on_progress is None:
             text = _call(native.wait_for_workflow_run_json, workflow_id, options)
-            return m._workflow(_json.loads(text))
+            return m._workflow(_loads(text))
         observer = _ProgressObserver(on_progress)
         try:
             text = _call(native.wait_for_workflow_run_with_progress_json, workflow_id, options, observer)
@@ -163,7 +162,7 @@ class WorkflowRunsOperations(_Resource):
             if observer.raised is not None:
                 raise observer.raised from None
             raise
-        return m._workflow(_json.loads(text))
+        return m._workflow(_loads(text))
 
 
 class IndexesOperations(_Resource):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json as _json
 from typing import Any, Callable, Generic, Iterator, List, Optional, TypeVar, cast, overload
 
+from ._calls import _loads
 from ._errors import _from_native
 from ._native import amperity as _ffi
 
@@ -12,7 +12,6 @@ __all__ = ["Page", "Paginator"]
 
 T = TypeVar("T")
 
-_loads = _json.loads
 _NativeError = _ffi.AmperityError
 _InternalError = _ffi.InternalError
 
@@ -71,7 +70,7 @@ class Paginator(Generic[T]):
 
     __slots__ = ("_native", "_convert", "_current", "_gen")
 
-    def __init__(self, native: Any, convert: Callable[[str], List[T]]) -> None:
+    def __init__(self, native: Any, convert: Callable[[bytes], List[T]]) -> None:
         self._native = native
         self._convert = convert
         self._current: Iterator[T] = iter(())
@@ -144,15 +143,15 @@ class Paginator(Generic[T]):
         return f"<Paginator done={self.is_done} resume_cursor={self.resume_cursor!r}>"
 
 
-def _list_of(item: Callable[[Any], T]) -> Callable[[str], List[T]]:
-    """A converter from a JSON array text to a list of typed items."""
+def _list_of(item: Callable[[Any], T]) -> Callable[[bytes], List[T]]:
+    """A converter from a JSON array to a list of typed items."""
 
-    def convert(text: str) -> List[T]:
+    def convert(text: bytes) -> List[T]:
         return [item(d) for d in _loads(text)]
 
     return convert
 
 
-def _json_list(text: str) -> List[Any]:
+def _json_list(text: bytes) -> List[Any]:
     """Raw pages: the items stay plain JSON values (dicts)."""
     return cast(List[Any], _loads(text))
