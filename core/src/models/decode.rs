@@ -135,3 +135,62 @@ macro_rules! decode_with_extra {
 }
 
 pub(crate) use decode_with_extra;
+
+#[cfg(test)]
+mod tests {
+    use crate::models::{IngestFeed, Segment, Workflow};
+
+    #[test]
+    fn unknown_fields_land_in_extra_in_one_pass() {
+        let segment: Segment = serde_json::from_str(
+            r#"{"id":"seg-1","tier":{"a":[1,2]},"name":"N","caf\u00e9":true,"status":null}"#,
+        )
+        .unwrap();
+        assert_eq!((segment.id.as_str(), segment.name.as_str()), ("seg-1", "N"));
+        assert_eq!(segment.status, None);
+        assert_eq!(segment.extra.len(), 2);
+        assert_eq!(segment.extra["tier"], serde_json::json!({"a": [1, 2]}));
+        assert_eq!(segment.extra["café"], true, "an escaped key is decoded");
+    }
+
+    #[test]
+    fn missing_duplicate_and_mistyped_fields_are_errors_with_a_position() {
+        let missing = serde_json::from_str::<Segment>(r#"{"id":"seg-1"}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `name`"),
+            "{missing}"
+        );
+        let twice =
+            serde_json::from_str::<Segment>(r#"{"id":"a","name":"n","id":"b"}"#).unwrap_err();
+        assert!(
+            twice.to_string().contains("duplicate field `id`"),
+            "{twice}"
+        );
+        let mistyped = serde_json::from_str::<Segment>("{\"id\":\"a\",\n\"name\":5}").unwrap_err();
+        assert!(
+            mistyped.to_string().contains("expected a string"),
+            "{mistyped}"
+        );
+        assert_eq!(mistyped.line(), 2, "the position of the bad value is kept");
+        let not_object = serde_json::from_str::<Segment>("[1]").unwrap_err();
+        assert!(
+            not_object.to_string().contains("a Segment object"),
+            "{not_object}"
+        );
+    }
+
+    #[test]
+    fn renamed_and_decoded_with_fields() {
+        let feed: IngestFeed = serde_json::from_str(
+            r#"{"feed_id":"df-1","job_id":"ij-1","table_name":"T","state":"Succeeded","read":null,"files":null}"#,
+        )
+        .unwrap();
+        assert_eq!((feed.read, feed.errors, feed.files.len()), (0, 0, 0));
+        let run: Workflow = serde_json::from_str(
+            r#"{"id":"wf-1","state":"running","type":"courier.group/run","name":"n","tenant":"t","created_at":"2026-12-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(run.workflow_type, "courier.group/run");
+        assert!(run.extra.is_empty(), "a renamed field is not extra");
+    }
+}
