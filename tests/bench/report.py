@@ -136,7 +136,7 @@ def main(path, out_dir=None):
     print("- Server: bundled mock (`amperity-mock`), pinned to CPU 1; clients pinned to CPU 0")
     print("- Seconds: median of the repeated walks; CPU: client user+system time per walk")
     print("- Each client in its own process; Python and JVM clients build their client once, warm up "
-          "(Python: one walk of 5 pages; JVM: 3 walks of up to 200 pages, heap -Xms64m -Xmx256m), then time the walks")
+          "(Python: one walk of 5 pages; JVM: walks of up to 200 pages for at least 3 s, heap -Xms64m -Xmx256m), then time the walks")
     print("- Time vs baseline: median walk time over the baseline's of the same language "
           "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM, `swift-urlsession` for Swift); below 1.00x is faster\n")
     shapes = []

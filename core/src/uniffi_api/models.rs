@@ -360,14 +360,14 @@ impl From<core_api::RawResponse> for RawResponse {
 
 /// A page as JSON text: the fast path for languages whose record lifting is slow (Python).
 ///
-/// `items_json` is a JSON array (UTF-8 bytes) of the page's items exactly as the core decoded,
-/// validated and normalised them (serialised with serde: times as RFC 3339 UTC strings, states in
-/// their lowercase wire form, unset optional fields left out).
+/// `items_json` is a JSON array of the page's items exactly as the core decoded, validated and
+/// normalised them (serialised with serde: times as RFC 3339 UTC strings, states in their
+/// lowercase wire form, unset optional fields left out).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct JsonPage {
-    /// JSON array of the items, as UTF-8 bytes (bytes, not a string: the JSON parsers take them
-    /// as they are, without decoding the text first).
-    pub items_json: Vec<u8>,
+    /// JSON array of the items. A string rather than bytes: uniffi lowers a string with one
+    /// copy but a `Vec<u8>` byte by byte (measured: 5 % of a 1000-record page's native time).
+    pub items_json: String,
     /// Cursor of the next page; `None` on the last page.
     pub next_token: Option<String>,
     /// Total number of records, when requested with `with_total`.

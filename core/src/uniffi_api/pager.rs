@@ -84,7 +84,7 @@ macro_rules! pager {
                 let page = locked(&self.inner).next_page()?;
                 page.map(|page| {
                     Ok(JsonPage {
-                        items_json: serde_json::to_vec(&$json(&page.items))
+                        items_json: serde_json::to_string(&$json(&page.items))
                             .map_err(AmperityError::serialisation)?,
                         next_token: page.next_token,
                         total: page.total,

@@ -70,7 +70,7 @@ class Paginator(Generic[T]):
 
     __slots__ = ("_native", "_convert", "_current", "_gen")
 
-    def __init__(self, native: Any, convert: Callable[[bytes], List[T]]) -> None:
+    def __init__(self, native: Any, convert: Callable[[str], List[T]]) -> None:
         self._native = native
         self._convert = convert
         self._current: Iterator[T] = iter(())
@@ -143,15 +143,15 @@ class Paginator(Generic[T]):
         return f"<Paginator done={self.is_done} resume_cursor={self.resume_cursor!r}>"
 
 
-def _list_of(item: Callable[[Any], T]) -> Callable[[bytes], List[T]]:
+def _list_of(item: Callable[[Any], T]) -> Callable[[str], List[T]]:
     """A converter from a JSON array to a list of typed items."""
 
-    def convert(text: bytes) -> List[T]:
+    def convert(text: str) -> List[T]:
         return [item(d) for d in _loads(text)]
 
     return convert
 
 
-def _json_list(text: bytes) -> List[Any]:
+def _json_list(text: str) -> List[Any]:
     """Raw pages: the items stay plain JSON values (dicts)."""
     return cast(List[Any], _loads(text))

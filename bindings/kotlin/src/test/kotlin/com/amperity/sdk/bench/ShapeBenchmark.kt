@@ -19,8 +19,15 @@ import java.util.Locale
 /** `BENCH_WORK_MS`: the caller's own work per page (the latency shape), slept after each page. */
 private val WORK_MS: Long = System.getenv("BENCH_WORK_MS")?.toLongOrNull() ?: 0
 
-/** Walks of the JIT warm-up, each of at most [WARMUP_PAGES] pages, before the timed walks. */
+/**
+ * The JIT warm-up before the timed walks: walks of at most [WARMUP_PAGES] pages, at least
+ * [WARMUP_WALKS] of them and for at least [WARMUP_NANOS] (with the process pinned to one CPU,
+ * a C2 compile that is still running takes its time from the timed walks).
+ */
 private const val WARMUP_WALKS = 3
+
+/** Minimum time of the JIT warm-up: 3 s. */
+private const val WARMUP_NANOS = 3_000_000_000L
 
 /** Pages of one warm-up walk (fewer when the shape has fewer). */
 private const val WARMUP_PAGES = 200
@@ -141,7 +148,12 @@ fun main(args: Array<String>) {
     }
     client.use {
         val expected = pages * limit
-        repeat(WARMUP_WALKS) { client.walk(minOf(pages, WARMUP_PAGES), limit) {} }
+        val warmupStart = System.nanoTime()
+        var warmups = 0
+        while (warmups < WARMUP_WALKS || System.nanoTime() - warmupStart < WARMUP_NANOS) {
+            client.walk(minOf(pages, WARMUP_PAGES), limit) {}
+            warmups++
+        }
         val checkpoints = mutableListOf<Pair<Int, Long>>()
         val times = DoubleArray(repeats)
         var records = 0
