@@ -15,8 +15,9 @@
 #       release library, lib/libamperity.so (stripped) and a manifest that links it;
 #   SHA256SUMS.
 # Then, against one bundled mock server (target/release/amperity-mock, stopped by PID):
-#   - a fresh venv under a temporary directory installs only the wheel (pip --no-index) and runs
-#     tests/release/smoke.py (segments, a workflow run and wait, audit events, __version__);
+#   - a fresh venv under a temporary directory installs only the wheel and its dependency (pip
+#     --no-index, orjson at the version pinned in bindings/python/requirements-dev.txt downloaded
+#     beside it) and runs tests/release/smoke.py (segments, a workflow run and wait, audit events, __version__);
 #   - a Maven project generated in a temporary directory, with a fresh local repository, depends
 #     on com.amperity:amperity-sdk from a file:// repository holding only the dist jar and pom
 #     (kotlin-stdlib, JNA and Maven's plugins come from ~/.m2 through a second file:// repository
@@ -283,7 +284,12 @@ PY
 step "smoke: the wheel in a fresh venv"
 pyvenv="$work/py-venv"
 "${PYTHON:-python3}" -m venv "$pyvenv"
-"$pyvenv/bin/python" -m pip install -q --disable-pip-version-check --no-index "$wheel" || die "pip install the wheel"
+# The wheel's one dependency, at the version the tests use, is the only other package offered.
+orjson_pin=$(grep -E '^orjson==' bindings/python/requirements-dev.txt)
+"$pyvenv/bin/python" -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps \
+    -d "$work/py-deps" "$orjson_pin" || die "pip download $orjson_pin"
+"$pyvenv/bin/python" -m pip install -q --disable-pip-version-check --no-index --find-links "$work/py-deps" \
+    "$wheel" || die "pip install the wheel"
 cp tests/release/smoke.py "$work/smoke.py"
 (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" AMPERITY_BASE_URL="$base_url" \
     AMPERITY_EXPECTED_VERSION="$version" AMPERITY_SMOKE_SEGMENTS="$segments" AMPERITY_SMOKE_VENV="$pyvenv" \

@@ -40,6 +40,20 @@ fn ca_file_ssl_cert_file_and_the_platform_verifier() {
     assert_eq!(first_page_len(&client).unwrap(), 5);
     assert_tls_error(first_page_len(&strict().build().unwrap()));
 
+    // A second server with its own certificate: each client trusts exactly the file it was given
+    // (the roots parsed for the last PEMs are reused, never a stale set).
+    let other = server_with(|c| c.tls = true);
+    let other_file = cert_file(&other, "other");
+    let strict_other = || builder(&other).retry_policy(RetryPolicy::disabled());
+    let trusting = |b: amperity::ClientBuilder, f: &PathBuf| b.ca_file(f).build().unwrap();
+    assert_eq!(
+        first_page_len(&trusting(strict_other(), &other_file)).unwrap(),
+        5
+    );
+    assert_tls_error(first_page_len(&trusting(strict_other(), &file)));
+    assert_tls_error(first_page_len(&trusting(strict(), &other_file)));
+    assert_eq!(first_page_len(&trusting(strict(), &file)).unwrap(), 5);
+
     // A missing file is a configuration error that names the setting and the path.
     let missing = std::env::temp_dir().join("amperity-no-such-file.pem");
     match strict().ca_file(&missing).build().unwrap_err() {

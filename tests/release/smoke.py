@@ -1,6 +1,7 @@
 """Release smoke test of the Python wheel, run by tests/release.sh in a fresh venv that holds
-only the wheel. Environment: AMPERITY_BASE_URL (the mock), AMPERITY_EXPECTED_VERSION,
-AMPERITY_SMOKE_SEGMENTS (how many segments the mock serves), AMPERITY_SMOKE_VENV."""
+only the wheel and its dependency (orjson). Environment: AMPERITY_BASE_URL (the mock),
+AMPERITY_EXPECTED_VERSION, AMPERITY_SMOKE_SEGMENTS (how many segments the mock serves),
+AMPERITY_SMOKE_VENV."""
 
 import datetime as dt
 import os
@@ -21,6 +22,9 @@ def check(ok: bool, what: str) -> None:
 check(os.path.realpath(amperity.__file__).startswith(venv + os.sep),
       f"amperity imported from {amperity.__file__}, not from the fresh venv {venv}")
 check(amperity.__version__ == expected, f"amperity.__version__ is {amperity.__version__!r}, expected {expected!r}")
+from amperity import _calls  # noqa: E402
+
+check(_calls._orjson is not None, "orjson, the wheel's dependency, was not installed with it")
 
 with amperity.Client("acme", token="mock-token", base_url=os.environ["AMPERITY_BASE_URL"], rate_limit=None) as client:
     ua = client.user_agent
