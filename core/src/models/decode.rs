@@ -2,7 +2,7 @@
 //!
 //! `#[serde(flatten)]` would collect them too, but it buffers every field of every record in an
 //! intermediate tree first (and loses the line and column of a decode error); on a page of 1000
-//! records that was about a fifth of the decode time. [`decode_with_extra!`] writes the
+//! records that was about a fifth of the decode time. [`model_with_extra!`] writes the
 //! `Deserialize` impl instead: one pass over the object, the modelled fields matched by name,
 //! every other field moved into `extra` as it comes.
 
@@ -53,23 +53,57 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Implements `Deserialize` for a model struct with an `extra: Extra` field:
+/// Defines a model struct that keeps its unknown fields in `extra`, and its one-pass
+/// `Deserialize`; each field is written once:
 ///
 /// ```ignore
-/// decode_with_extra! {
-///     Segment {
-///         id: String = required "id",
-///         status: Option<String> = optional "status",
-///         tables: Vec<IngestFeed> = with(super::null_as_default) "tables",
+/// model_with_extra! {
+///     /// A segment.
+///     #[derive(Debug, Clone, PartialEq, Eq)]
+///     #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+///     pub struct Segment {
+///         /// Segment id.
+///         id: String = required,
+///         /// Status.
+///         #[serde(skip_serializing_if = "Option::is_none")]
+///         status: Option<String> = optional,
+///         /// Decoded by its own function, named `type` on the wire.
+///         kind: Vec<Kind> = with(super::null_as_default) as "type",
 ///     }
 /// }
 /// ```
 ///
 /// `required`: absent is an error (`missing field`); `optional`: absent is the type's default
 /// (`None`); `with(f)`: decoded by `f` (a `deserialize_with` function), absent is the default.
-/// A field given twice is an error, like serde's derive.
-macro_rules! decode_with_extra {
-    ($model:ident { $($field:ident: $ty:ty = $kind:ident $(($with:path))? $name:literal),* $(,)? }) => {
+/// `as "name"` gives the wire name when it is not the field's (the macro adds the serde rename).
+/// A field given twice is an error, like serde's derive. The macro adds `pub` to every field,
+/// the `Serialize` derive, `#[non_exhaustive]` and the documented `extra` field (the uniffi
+/// derive, where the model has one, is among the struct's own attributes).
+macro_rules! model_with_extra {
+    (
+        $(#[$meta:meta])*
+        pub struct $model:ident {
+            $(
+                $(#[$field_meta:meta])*
+                $field:ident: $ty:ty = $kind:ident $(($with:path))? $(as $wire:literal)?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize)]
+        #[non_exhaustive]
+        pub struct $model {
+            $(
+                $(#[$field_meta])*
+                $(#[serde(rename = $wire)])?
+                pub $field: $ty,
+            )*
+            /// Fields of the response this SDK does not model yet, exactly as received (forward
+            /// compatibility: what Amperity adds is kept, not dropped).
+            #[serde(flatten)]
+            pub extra: $crate::models::Extra,
+        }
+
         impl<'de> serde::Deserialize<'de> for $model {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct ModelVisitor;
@@ -86,11 +120,13 @@ macro_rules! decode_with_extra {
                         let mut extra = $crate::models::Extra::new();
                         while let Some(key) = map.next_key::<$crate::models::decode::Key<'de>>()? {
                             match key.as_str() {
-                                $($name => {
+                                $(model_with_extra!(@wire $field $($wire)?) => {
                                     if $field.is_some() {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($name));
+                                        return Err(<A::Error as serde::de::Error>::duplicate_field(
+                                            model_with_extra!(@wire $field $($wire)?),
+                                        ));
                                     }
-                                    $field = Some(decode_with_extra!(@value map, $ty $(, $with)?));
+                                    $field = Some(model_with_extra!(@value map, $ty $(, $with)?));
                                 })*
                                 _ => {
                                     let value: serde_json::Value = map.next_value()?;
@@ -99,7 +135,9 @@ macro_rules! decode_with_extra {
                             }
                         }
                         Ok($model {
-                            $($field: decode_with_extra!(@finish $field, $kind, $name),)*
+                            $($field: model_with_extra!(
+                                @finish $field, $kind, model_with_extra!(@wire $field $($wire)?)
+                            ),)*
                             extra,
                         })
                     }
@@ -107,6 +145,12 @@ macro_rules! decode_with_extra {
                 deserializer.deserialize_map(ModelVisitor)
             }
         }
+    };
+    (@wire $field:ident) => {
+        stringify!($field)
+    };
+    (@wire $field:ident $wire:literal) => {
+        $wire
     };
     (@value $map:ident, $ty:ty) => {
         $map.next_value::<$ty>()?
@@ -120,21 +164,21 @@ macro_rules! decode_with_extra {
         }
         $map.next_value::<DecodedWith>()?.0
     }};
-    (@finish $field:ident, required, $name:literal) => {
+    (@finish $field:ident, required, $wire:expr) => {
         match $field {
             Some(value) => value,
-            None => return Err(<A::Error as serde::de::Error>::missing_field($name)),
+            None => return Err(<A::Error as serde::de::Error>::missing_field($wire)),
         }
     };
-    (@finish $field:ident, optional, $name:literal) => {
+    (@finish $field:ident, optional, $wire:expr) => {
         $field.unwrap_or_default()
     };
-    (@finish $field:ident, with, $name:literal) => {
+    (@finish $field:ident, with, $wire:expr) => {
         $field.unwrap_or_default()
     };
 }
 
-pub(crate) use decode_with_extra;
+pub(crate) use model_with_extra;
 
 #[cfg(test)]
 mod tests {
@@ -192,5 +236,11 @@ mod tests {
         .unwrap();
         assert_eq!(run.workflow_type, "courier.group/run");
         assert!(run.extra.is_empty(), "a renamed field is not extra");
+        let again = serde_json::to_value(&run).unwrap();
+        assert_eq!(
+            again["type"], "courier.group/run",
+            "serialized with its wire name: {again}"
+        );
+        assert!(again.get("workflow_type").is_none(), "{again}");
     }
 }

@@ -1,42 +1,28 @@
-use super::decode::decode_with_extra;
-use super::Extra;
+use super::decode::model_with_extra;
 use crate::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 
-/// A Profile API index (`GET /indexes`, `GET /indexes/{id}`): a set of profile attributes built
-/// from a saved query, looked up by its `id`. Its name is informational only: requests use the
-/// id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[non_exhaustive]
-pub struct ProfileIndex {
-    /// Index id, e.g. `idx-xyz789`.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Description, when the index has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When the index was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When the index was last rebuilt or changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
-    /// Fields of the response this SDK does not model yet, exactly as received (forward
-    /// compatibility: what Amperity adds is kept, not dropped).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-decode_with_extra! {
-    ProfileIndex {
-        id: String = required "id",
-        name: String = required "name",
-        description: Option<String> = optional "description",
-        created_at: Option<Timestamp> = optional "created_at",
-        updated_at: Option<Timestamp> = optional "updated_at",
+model_with_extra! {
+    /// A Profile API index (`GET /indexes`, `GET /indexes/{id}`): a set of profile attributes built
+    /// from a saved query, looked up by its `id`. Its name is informational only: requests use the
+    /// id.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    pub struct ProfileIndex {
+        /// Index id, e.g. `idx-xyz789`.
+        id: String = required,
+        /// Display name.
+        name: String = required,
+        /// Description, when the index has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<String> = optional,
+        /// When the index was created.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        created_at: Option<Timestamp> = optional,
+        /// When the index was last rebuilt or changed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        updated_at: Option<Timestamp> = optional,
     }
 }
 
@@ -44,35 +30,24 @@ decode_with_extra! {
 /// attributes there are, up to 30).
 pub type ProfileAttributes = HashMap<String, serde_json::Value>;
 
-/// A customer profile of a Profile API index (`GET /indexes/{id}/profiles`,
-/// `GET /indexes/{index_id}/profiles/{profile_id}`).
-///
-/// `attributes` is decoded leniently, because Amperity's sources disagree on its shape: the spec
-/// has an object of strings, one docs page an array of objects. An object is taken as it is (any
-/// JSON values, not only strings); an array of objects is merged into one map, in order (for a
-/// name given twice, the later value wins); absent or `null` is an empty map. Anything else is a
-/// decode error. Serialized again, `attributes` is always an object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[non_exhaustive]
-pub struct Profile {
-    /// Profile id, e.g. `cl-abc123`.
-    pub id: String,
-    /// The index the profile belongs to.
-    pub index_id: String,
-    /// Attribute name to value (see above for the shapes accepted).
-    pub attributes: ProfileAttributes,
-    /// Fields of the response this SDK does not model yet, exactly as received (forward
-    /// compatibility: what Amperity adds is kept, not dropped).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-decode_with_extra! {
-    Profile {
-        id: String = required "id",
-        index_id: String = required "index_id",
-        attributes: ProfileAttributes = with(lenient_attributes) "attributes",
+model_with_extra! {
+    /// A customer profile of a Profile API index (`GET /indexes/{id}/profiles`,
+    /// `GET /indexes/{index_id}/profiles/{profile_id}`).
+    ///
+    /// `attributes` is decoded leniently, because Amperity's sources disagree on its shape: the
+    /// spec has an object of strings, one docs page an array of objects. An object is taken as it
+    /// is (any JSON values, not only strings); an array of objects is merged into one map, in
+    /// order (for a name given twice, the later value wins); absent or `null` is an empty map.
+    /// Anything else is a decode error. Serialized again, `attributes` is always an object.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    pub struct Profile {
+        /// Profile id, e.g. `cl-abc123`.
+        id: String = required,
+        /// The index the profile belongs to.
+        index_id: String = required,
+        /// Attribute name to value (see above for the shapes accepted).
+        attributes: ProfileAttributes = with(lenient_attributes),
     }
 }
 

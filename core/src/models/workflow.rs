@@ -1,79 +1,54 @@
-use super::decode::decode_with_extra;
-use super::Extra;
+use super::decode::model_with_extra;
 use super::RunState;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// A workflow run (`GET /workflow/runs`, `GET /workflow/runs/{id}`, run, stop).
-///
-/// With `view=overview` (the server's default) only id, name, state, tenant, type and the
-/// times are filled; `view=verbose` adds the principal, versions, tasks and error.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Workflow {
-    /// Run id, e.g. `wf-20240619-14418-6UhqSe`.
-    pub id: String,
-    /// Current state.
-    pub state: RunState,
-    /// Workflow type, e.g. `courier.group/run`, `campaign.send`.
-    #[serde(rename = "type")]
-    pub workflow_type: String,
-    /// Display name.
-    pub name: String,
-    /// Tenant id.
-    pub tenant: String,
-    /// Start time.
-    pub created_at: Timestamp,
-    /// End time; absent while the run is going.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<Timestamp>,
-    /// Who started it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal_id: Option<String>,
-    /// Friendly name of who started it, e.g. "Automated workflow".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal_name: Option<String>,
-    /// Email of who started it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal_email: Option<String>,
-    /// Configuration version (`etv-…`) when the run started.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub launched_version: Option<String>,
-    /// Configuration version at the end or at the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_version: Option<String>,
-    /// Run time in ms after which a "taking longer than expected" warning is sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warn_after_ms: Option<i64>,
-    /// Task instances (verbose view, run and stop responses).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub task_instances: Vec<WorkflowTaskInstance>,
-    /// Present when the run is in an error state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<WorkflowError>,
-    /// Fields of the response this SDK does not model yet, exactly as received (forward
-    /// compatibility: what Amperity adds is kept, not dropped).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-decode_with_extra! {
-    Workflow {
-        id: String = required "id",
-        state: RunState = required "state",
-        workflow_type: String = required "type",
-        name: String = required "name",
-        tenant: String = required "tenant",
-        created_at: Timestamp = required "created_at",
-        ended_at: Option<Timestamp> = optional "ended_at",
-        principal_id: Option<String> = optional "principal_id",
-        principal_name: Option<String> = optional "principal_name",
-        principal_email: Option<String> = optional "principal_email",
-        launched_version: Option<String> = optional "launched_version",
-        current_version: Option<String> = optional "current_version",
-        warn_after_ms: Option<i64> = optional "warn_after_ms",
-        task_instances: Vec<WorkflowTaskInstance> = with(super::null_as_default) "task_instances",
-        error: Option<WorkflowError> = optional "error",
+model_with_extra! {
+    /// A workflow run (`GET /workflow/runs`, `GET /workflow/runs/{id}`, run, stop).
+    ///
+    /// With `view=overview` (the server's default) only id, name, state, tenant, type and the
+    /// times are filled; `view=verbose` adds the principal, versions, tasks and error.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Workflow {
+        /// Run id, e.g. `wf-20240619-14418-6UhqSe`.
+        id: String = required,
+        /// Current state.
+        state: RunState = required,
+        /// Workflow type, e.g. `courier.group/run`, `campaign.send`.
+        workflow_type: String = required as "type",
+        /// Display name.
+        name: String = required,
+        /// Tenant id.
+        tenant: String = required,
+        /// Start time.
+        created_at: Timestamp = required,
+        /// End time; absent while the run is going.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ended_at: Option<Timestamp> = optional,
+        /// Who started it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        principal_id: Option<String> = optional,
+        /// Friendly name of who started it, e.g. "Automated workflow".
+        #[serde(skip_serializing_if = "Option::is_none")]
+        principal_name: Option<String> = optional,
+        /// Email of who started it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        principal_email: Option<String> = optional,
+        /// Configuration version (`etv-…`) when the run started.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        launched_version: Option<String> = optional,
+        /// Configuration version at the end or at the error.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        current_version: Option<String> = optional,
+        /// Run time in ms after which a "taking longer than expected" warning is sent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        warn_after_ms: Option<i64> = optional,
+        /// Task instances (verbose view, run and stop responses).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        task_instances: Vec<WorkflowTaskInstance> = with(super::null_as_default),
+        /// Present when the run is in an error state.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<WorkflowError> = optional,
     }
 }
 
@@ -84,103 +59,68 @@ impl Workflow {
     }
 }
 
-/// One task of a workflow run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[non_exhaustive]
-pub struct WorkflowTaskInstance {
-    /// Task instance id, e.g. `wft-20240619-14574-6kyYdY`.
-    pub id: String,
-    /// Current state.
-    pub state: RunState,
-    /// Tenant id.
-    pub tenant: String,
-    /// Start time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<Timestamp>,
-    /// Engine, e.g. `spark-sql`, `databricks` (open set).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub execution_type: Option<String>,
-    /// Human-readable task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Run id, e.g. `orb-20240619-EDnCxzmhrLN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
-    /// Last state change.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_changed_at: Option<Timestamp>,
-    /// Task definition id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_definition_id: Option<String>,
-    /// Task definition type, e.g. `campaign.send`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_definition_type: Option<String>,
-    /// Force-stop timeout in ms.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout_ms: Option<i64>,
-    /// Parent workflow id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_id: Option<String>,
-    /// Present for tasks in an error state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<WorkflowError>,
-    /// Fields of the response this SDK does not model yet, exactly as received (forward
-    /// compatibility: what Amperity adds is kept, not dropped).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-decode_with_extra! {
-    WorkflowTaskInstance {
-        id: String = required "id",
-        state: RunState = required "state",
-        tenant: String = required "tenant",
-        created_at: Option<Timestamp> = optional "created_at",
-        ended_at: Option<Timestamp> = optional "ended_at",
-        execution_type: Option<String> = optional "execution_type",
-        label: Option<String> = optional "label",
-        run_id: Option<String> = optional "run_id",
-        state_changed_at: Option<Timestamp> = optional "state_changed_at",
-        task_definition_id: Option<String> = optional "task_definition_id",
-        task_definition_type: Option<String> = optional "task_definition_type",
-        timeout_ms: Option<i64> = optional "timeout_ms",
-        workflow_id: Option<String> = optional "workflow_id",
-        error: Option<WorkflowError> = optional "error",
+model_with_extra! {
+    /// One task of a workflow run.
+    #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    pub struct WorkflowTaskInstance {
+        /// Task instance id, e.g. `wft-20240619-14574-6kyYdY`.
+        id: String = required,
+        /// Current state.
+        state: RunState = required,
+        /// Tenant id.
+        tenant: String = required,
+        /// Start time.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        created_at: Option<Timestamp> = optional,
+        /// End time.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ended_at: Option<Timestamp> = optional,
+        /// Engine, e.g. `spark-sql`, `databricks` (open set).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        execution_type: Option<String> = optional,
+        /// Human-readable task name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        label: Option<String> = optional,
+        /// Run id, e.g. `orb-20240619-EDnCxzmhrLN`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        run_id: Option<String> = optional,
+        /// Last state change.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        state_changed_at: Option<Timestamp> = optional,
+        /// Task definition id.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        task_definition_id: Option<String> = optional,
+        /// Task definition type, e.g. `campaign.send`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        task_definition_type: Option<String> = optional,
+        /// Force-stop timeout in ms.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<i64> = optional,
+        /// Parent workflow id.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        workflow_id: Option<String> = optional,
+        /// Present for tasks in an error state.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<WorkflowError> = optional,
     }
 }
 
-/// Why a workflow or task failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[non_exhaustive]
-pub struct WorkflowError {
-    /// Namespaced location of the failure, e.g. `amperity.workflow.task.stitch/table`.
-    #[serde(rename = "type")]
-    pub error_type: String,
-    /// Human-readable explanation.
-    pub message: String,
-    /// `customer` (fix the configuration) or `platform` (usually transient).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<String>,
-    /// Extra details: arbitrary JSON, absent or null when there is nothing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-    /// Fields of the response this SDK does not model yet, exactly as received (forward
-    /// compatibility: what Amperity adds is kept, not dropped).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-decode_with_extra! {
-    WorkflowError {
-        error_type: String = required "type",
-        message: String = required "message",
-        attribution: Option<String> = optional "attribution",
-        data: Option<serde_json::Value> = optional "data",
+model_with_extra! {
+    /// Why a workflow or task failed.
+    #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    pub struct WorkflowError {
+        /// Namespaced location of the failure, e.g. `amperity.workflow.task.stitch/table`.
+        error_type: String = required as "type",
+        /// Human-readable explanation.
+        message: String = required,
+        /// `customer` (fix the configuration) or `platform` (usually transient).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attribution: Option<String> = optional,
+        /// Extra details: arbitrary JSON, absent or null when there is nothing.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<serde_json::Value> = optional,
     }
 }
 
