@@ -111,7 +111,7 @@ fn sample_value(records: &BTreeMap<String, RecordMetadata>, ty: &Type) -> Result
 
 /// The forward-compatibility map every JSON model has (Python derives it from the JSON object).
 fn is_extra(name: &str, ty: &Type) -> bool {
-    name == "extra" && matches!(ty, Type::Map { .. })
+    name == "extra" && matches!(ty, Type::Custom { name, .. } if name == "Extra")
 }
 
 /// Reads the metadata of `library` and writes the Python module to `output`.

@@ -8,6 +8,7 @@
 mod audit;
 mod campaign;
 pub(crate) mod decode;
+mod extra;
 mod ingest;
 mod profile;
 mod segment;
@@ -16,14 +17,11 @@ mod workflow;
 
 pub use audit::AuditEvent;
 pub use campaign::{Campaign, CampaignDraft};
+pub use extra::{Extra, ExtraFields};
 pub use ingest::{IngestFeed, IngestFile, IngestJob, IngestJobList};
 pub use profile::{Profile, ProfileAttributes, ProfileIndex};
 pub use segment::Segment;
 pub use state::RunState;
-
-/// The fields of a response object that its model does not know (see each model's `extra`):
-/// name to JSON value, exactly as received.
-pub type Extra = std::collections::HashMap<String, serde_json::Value>;
 
 /// The response fields of `value` that model `model` (named as in the uniffi metadata) does not
 /// know: what lands in its `extra`. `None` for a name that is not listed here. The Python model
@@ -37,7 +35,7 @@ pub fn unknown_json_fields(
         ($($model:ident),* $(,)?) => {
             match model {
                 $(stringify!($model) => Some(
-                    serde_json::from_value::<$model>(value).map(|m| m.extra.into_keys().collect()),
+                    serde_json::from_value::<$model>(value).map(|m| m.extra.into_map().into_keys().collect()),
                 ),)*
                 _ => None,
             }

@@ -6,7 +6,7 @@
 
 use super::error::{millis_i64, AmperityError, Result};
 use crate as core_api;
-use crate::{RawMethod, RunState, Timestamp, WorkflowError, WorkflowTaskInstance};
+use crate::{Extra, RawMethod, RunState, Timestamp, WorkflowError, WorkflowTaskInstance};
 use std::collections::HashMap;
 use std::time::SystemTime;
 
@@ -18,6 +18,18 @@ uniffi::custom_type!(JsonValue, String, {
     remote,
     lower: |value| value.to_string(),
     try_lift: |text| Ok(serde_json::from_str(&text)?),
+});
+
+// A model's unknown fields cross as an optional map: most records have none, and an absent map
+// is one byte that the foreign side turns into its shared empty map (`uniffi.toml`), where an
+// empty one would be built record by record (Kotlin's `buildMap`: about a quarter of a
+// page's allocations). Each language still sees a map of name to JSON text (Python: to values).
+uniffi::custom_type!(
+    /// Fields of a response that this SDK does not model yet: name to JSON text (Python: to
+    /// values), exactly as received; empty when there are none.
+    Extra, Option<HashMap<String, JsonValue>>, {
+    lower: |extra| extra.into_non_empty(),
+    try_lift: |fields| Ok(Extra::from(fields)),
 });
 
 // The core's instant crosses as the foreign languages' own time type (`datetime`, `Instant`,
@@ -83,7 +95,7 @@ pub struct Workflow {
     /// Present when the run is in an error state.
     pub error: Option<WorkflowError>,
     /// Fields of the response this SDK does not model yet, as JSON values, exactly as received.
-    pub extra: HashMap<String, JsonValue>,
+    pub extra: Extra,
     /// True once the run reached a terminal state or has an end time.
     pub is_finished: bool,
 }
