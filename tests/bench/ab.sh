@@ -3,7 +3,8 @@
 # checkout, each client of both trees run alternately (the order flips every round) for ROUNDS
 # rounds per shape, against one mock server pinned to CPU 1, clients pinned to CPU 0.
 # Alternating cancels most of the drift of a shared machine, which two tests/bench.sh runs one
-# after the other do not; bare-ureq (the same code in both trees) is the noise control.
+# after the other do not; bare-ureq (the same source in both trees, built with each tree's
+# release profile) is the noise control.
 #
 #   tests/bench/ab.sh BASE_TREE [ROUNDS]     (default 5 rounds)
 #
