@@ -2,6 +2,7 @@
 
 use crate::config::Credentials;
 use crate::error::{Error, Result};
+use crate::models::decode::json_body;
 use crate::transport::{HttpRequest, Transport};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -135,7 +136,7 @@ impl OAuthClient {
         let response =
             transport.send_with_retries(&request, crate::retry::RetryClass::Idempotent)?;
         let parsed: TokenResponse =
-            serde_json::from_slice(&response.body).map_err(|e| Error::decode(OPERATION, e))?;
+            json_body(&response.body).map_err(|e| Error::decode(OPERATION, e))?;
         if parsed.access_token.is_empty() {
             return Err(Error::decode(
                 OPERATION,

@@ -3,6 +3,7 @@
 use crate::auth::Auth;
 use crate::config::{ClientBuilder, Config};
 use crate::error::{Error, Result};
+use crate::models::decode::json_body;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryClass;
 use crate::transport::{
@@ -219,7 +220,7 @@ impl Inner {
     /// Sends `call` and decodes the JSON answer.
     pub(crate) fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
         let response = self.execute(call)?;
-        serde_json::from_slice(&response.body).map_err(|e| Error::decode(&call.operation, e))
+        json_body(&response.body).map_err(|e| Error::decode(&call.operation, e))
     }
 
     fn send(&self, call: &Call, url: &str, token: &str) -> Result<HttpResponse> {

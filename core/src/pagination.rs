@@ -2,6 +2,7 @@
 
 use crate::client::{Call, Inner};
 use crate::error::{Error, Result};
+use crate::models::decode::json_body;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::hash_map::RandomState;
@@ -84,12 +85,12 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
     body: &[u8],
     accept_bare_object: bool,
 ) -> Result<Page<T>> {
-    let envelope = match serde_json::from_slice::<Envelope<T>>(body) {
+    let envelope = match json_body::<Envelope<T>>(body) {
         Ok(envelope) => envelope,
         Err(error) => {
             let bare_object =
                 accept_bare_object && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-            match bare_object.then(|| serde_json::from_slice::<T>(body)) {
+            match bare_object.then(|| json_body::<T>(body)) {
                 Some(Ok(item)) => Envelope {
                     data: vec![item],
                     next_token: None,

@@ -1,5 +1,6 @@
 use crate::client::{ApiSurface, Call};
 use crate::error::{Error, Result};
+use crate::models::decode::json_body;
 use crate::retry::RetryClass;
 use crate::transport::Method;
 use crate::{Client, PageOptions, Pager};
@@ -132,7 +133,7 @@ impl Client {
         let body = if response.body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
-            serde_json::from_slice(&response.body).map_err(|e| Error::decode(&call.operation, e))?
+            json_body(&response.body).map_err(|e| Error::decode(&call.operation, e))?
         };
         Ok(RawResponse {
             status: response.status,
