@@ -35,6 +35,7 @@ int main(void) {
         {"segments_by_item", test_segments_by_item},
         {"object_accessors", test_object_accessors},
         {"pages_and_resume", test_pages_and_resume},
+        {"page_items_match_iterated_items", test_page_items_match_iterated_items},
         {"read_ahead", test_read_ahead},
         {"other_lists", test_other_lists},
         {"ingest", test_ingest},

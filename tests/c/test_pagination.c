@@ -153,6 +153,80 @@ static size_t walk_pages(amperity_client *client, const char *cursor, char ids[]
     return pages;
 }
 
+/* The objects a page lends and the objects the iterator hands out one by one are the same
+ * records: every index of the first pages, compared by JSON text, id and name. */
+void test_page_items_match_iterated_items(void) {
+    enum { PAGES = 3, LIMIT = 30 };
+    amperity_client *client = mock_client();
+    amperity_list_options *options = NULL;
+    OK(amperity_list_options_new(&options));
+    OK(amperity_list_options_set_limit(options, LIMIT));
+    amperity_iter *by_page = NULL;
+    amperity_iter *by_item = NULL;
+    OK(amperity_list_segments(client, options, &by_page));
+    OK(amperity_list_segments(client, options, &by_item));
+    amperity_list_options_free(options);
+    amperity_object *kept = NULL; /* an item of the first page, read after later pages */
+    char *kept_json = NULL;
+    size_t compared = 0;
+    for (int p = 0; p < PAGES; p++) {
+        amperity_page *page = NULL;
+        OK(amperity_iter_next_page(by_page, &page));
+        if (page == NULL) {
+            CHECK(page != NULL);
+            break;
+        }
+        size_t len = 0;
+        OK(amperity_page_len(page, &len));
+        CHECK(len == LIMIT);
+        for (size_t i = 0; i < len; i++) {
+            const amperity_object *lent = NULL;
+            const amperity_object *again = NULL;
+            OK(amperity_page_item(page, i, &lent));
+            OK(amperity_page_item(page, i, &again));
+            CHECK(lent == again);
+            amperity_object *owned = NULL;
+            OK(amperity_iter_next(by_item, &owned));
+            if (owned == NULL) {
+                CHECK(owned != NULL);
+                break;
+            }
+            const char *a = NULL, *b = NULL;
+            OK(amperity_object_json(lent, &a, NULL));
+            OK(amperity_object_json(owned, &b, NULL));
+            CHECK(strcmp(a, b) == 0);
+            OK(amperity_object_id(lent, &a, NULL));
+            OK(amperity_object_id(owned, &b, NULL));
+            CHECK(strcmp(a, b) == 0 && strncmp(a, "seg-", 4) == 0);
+            OK(amperity_object_name(lent, &a, NULL));
+            OK(amperity_object_name(owned, &b, NULL));
+            CHECK(strcmp(a, b) == 0);
+            compared++;
+            if (p == 0 && i == LIMIT / 2) {
+                kept = owned;
+                OK(amperity_object_json(kept, &a, NULL));
+                kept_json = strdup(a);
+            } else {
+                amperity_object_free(owned);
+            }
+        }
+        amperity_page_free(page);
+    }
+    CHECK(compared == PAGES * LIMIT);
+    /* An item taken from the iterator owns its record: still readable after later pages. */
+    const char *json = NULL;
+    CHECK(kept != NULL && kept_json != NULL);
+    if (kept != NULL && kept_json != NULL) {
+        OK(amperity_object_json(kept, &json, NULL));
+        CHECK(strcmp(json, kept_json) == 0);
+    }
+    free(kept_json);
+    amperity_object_free(kept);
+    amperity_iter_free(by_page);
+    amperity_iter_free(by_item);
+    amperity_client_free(client);
+}
+
 void test_pages_and_resume(void) {
     amperity_client *client = mock_client();
     char ids[16][64];

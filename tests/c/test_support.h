@@ -76,6 +76,7 @@ void test_client_info(void);                       /* test_config.c */
 void test_segments_by_item(void);                  /* test_pagination.c */
 void test_object_accessors(void);                  /* test_objects.c */
 void test_pages_and_resume(void);                  /* test_pagination.c */
+void test_page_items_match_iterated_items(void);   /* test_pagination.c */
 void test_read_ahead(void);                        /* test_pagination.c */
 void test_other_lists(void);                       /* test_lists.c */
 void test_ingest(void);                            /* test_lists.c */

@@ -16,7 +16,7 @@ use amperity_core::{Page, PageOptions, Pager};
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::os::raw::c_char;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Page size, total, starting cursor and filters of a list call.
 ///
@@ -78,6 +78,45 @@ pub struct amperity_page {
     items: Vec<amperity_object>,
     next_token: Option<CText>,
     total: Option<i64>,
+    /// Where the emptied `items` buffer goes when the page is freed.
+    recycle: Option<Recycle>,
+}
+
+// Freeing a page hands its (emptied) buffer of objects back to its walk for the next page. A
+// page of 1000 records holds about 130 KB of objects; glibc gives a free block of more than
+// 128 KB at the top of the heap back to the kernel, so a new buffer per page was faulted in again
+// every time: 18 447 page faults over 5 walks of 100 pages of 1000 (`perf stat`), against 1 700
+// for the same walks in Rust.
+impl Drop for amperity_page {
+    fn drop(&mut self) {
+        if let Some(recycle) = self.recycle.take() {
+            recycle.put(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+/// The buffer of objects that a walk's pages pass on to the next page (see `amperity_page`).
+#[derive(Debug, Clone, Default)]
+struct Recycle(Arc<Mutex<Vec<amperity_object>>>);
+
+impl Recycle {
+    /// Keeps `items`' allocation (emptied) when it is larger than the one kept.
+    fn put(&self, mut items: Vec<amperity_object>) {
+        items.clear();
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.capacity() < items.capacity() {
+                *kept = items;
+            }
+        }
+    }
+
+    /// An empty buffer: the kept one, or a new one.
+    fn take(&self) -> Vec<amperity_object> {
+        self.0
+            .lock()
+            .map(|mut kept| std::mem::take(&mut *kept))
+            .unwrap_or_default()
+    }
 }
 
 /// What the generic walk needs of a core `Pager<T>`: its four methods as plain functions.
@@ -118,6 +157,8 @@ pub(crate) use pager_ops;
 /// A walk handing out pages of objects, whatever the record type.
 trait Walk: Send {
     fn next_page(&mut self) -> Result<Option<amperity_page>, LastError>;
+    /// Takes back a buffer of objects (emptied) for the next page.
+    fn recycle(&self, items: Vec<amperity_object>);
     fn resume_cursor(&self) -> Option<&str>;
     fn total(&self) -> Option<i64>;
     fn is_done(&self) -> bool;
@@ -130,6 +171,7 @@ struct Walker<T, M> {
     /// The refusal of an argument that the core checks with the first page (a raw path, a
     /// profile filter): given again by every later call.
     refused: Option<LastError>,
+    recycle: Recycle,
     model: PhantomData<fn(T) -> M>,
 }
 
@@ -139,7 +181,7 @@ impl<T: PagedRecord, M: CModel + From<T>> Walk for Walker<T, M> {
             return Err(refused.clone());
         }
         match (T::PAGER.next_page)(&mut self.pager) {
-            Ok(page) => Ok(page.map(convert::<T, M>)),
+            Ok(page) => Ok(page.map(|page| convert::<T, M>(page, &self.recycle))),
             Err(error) => {
                 let error = LastError::from(error);
                 // A core pager fails and ends at once only for an argument refused before any
@@ -150,6 +192,9 @@ impl<T: PagedRecord, M: CModel + From<T>> Walk for Walker<T, M> {
                 Err(error)
             }
         }
+    }
+    fn recycle(&self, items: Vec<amperity_object>) {
+        self.recycle.put(items);
     }
     fn resume_cursor(&self) -> Option<&str> {
         (T::PAGER.resume_cursor)(&self.pager)
@@ -171,35 +216,37 @@ impl ObjectPages {
         ObjectPages(Box::new(Walker::<T, M> {
             pager,
             refused: None,
+            recycle: Recycle::default(),
             model: PhantomData,
         }))
     }
 }
 
-fn convert<T, M: CModel + From<T>>(page: Page<T>) -> amperity_page {
+fn convert<T, M: CModel + From<T>>(page: Page<T>, recycle: &Recycle) -> amperity_page {
     let items: Vec<M> = page.items.into_iter().map(M::from).collect();
     // Every typed id of the page in one buffer: lending ids costs one allocation per page.
     let arena = CText::arena(items.iter().filter_map(typed_id));
     let mut start = 0;
+    let mut objects = recycle.take();
+    objects.reserve(items.len());
+    objects.extend(items.into_iter().map(|item| {
+        let id = typed_id(&item).map(|id| {
+            let len = id.len();
+            let text = CText::Shared {
+                arena: Arc::clone(&arena),
+                start,
+                len,
+            };
+            start += len + 1;
+            text
+        });
+        amperity_object::new(item).with_id(id)
+    }));
     amperity_page {
-        items: items
-            .into_iter()
-            .map(|item| {
-                let id = typed_id(&item).map(|id| {
-                    let len = id.len();
-                    let text = CText::Shared {
-                        arena: Arc::clone(&arena),
-                        start,
-                        len,
-                    };
-                    start += len + 1;
-                    text
-                });
-                amperity_object::new(item).with_id(id)
-            })
-            .collect(),
+        items: objects,
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,
+        recycle: Some(recycle.clone()),
     }
 }
 
@@ -402,8 +449,9 @@ pub extern "C" fn amperity_iter_next(
                 unsafe { write_out(out_item, into_handle(item)) };
                 return Ok(());
             }
+            iter.walk.recycle(std::mem::take(&mut iter.buffer).into());
             match iter.walk.next_page()? {
-                Some(page) => iter.buffer = page.items.into(),
+                Some(mut page) => iter.buffer = std::mem::take(&mut page.items).into(),
                 None => {
                     unsafe { write_out(out_item, std::ptr::null_mut()) };
                     return Ok(());
