@@ -79,7 +79,7 @@ pub struct amperity_page {
     next_token: Option<CText>,
     total: Option<i64>,
     /// Where the emptied `items` buffer goes when the page is freed.
-    recycle: Option<Recycle>,
+    recycle: Recycle,
 }
 
 // Freeing a page hands its (emptied) buffer of objects back to its walk for the next page. A
@@ -89,9 +89,7 @@ pub struct amperity_page {
 // for the same walks in Rust.
 impl Drop for amperity_page {
     fn drop(&mut self) {
-        if let Some(recycle) = self.recycle.take() {
-            recycle.put(std::mem::take(&mut self.items));
-        }
+        self.recycle.put(std::mem::take(&mut self.items));
     }
 }
 
@@ -246,7 +244,7 @@ fn convert<T, M: CModel + From<T>>(page: Page<T>, recycle: &Recycle) -> amperity
         items: objects,
         next_token: page.next_token.as_deref().map(CText::new),
         total: page.total,
-        recycle: Some(recycle.clone()),
+        recycle: recycle.clone(),
     }
 }
 
