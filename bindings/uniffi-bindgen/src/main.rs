@@ -4,7 +4,11 @@
 //! from the library's uniffi metadata:
 //! - `python-models`: the Python model classes (`bindings/python/python/amperity/_schema.py`);
 //! - `python-lists`, `kotlin-lists`, `swift-lists`: each language's list resources.
+//!
+//! `generate --language kotlin` also rewrites uniffi's per-call JNA call status into a reused
+//! one (`kotlin_call_status`), so every Kotlin build gets the same code.
 
+mod kotlin_call_status;
 mod kotlin_lists;
 mod lists;
 mod names;
@@ -35,5 +39,17 @@ fn main() {
         }
         return;
     }
-    uniffi::uniffi_bindgen_main()
+    let kotlin_out_dir = kotlin_call_status::kotlin_out_dir(&args);
+    if kotlin_out_dir == Some(None) {
+        eprintln!("uniffi-bindgen: generate --language kotlin needs --out-dir (its output is rewritten there)");
+        std::process::exit(2);
+    }
+    // Exits the process on failure.
+    uniffi::uniffi_bindgen_main();
+    if let Some(Some(out_dir)) = kotlin_out_dir {
+        if let Err(error) = kotlin_call_status::rewrite_dir(out_dir.as_ref()) {
+            eprintln!("uniffi-bindgen: {error:#}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -107,6 +107,24 @@ class ErrorsTest {
     }
 
     @Test
+    fun `each call on a thread starts from a clean call status`() {
+        // The generated layer reuses a native call status per thread
+        // (bindings/uniffi-bindgen/src/kotlin_call_status.rs): an error must not leak into the
+        // calls after it, and an error after a success is still that error.
+        val expected = client.segments.list(limit = 2).firstPage().items.map { it.id }
+        repeat(3) { round ->
+            mock.fault("path=/api/segments,status=503,count=1")
+            val failed = assertThrows<ServerException> { client.segments.list(limit = 2).firstPage() }
+            assertEquals(503, failed.status)
+            val page = client.segments.list(limit = 2).firstPage()
+            assertEquals(expected, page.items.map { it.id }) { "round $round" }
+            val missing = assertThrows<NotFoundException> { client.workflowRuns.get("wf-20240101-00000-nothere") }
+            assertEquals(404, missing.status)
+            assertEquals(50, client.segments.list(limit = 50).firstPage().items.size)
+        }
+    }
+
+    @Test
     fun `other statuses are ApiStatusException`() {
         val e = statusFault<ApiStatusException>(418)
         assertTrue(e !is ServerException && e !is BadRequestException)
