@@ -33,7 +33,11 @@ gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude tests/bench/c_bench.c \
 python_clients=(); kotlin_clients=()
 if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
   # The venv of tests/python.sh: the amperity wheel plus requests, urllib3 and httpx.
-  [ -x target/python-venv/bin/python ] || bash tests/python.sh
+  # Rebuilt when missing or older than the Rust sources: a stale wheel measures old code.
+  wheel_lib=$(ls target/python-venv/lib/python3*/site-packages/amperity/_native/libamperity.so 2>/dev/null | head -n 1)
+  if [ -z "$wheel_lib" ] || [ -n "$(find core/src bindings/src -newer "$wheel_lib" -print -quit)" ]; then
+    bash tests/python.sh
+  fi
   python_clients=(python-sdk python-requests python-urllib3 python-httpx)
 fi
 if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then

@@ -43,6 +43,27 @@ client_command() {
 }
 
 clients=(${AB_CLIENTS:-bare-ureq rust-core c-api python-sdk kotlin-sdk swift-sdk})
+# The Python client loads the wheel tests/python.sh installed into the tree's venv: refuse one
+# older than the tree's Rust sources.
+if [[ " ${clients[*]} " == *" python-sdk "* ]]; then
+  for tree in "$base_tree" "$head_tree"; do
+    wheel_lib=$(ls "$tree"/target/python-venv/lib/python3*/site-packages/amperity/_native/libamperity.so 2>/dev/null | head -n 1)
+    if [ -z "$wheel_lib" ] || [ -n "$(find "$tree/core/src" "$tree/bindings/src" -newer "$wheel_lib" -print -quit 2>/dev/null)" ]; then
+      echo "ab.sh: $tree's Python venv is missing or older than its Rust sources: run tests/python.sh there" >&2
+      exit 1
+    fi
+  done
+fi
+# tests/kotlin.sh leaves the dev-profile library where the JVM client loads it: measuring that
+# would compare a debug build. Refuse instead (tests/bench/kotlin_clients.sh --build restores it).
+if [[ " ${clients[*]} " == *" kotlin-sdk "* ]]; then
+  for tree in "$base_tree" "$head_tree"; do
+    cmp -s "$tree/bindings/kotlin/target/classes/linux-x86-64/libamperity.so" "$tree/target/release/libamperity.so" || {
+      echo "ab.sh: $tree's Kotlin classes hold another library than its release build: run tests/bench/kotlin_clients.sh --build there" >&2
+      exit 1
+    }
+  done
+fi
 for shape in "200 100" "100 1000" "1000 100" "2000 1"; do
   set -- $shape
   repeats=5; [ "$1" -ge 1000 ] && repeats=3
