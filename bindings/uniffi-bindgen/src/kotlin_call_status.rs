@@ -62,8 +62,11 @@ internal class UniffiCallStatusStack {
     }
 }
 
+// A subclass, not ThreadLocal.withInitial: that one needs Android API 26 even with desugaring.
 private val uniffiCallStatuses: ThreadLocal<UniffiCallStatusStack> =
-    ThreadLocal.withInitial { UniffiCallStatusStack() }
+    object : ThreadLocal<UniffiCallStatusStack>() {
+        override fun initialValue() = UniffiCallStatusStack()
+    }
 ";
 
 /// Rewrites the call-status helper in one generated Kotlin source.
@@ -148,7 +151,8 @@ mod tests {
         let source = format!("before\n{TEMPLATE}after\n");
         let patched = rewrite(&source).unwrap();
         assert!(patched.starts_with("before\n// Rewritten by"));
-        assert!(patched.ends_with("ThreadLocal.withInitial { UniffiCallStatusStack() }\nafter\n"));
+        assert!(patched
+            .ends_with("override fun initialValue() = UniffiCallStatusStack()\n    }\nafter\n"));
         assert!(!patched.contains("var status = UniffiRustCallStatus()"));
     }
 
