@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 source tests/deps.sh
+source tests/bench/builds.sh
 out=target/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
@@ -34,10 +35,7 @@ python_clients=(); kotlin_clients=()
 if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
   # The venv of tests/python.sh: the amperity wheel plus requests, urllib3 and httpx.
   # Rebuilt when missing or older than the Rust sources: a stale wheel measures old code.
-  wheel_lib=$(ls target/python-venv/lib/python3*/site-packages/amperity/_native/libamperity.so 2>/dev/null | head -n 1)
-  if [ -z "$wheel_lib" ] || [ -n "$(find core/src bindings/src -newer "$wheel_lib" -print -quit)" ]; then
-    bash tests/python.sh
-  fi
+  python_wheel_current "$root" || bash tests/python.sh
   python_clients=(python-sdk python-requests python-urllib3 python-httpx)
 fi
 if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then

@@ -15,6 +15,7 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BASE_TREE [ROUNDS]" >&2; exit 2; }
 head_tree=$(cd "$(dirname "$0")/../.." && pwd)
+source "$head_tree/tests/bench/builds.sh"
 base_tree=$(cd "$1" && pwd)
 rounds=${2:-5}
 out="$head_tree/target/bench"
@@ -47,18 +48,17 @@ clients=(${AB_CLIENTS:-bare-ureq rust-core c-api python-sdk kotlin-sdk swift-sdk
 # older than the tree's Rust sources.
 if [[ " ${clients[*]} " == *" python-sdk "* ]]; then
   for tree in "$base_tree" "$head_tree"; do
-    wheel_lib=$(ls "$tree"/target/python-venv/lib/python3*/site-packages/amperity/_native/libamperity.so 2>/dev/null | head -n 1)
-    if [ -z "$wheel_lib" ] || [ -n "$(find "$tree/core/src" "$tree/bindings/src" -newer "$wheel_lib" -print -quit 2>/dev/null)" ]; then
+    python_wheel_current "$tree" || {
       echo "ab.sh: $tree's Python venv is missing or older than its Rust sources: run tests/python.sh there" >&2
       exit 1
-    fi
+    }
   done
 fi
 # tests/kotlin.sh leaves the dev-profile library where the JVM client loads it: measuring that
 # would compare a debug build. Refuse instead (tests/bench/kotlin_clients.sh --build restores it).
 if [[ " ${clients[*]} " == *" kotlin-sdk "* ]]; then
   for tree in "$base_tree" "$head_tree"; do
-    cmp -s "$tree/bindings/kotlin/target/classes/linux-x86-64/libamperity.so" "$tree/target/release/libamperity.so" || {
+    kotlin_classes_hold_release "$tree" || {
       echo "ab.sh: $tree's Kotlin classes hold another library than its release build: run tests/bench/kotlin_clients.sh --build there" >&2
       exit 1
     }

@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 source tests/deps.sh
+source tests/bench/builds.sh
 out=target/bench
 cpfile="$out/kotlin.classpath"
 mkdir -p "$out"
@@ -33,7 +34,7 @@ build() {
 stale() {
   [ ! -s "$cpfile" ] && return 0
   # tests/kotlin.sh puts the dev-profile library into target/classes: the bench wants release.
-  cmp -s bindings/kotlin/target/classes/linux-x86-64/libamperity.so target/release/libamperity.so || return 0
+  kotlin_classes_hold_release "$root" || return 0
   [ -n "$(find bindings/kotlin/src bindings/kotlin/pom.xml target/release/libamperity.so -newer "$cpfile" -print -quit 2>/dev/null)" ]
 }
 
