@@ -9,6 +9,7 @@
 #
 #   tests/bench.sh            # all clients
 #   BENCH_REPEATS=5 tests/bench.sh
+#   BENCH_ROUNDS=1 tests/bench.sh   # each client once per shape (quicker, noisier)
 #   BENCH_SKIP_PYTHON=1 BENCH_SKIP_KOTLIN=1 BENCH_SKIP_SWIFT=1 tests/bench.sh   # Rust and C only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,11 @@ mkdir -p "$out"
 results="$out/results.jsonl"
 : > "$results"
 repeats=${BENCH_REPEATS:-9}
+# The page shapes run in rounds: every client of a shape once per round, in turn, so that a slow
+# spell of the machine falls on all of them instead of on whichever client ran during it. A
+# round's process walks ceil(REPEATS / ROUNDS) times; the report takes each client's median round.
+rounds=${BENCH_ROUNDS:-3}
+case "$rounds" in ''|*[!0-9]*|0) echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2;; esac
 
 pin_server=(); pin_client=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -67,24 +73,36 @@ base="$origin/api"
 echo "mock at $origin"
 
 run() { "${pin_client[@]}" "$@" | tee -a "$results" | cut -c1-160; }
+# Marks each result line with its round.
+run_round() {
+  local round=$1; shift
+  "${pin_client[@]}" "$@" | sed "s/^{/{\"round\":$round,/" | tee -a "$results" | cut -c1-160
+}
+
+# One walker process of a shape: CLIENT PAGES LIMIT WALKS ROUND.
+walk_once() {
+  local client=$1 pages=$2 limit=$3 walks=$4 round=$5
+  case "$client" in
+    bare-ureq|rust-core) run_round "$round" target/release/amperity-bench "$client" "$base" "$pages" "$limit" "$walks" ;;
+    c-api) run_round "$round" "$out/c_bench" "$base" "$pages" "$limit" "$walks" ;;
+    python-*) run_round "$round" target/python-venv/bin/python tests/bench/python_clients.py "$client" "$base" "$pages" "$limit" "$walks" ;;
+    kotlin-*|okhttp-*) run_round "$round" tests/bench/kotlin_clients.sh "$client" "$base" "$pages" "$limit" "$walks" ;;
+    swift-*) run_round "$round" "$swift_bench" "$client" "$base" "$pages" "$limit" "$walks" ;;
+  esac
+}
 
 # shape: pages limit
 shapes=("200 100" "100 1000" "1000 100" "2000 1")
+page_clients=(bare-ureq rust-core c-api "${python_clients[@]}" "${kotlin_clients[@]}" "${swift_clients[@]}")
 for shape in "${shapes[@]}"; do
   set -- $shape
-  echo "== shape: $1 pages x $2 records"
   r=$repeats; [ "$1" -ge 1000 ] && r=3
-  run target/release/amperity-bench bare-ureq "$base" "$1" "$2" "$r"
-  run target/release/amperity-bench rust-core "$base" "$1" "$2" "$r"
-  run "$out/c_bench" "$base" "$1" "$2" "$r"
-  for client in "${python_clients[@]}"; do
-    run target/python-venv/bin/python tests/bench/python_clients.py "$client" "$base" "$1" "$2" "$r"
-  done
-  for client in "${kotlin_clients[@]}"; do
-    run tests/bench/kotlin_clients.sh "$client" "$base" "$1" "$2" "$r"
-  done
-  for client in "${swift_clients[@]}"; do
-    run "$swift_bench" "$client" "$base" "$1" "$2" "$r"
+  walks=$(( (r + rounds - 1) / rounds ))
+  for round in $(seq "$rounds"); do
+    echo "== shape: $1 pages x $2 records, round $round of $rounds ($walks walks per client)"
+    for client in "${page_clients[@]}"; do
+      walk_once "$client" "$1" "$2" "$walks" "$round"
+    done
   done
 done
 run target/release/amperity-bench construct "$base" 10000

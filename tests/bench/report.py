@@ -3,6 +3,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import sys
 
 
@@ -33,10 +34,16 @@ def family(client):
 
 
 def speedup(by_client, client, baseline):
-    """How many times faster `client` walked than `baseline` (median times), or None."""
+    """How many times faster `client` walked than `baseline`, or None: the median over the rounds
+    both ran of the baseline's time over the client's in the same round (paired, so that a slow
+    spell of the machine counts against both); without rounds, their median times."""
     a, b = by_client.get(client), by_client.get(baseline)
     if not a or not b or not a["seconds"]:
         return None
+    ra, rb = a.get("round_seconds", {}), b.get("round_seconds", {})
+    paired = [rb[k] / ra[k] for k in ra if k in rb and ra[k]]
+    if paired:
+        return statistics.median(paired)
     return b["seconds"] / a["seconds"]
 
 
@@ -92,6 +99,38 @@ def shape_title(key):
     return title
 
 
+def combine_rounds(walks):
+    """One row per client and shape: a client that ran in several rounds (tests/bench.sh's
+    BENCH_ROUNDS) gets its median round time and CPU, its highest peak RSS, the RSS samples of
+    its round that grew most, ``round_seconds`` (round -> time, for paired ratios) and ``rounds`` /
+    ``spread`` (max - min round time over the median)."""
+    groups = {}
+    for r in walks:
+        groups.setdefault((r["client"], shape_key(r)), []).append(r)
+    rows = []
+    for group in groups.values():
+        if len(group) == 1:
+            rows.append(group[0])
+            continue
+        times = [r["seconds"] for r in group]
+        median = statistics.median(times)
+
+        def growth(r):
+            rss = r.get("rss_by_page") or []
+            return rss[-1][1] - rss[0][1] if len(rss) >= 2 else 0
+
+        row = dict(max(group, key=growth))
+        row.pop("round", None)
+        row["seconds"] = median
+        row["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in group)
+        row["peak_rss_kib"] = max(r["peak_rss_kib"] for r in group)
+        row["rounds"] = len(group)
+        row["round_seconds"] = {r.get("round"): r["seconds"] for r in group}
+        row["spread"] = (max(times) - min(times)) / median if median else 0.0
+        rows.append(row)
+    return rows
+
+
 def write_chart(path, shapes, walks):
     """An SVG of pages/s per client, one panel per shape (each panel has its own scale)."""
     colours = {"native": "#8c564b", "python": "#1f77b4", "jvm": "#d62728", "swift": "#ff7f0e"}
@@ -127,17 +166,22 @@ def write_chart(path, shapes, walks):
 
 def main(path, out_dir=None):
     rows = [json.loads(line) for line in open(path) if line.strip()]
-    walks = [r for r in rows if "pages" in r]
+    walks = combine_rounds([r for r in rows if "pages" in r])
+    rounds = max((r.get("rounds", 1) for r in walks), default=1)
     extra = [r for r in rows if "pages" not in r]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print("# Benchmark report\n")
     print(f"- Date: {now}")
     print(f"- Machine: {cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}")
     print("- Server: bundled mock (`amperity-mock`), pinned to CPU 1; clients pinned to CPU 0")
-    print("- Seconds: median of the repeated walks; CPU: client user+system time per walk")
+    if rounds > 1:
+        print(f"- Rounds: each page shape ran {rounds} rounds, every client once per round in turn; a client's "
+              "figures are its median round (spread: slowest minus fastest round over the median), and a ratio "
+              "between two clients is the median of their ratios in the same round")
+    print("- Seconds: median of the repeated walks of a process; CPU: client user+system time per walk")
     print("- Each client in its own process; Python and JVM clients build their client once, warm up "
           "(Python: one walk of 5 pages; JVM: walks of up to 200 pages for at least 3 s, heap -Xms64m -Xmx256m), then time the walks")
-    print("- Time vs baseline: median walk time over the baseline's of the same language "
+    print("- Time vs baseline: walk time over the baseline's of the same language (per round, then the median) "
           "(Rust core for Rust and C, `python-requests` for Python, `okhttp-jackson` for the JVM, `swift-urlsession` for Swift); below 1.00x is faster\n")
     shapes = []
     for r in walks:
@@ -152,8 +196,9 @@ def main(path, out_dir=None):
         group = [r for r in walks if shape_key(r) == key]
         by_client = {r["client"]: r for r in group}
         print(f"## {shape_title(key)}\n")
-        print("| client | pages/s | records/s | CPU ms/page | peak RSS MiB | RSS growth KiB (first→last page) | baseline | time vs baseline |")
-        print("|---|---:|---:|---:|---:|---:|---|---:|")
+        spread_head, spread_rule = (" round spread |", "---:|") if any("spread" in r for r in group) else ("", "")
+        print("| client | pages/s | records/s | CPU ms/page | peak RSS MiB | RSS growth KiB (first→last page) | baseline | time vs baseline |" + spread_head)
+        print("|---|---:|---:|---:|---:|---:|---|---:|" + spread_rule)
         for r in group:
             secs = r["seconds"]
             pps = r["pages"] / secs if secs else float("inf")
@@ -163,8 +208,10 @@ def main(path, out_dir=None):
             growth = (rss[-1][1] - rss[0][1]) if len(rss) >= 2 else 0
             baseline = BASELINES[family(r["client"])]
             ref = by_client.get(baseline)
-            ratio = f"{secs / ref['seconds']:.2f}x" if ref and ref["seconds"] else "-"
-            print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {baseline} | {ratio} |")
+            x = speedup(by_client, r["client"], baseline) if ref else None
+            ratio = f"{1 / x:.2f}x" if x else "-"
+            spread = f" {100 * r['spread']:.0f} % |" if "spread" in r else (" - |" if spread_head else "")
+            print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {baseline} | {ratio} |{spread}")
         print()
         for label, value, met in targets(by_client, key[2] or key[3]):
             summary.append((shape_title(key), label, value, met))
