@@ -88,6 +88,7 @@ walk_once() {
     python-*) run_round "$round" target/python-venv/bin/python tests/bench/python_clients.py "$client" "$base" "$pages" "$limit" "$walks" ;;
     kotlin-*|okhttp-*) run_round "$round" tests/bench/kotlin_clients.sh "$client" "$base" "$pages" "$limit" "$walks" ;;
     swift-*) run_round "$round" "$swift_bench" "$client" "$base" "$pages" "$limit" "$walks" ;;
+    *) echo "bench.sh: no walker for client '$client'" >&2; exit 2 ;;
   esac
 }
 

@@ -82,7 +82,7 @@ def targets(by_client, latency):
             out.append((label, f"{x:.2f}× speed-up" if goal >= 1 else f"{1 / x:.2f}× the time", x >= goal))
     kotlin = by_client.get("kotlin-sdk")
     if kotlin and kotlin["pages"] >= 2000 and len(kotlin.get("rss_by_page") or []) >= 2:
-        growth = kotlin["rss_by_page"][-1][1] - kotlin["rss_by_page"][0][1]
+        growth = rss_growth_kib(kotlin)
         out.append(("Kotlin peak RSS growth ≤ 1 MiB over the walk", f"{growth / 1024:.1f} MiB", growth <= 1024))
     return out
 
@@ -97,6 +97,12 @@ def shape_title(key):
     if latency or work:
         title += f", {latency} ms latency, {work} ms work per page"
     return title
+
+
+def rss_growth_kib(r):
+    """Peak RSS at the last page over the first (0 without two samples)."""
+    rss = r.get("rss_by_page") or []
+    return rss[-1][1] - rss[0][1] if len(rss) >= 2 else 0
 
 
 def combine_rounds(walks):
@@ -114,12 +120,7 @@ def combine_rounds(walks):
             continue
         times = [r["seconds"] for r in group]
         median = statistics.median(times)
-
-        def growth(r):
-            rss = r.get("rss_by_page") or []
-            return rss[-1][1] - rss[0][1] if len(rss) >= 2 else 0
-
-        row = dict(max(group, key=growth))
+        row = dict(max(group, key=rss_growth_kib))
         row.pop("round", None)
         row["seconds"] = median
         row["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in group)
@@ -204,8 +205,7 @@ def main(path, out_dir=None):
             pps = r["pages"] / secs if secs else float("inf")
             rps = r["records"] / secs if secs else float("inf")
             cpu_ms = 1000 * r["cpu_seconds"] / r["pages"]
-            rss = r.get("rss_by_page") or []
-            growth = (rss[-1][1] - rss[0][1]) if len(rss) >= 2 else 0
+            growth = rss_growth_kib(r)
             baseline = BASELINES[family(r["client"])]
             ref = by_client.get(baseline)
             x = speedup(by_client, r["client"], baseline) if ref else None
