@@ -72,6 +72,39 @@ def test_page_sequence_protocol(client: amperity.Client) -> None:
     assert "7 items" in repr(page)
 
 
+def test_page_items_are_built_once_and_can_be_replaced(client: amperity.Client) -> None:
+    page = client.segments.list(limit=5).next_page()
+    assert page is not None
+    assert "5 items" in repr(page) and len(page) == 5
+    items = page.items
+    assert page.items is items and all(isinstance(s, amperity.Segment) for s in items)
+    assert [s.id for s in page] == [s.id for s in items]
+    page.items = items[:2]
+    assert len(page) == 2 and page[-1] is items[1]
+    built = amperity.Page(items, "next", 9)
+    assert built.items is items and built.next_token == "next" and built.total == 9 and len(built) == 5
+
+
+def test_item_iteration_holds_one_item_at_a_time(client: amperity.Client) -> None:
+    # Iterating items does not build the page's list of typed objects: the page of 10 holds
+    # its parsed JSON, and only the item handed out exists as a Segment.
+    import gc
+
+    def live_segments() -> int:
+        return sum(1 for o in gc.get_objects() if type(o) is amperity.Segment)
+
+    gc.collect()
+    before = live_segments()
+    paginator = client.segments.list(limit=10)
+    first = next(paginator)
+    assert live_segments() - before == 1
+    second = next(paginator)
+    assert second.id != first.id and isinstance(second, amperity.Segment)
+    del first
+    assert live_segments() - before == 1
+    assert len(list(paginator)) == SEGMENTS - 2
+
+
 @pytest.mark.parametrize("mode", ["absent", "empty", "null"])
 def test_last_page_shapes(start_mock, mode: str) -> None:
     server = start_mock("--segments", "250", "--last-cursor", mode)

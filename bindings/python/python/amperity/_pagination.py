@@ -20,24 +20,63 @@ class Page(Generic[T]):
     """One page of a list: a sequence of items plus the cursor of the next page.
 
     Attributes:
-        items: the records of this page.
+        items: the records of this page (a list, built from the page's JSON when first read).
         next_token: cursor of the next page; ``None`` on the last page. Pass it as ``cursor=``
             to a ``list`` call to resume from there.
         total: total number of records, when requested with ``with_total=True``.
     """
 
-    __slots__ = ("items", "next_token", "total")
+    # A page from a paginator holds the parsed JSON of its records (``_values``) and builds the
+    # typed list on first use: item iteration (``for s in client.segments.list()``) then makes
+    # one object at a time, which dies young instead of being traced by the cyclic GC as part of
+    # a held list (about 15 % of a 1000-record page's CPU when the page holds them all).
+    __slots__ = ("_items", "_values", "_item", "next_token", "total")
 
     def __init__(self, items: List[T], next_token: Optional[str], total: Optional[int]) -> None:
-        self.items = items
+        self._items: Optional[List[T]] = items
+        self._values: Optional[List[Any]] = None
+        self._item: Optional[Callable[[Any], T]] = None
         self.next_token = next_token
         self.total = total
+
+    @classmethod
+    def _of_values(
+        cls, values: List[Any], item: Callable[[Any], T], next_token: Optional[str], total: Optional[int]
+    ) -> "Page[T]":
+        """A page whose items are ``item(v)`` for each JSON value, built when first asked for."""
+        page: Page[T] = cls.__new__(cls)
+        page._items = None
+        page._values = values
+        page._item = item
+        page.next_token = next_token
+        page.total = total
+        return page
+
+    @property
+    def items(self) -> List[T]:
+        """The records of this page."""
+        items = self._items
+        if items is None:
+            item = cast(Callable[[Any], T], self._item)
+            items = [item(v) for v in cast(List[Any], self._values)]
+            self._items, self._values = items, None
+        return items
+
+    @items.setter
+    def items(self, items: List[T]) -> None:
+        self._items, self._values = items, None
+
+    def _each(self) -> Iterator[T]:
+        """The items one at a time; the page's list is not built when it does not exist yet."""
+        if self._items is not None:
+            return iter(self._items)
+        return map(cast(Callable[[Any], T], self._item), cast(List[Any], self._values))
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._items if self._items is not None else cast(List[Any], self._values))
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -49,7 +88,7 @@ class Page(Generic[T]):
         return self.items[index]
 
     def __repr__(self) -> str:
-        return f"Page(items=<{len(self.items)} items>, next_token={self.next_token!r}, total={self.total!r})"
+        return f"Page(items=<{len(self)} items>, next_token={self.next_token!r}, total={self.total!r})"
 
 
 class Paginator(Generic[T]):
@@ -68,11 +107,11 @@ class Paginator(Generic[T]):
     (the native pager serialises concurrent calls).
     """
 
-    __slots__ = ("_native", "_convert", "_current", "_gen")
+    __slots__ = ("_native", "_items", "_current", "_gen")
 
-    def __init__(self, native: Any, convert: Callable[[str], List[T]]) -> None:
+    def __init__(self, native: Any, items: "_Items[T]") -> None:
         self._native = native
-        self._convert = convert
+        self._items = items
         self._current: Iterator[T] = iter(())
         self._gen: Iterator[T] = self._walk()
 
@@ -83,11 +122,21 @@ class Paginator(Generic[T]):
             raise _from_native(error) from None
         if page is None:
             return None
-        return Page(self._convert(page.items_json), page.next_token, page.total)
+        values = _loads(page.items_json)
+        item = self._items.item
+        if item is None:
+            return Page(values, page.next_token, page.total)
+        return Page._of_values(values, item, page.next_token, page.total)
 
     def _walk(self) -> Iterator[T]:
         while True:
-            yield from self._current
+            try:
+                yield from self._current
+            except Exception:
+                # An item that could not be built (a bug: the core validated the page): the
+                # next iteration goes on with the page's following items.
+                self._gen = self._walk()
+                raise
             try:
                 page = self._fetch()
             except BaseException:
@@ -97,7 +146,7 @@ class Paginator(Generic[T]):
                 raise
             if page is None:
                 return
-            self._current = iter(page.items)
+            self._current = page._each()
 
     def __iter__(self) -> Iterator[T]:
         return self._gen
@@ -143,15 +192,20 @@ class Paginator(Generic[T]):
         return f"<Paginator done={self.is_done} resume_cursor={self.resume_cursor!r}>"
 
 
-def _list_of(item: Callable[[Any], T]) -> Callable[[str], List[T]]:
-    """A converter from a JSON array to a list of typed items."""
+class _Items(Generic[T]):
+    """How a list's JSON items become its items: ``item`` turns one JSON value into a typed
+    object (``None``: the items stay plain JSON values)."""
 
-    def convert(text: str) -> List[T]:
-        return [item(d) for d in _loads(text)]
+    __slots__ = ("item",)
 
-    return convert
+    def __init__(self, item: Optional[Callable[[Any], T]]) -> None:
+        self.item = item
 
 
-def _json_list(text: str) -> List[Any]:
-    """Raw pages: the items stay plain JSON values (dicts)."""
-    return cast(List[Any], _loads(text))
+def _list_of(item: Callable[[Any], T]) -> _Items[T]:
+    """The items of a typed list: each JSON object becomes ``item(d)``."""
+    return _Items(item)
+
+
+#: Raw pages: the items stay plain JSON values (dicts).
+_json_list: _Items[Any] = _Items(None)
