@@ -42,7 +42,7 @@ if [ "${BENCH_SKIP_PYTHON:-0}" != 1 ]; then
   # The venv of tests/python.sh: the amperity wheel plus requests, urllib3 and httpx.
   # Rebuilt when missing or older than the Rust sources: a stale wheel measures old code.
   python_wheel_current "$root" || bash tests/python.sh
-  python_clients=(python-sdk python-requests python-urllib3 python-httpx)
+  python_clients=(python-sdk python-sdk-items python-requests python-urllib3 python-httpx)
 fi
 if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
   echo "== building the JVM clients (release native library, test classpath)"

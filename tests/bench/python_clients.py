@@ -2,8 +2,8 @@
 
     python_clients.py CLIENT BASE_URL PAGES LIMIT REPEATS
 
-CLIENT is ``python-sdk`` (the ``amperity`` package, typed ``amperity.Segment`` items;
-``python-sdk-read-ahead`` with ``read_ahead=True``),
+CLIENT is ``python-sdk`` (the ``amperity`` package, pages of typed ``amperity.Segment`` items;
+``python-sdk-read-ahead`` with ``read_ahead=True``; ``python-sdk-items`` item by item),
 ``python-requests`` (``requests.Session`` + ``json.loads``), ``python-urllib3``
 (``urllib3.PoolManager`` + ``json.loads``) or ``python-httpx`` (``httpx.Client`` + ``json.loads``);
 the three baselines keep items as dicts. The line has the shape of tests/bench/src/main.rs and
@@ -83,6 +83,27 @@ def sdk_walker(base: str, read_ahead: bool = False) -> Walk:
                 raise SystemExit(f"python-sdk: items are {type(items[0])}, not amperity.Segment")
             records += len(items)
             checkpoint(n, pages, checkpoints)
+        return records
+
+    return walk
+
+
+def sdk_items_walker(base: str) -> Walk:
+    """The SDK walked item by item (``for segment in client.segments.list(...)``), as most
+    callers write it; reads each item's ``id``."""
+    import amperity
+
+    client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
+
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+        records = 0
+        # zip stops on the range first: exactly `pages` pages are fetched, never one more.
+        for records, segment in zip(range(1, pages * limit + 1), client.segments.list(limit=limit)):
+            if records == 1 and not isinstance(segment, amperity.Segment):
+                raise SystemExit(f"python-sdk-items: items are {type(segment)}, not amperity.Segment")
+            segment.id
+            if records % limit == 0:
+                checkpoint(records // limit, pages, checkpoints)
         return records
 
     return walk
@@ -168,6 +189,7 @@ def httpx_walker(base: str) -> Walk:
 CLIENTS = {
     "python-sdk": sdk_walker,
     "python-sdk-read-ahead": lambda base: sdk_walker(base, read_ahead=True),
+    "python-sdk-items": sdk_items_walker,
     "python-requests": requests_walker,
     "python-urllib3": urllib3_walker,
     "python-httpx": httpx_walker,
