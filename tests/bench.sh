@@ -72,11 +72,13 @@ origin=$(head -n 1 "$out/mock.out")
 base="$origin/api"
 echo "mock at $origin"
 
-run() { "${pin_client[@]}" "$@" | tee -a "$results" | cut -c1-160; }
+# Appends result lines to the results (each with the JSON fields $1 put first, if any) and shows them.
+record() { sed "s/^{/{$1/" | tee -a "$results" | cut -c1-160; }
+run() { "${pin_client[@]}" "$@" | record ""; }
 # Marks each result line with its round.
 run_round() {
   local round=$1; shift
-  "${pin_client[@]}" "$@" | sed "s/^{/{\"round\":$round,/" | tee -a "$results" | cut -c1-160
+  "${pin_client[@]}" "$@" | record "\"round\":$round,"
 }
 
 # One walker process of a shape: CLIENT PAGES LIMIT WALKS ROUND.
@@ -119,8 +121,7 @@ for _ in $(seq 100); do [ -s "$out/mock-latency.out" ] && break; sleep 0.05; don
 latency_base="$(head -n 1 "$out/mock-latency.out")/api"
 # Marks each result line as the latency shape.
 run_latency() {
-  BENCH_WORK_MS=$work_ms "${pin_client[@]}" "$@" | sed "s/^{/{\"latency_ms\":$latency_ms,\"work_ms\":$work_ms,/" \
-    | tee -a "$results" | cut -c1-160
+  BENCH_WORK_MS=$work_ms "${pin_client[@]}" "$@" | record "\"latency_ms\":$latency_ms,\"work_ms\":$work_ms,"
 }
 shape=("$latency_base" "$latency_pages" "$latency_limit" 3)
 run_latency target/release/amperity-bench rust-core "${shape[@]}"

@@ -69,44 +69,41 @@ def checkpoint(n: int, pages: int, checkpoints: List[Tuple[int, int]]) -> None:
         time.sleep(WORK_SECONDS)
 
 
-def sdk_walker(base: str, read_ahead: bool = False) -> Walk:
+def sdk_walker(base: str, read_ahead: bool = False, by_item: bool = False) -> Walk:
+    """The SDK walked by pages (``.pages()``, typed ``page.items``) or, with ``by_item``, item by
+    item (``for segment in client.segments.list(...)``, as most callers write it, reading each
+    item's ``id``)."""
     import amperity
 
     client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
 
-    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+    def check(item: object) -> None:
+        if not isinstance(item, amperity.Segment):
+            raise SystemExit(f"python-sdk: items are {type(item)}, not amperity.Segment")
+
+    def walk_pages(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
         records = 0
         # zip stops on the range first: exactly `pages` pages are fetched, never one more.
         for n, page in zip(range(1, pages + 1), client.segments.list(limit=limit, read_ahead=read_ahead).pages()):
             items = page.items
-            if n == 1 and not isinstance(items[0], amperity.Segment):
-                raise SystemExit(f"python-sdk: items are {type(items[0])}, not amperity.Segment")
+            if n == 1:
+                check(items[0])
             records += len(items)
             checkpoint(n, pages, checkpoints)
         return records
 
-    return walk
-
-
-def sdk_items_walker(base: str) -> Walk:
-    """The SDK walked item by item (``for segment in client.segments.list(...)``), as most
-    callers write it; reads each item's ``id``."""
-    import amperity
-
-    client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
-
-    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
+    def walk_items(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
         records = 0
-        # zip stops on the range first: exactly `pages` pages are fetched, never one more.
-        for records, segment in zip(range(1, pages * limit + 1), client.segments.list(limit=limit)):
-            if records == 1 and not isinstance(segment, amperity.Segment):
-                raise SystemExit(f"python-sdk-items: items are {type(segment)}, not amperity.Segment")
+        # The same for items: exactly `pages * limit` items, never a page more.
+        for records, segment in zip(range(1, pages * limit + 1), client.segments.list(limit=limit, read_ahead=read_ahead)):
+            if records == 1:
+                check(segment)
             segment.id
             if records % limit == 0:
                 checkpoint(records // limit, pages, checkpoints)
         return records
 
-    return walk
+    return walk_items if by_item else walk_pages
 
 
 def requests_walker(base: str) -> Walk:
@@ -189,7 +186,7 @@ def httpx_walker(base: str) -> Walk:
 CLIENTS = {
     "python-sdk": sdk_walker,
     "python-sdk-read-ahead": lambda base: sdk_walker(base, read_ahead=True),
-    "python-sdk-items": sdk_items_walker,
+    "python-sdk-items": lambda base: sdk_walker(base, by_item=True),
     "python-requests": requests_walker,
     "python-urllib3": urllib3_walker,
     "python-httpx": httpx_walker,
