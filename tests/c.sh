@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and tests the C API end to end:
 #   1. cargo build --release -p amperity-ffi -p amperity-mock, header freshness test;
-#   2. bindings/c/install.sh into a temporary prefix (header, .so, .a, amperity.pc);
+#   2. bindings/c/install.sh into a temporary prefix (header, .so, .a, amperity.pc and
+#      amperity-static.pc, the CMake package);
 #   3. builds examples/c (shared via pkg-config, and static) and tests/c with
 #      -std=c11 -Wall -Wextra -Werror -pedantic, plus an AddressSanitizer build on libamperity.a;
 #   4. starts two mock servers (plain HTTP, and HTTPS with a self-signed certificate);
@@ -9,8 +10,19 @@
 #   6. stops the servers; exits non-zero on any failure.
 #
 # Debian 12 packages: apt-get install -y gcc libc6-dev pkg-config valgrind
-# (plus a Rust toolchain with cargo). Usage: tests/c.sh
+# (plus a Rust toolchain with cargo). Usage: tests/c.sh [--platform PLATFORM]
+#
+# --platform linux-aarch64 (a row of tests/platforms/targets.tsv whose programs run here): the same
+# examples and C tests, built with that platform's cross compiler against its release library
+# (tests/platforms/lib.sh builds it) and run under its runner (qemu-aarch64) against the mock
+# servers running natively; valgrind, ASan and the header checks are the native run's.
 set -uo pipefail
+platform=""
+case "${1:-}" in
+    --platform) platform="${2:?--platform needs a platform name}" ;;
+    "") ;;
+    *) echo "usage: $0 [--platform PLATFORM]" >&2; exit 2 ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,16 +51,32 @@ done
 
 step "build (release)"
 cargo build --release -p amperity-ffi -p amperity-mock || die "cargo build failed"
-cargo test -q -p amperity-ffi --test c_header || fail "include/amperity.h is stale or invalid"
-
-step "install into $work/prefix"
-bindings/c/install.sh --prefix "$work/prefix" || die "install.sh failed"
+run=()        # how a program built here runs: directly, or under the platform's runner
+cc=(cc)
+if [ -n "$platform" ]; then
+    source tests/platforms/lib.sh
+    platform_cargo_env "$platform" || die "no tools for $platform"
+    from="$(platform_build "$platform" release amperity-ffi)" || die "cargo build for $platform failed"
+    run=(platform_run "$platform")
+    case "$platform" in
+        linux-aarch64) cc=(aarch64-linux-gnu-gcc) ;;
+        *) die "the C suite runs on linux-aarch64 only (other platforms: tests/platforms.sh)" ;;
+    esac
+    step "install the $platform library into $work/prefix"
+    bindings/c/install.sh --prefix "$work/prefix" --from "$from" || die "install.sh failed"
+else
+    cargo test -q -p amperity-ffi --test c_header || fail "include/amperity.h is stale or invalid"
+    step "install into $work/prefix"
+    bindings/c/install.sh --prefix "$work/prefix" || die "install.sh failed"
+fi
 prefix="$work/prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 pkg-config --exists amperity || die "pkg-config does not find amperity.pc"
 cflags="$(pkg-config --cflags amperity)"
 libs="$(pkg-config --libs amperity)"
-static_libs="$prefix/lib/libamperity.a $(pkg-config --static --libs-only-l amperity | sed 's/-lamperity//')"
+static_libs="$(pkg-config --static --libs amperity-static)"
+[ "${static_libs%% *}" -ef "$prefix/lib/libamperity.a" ] ||
+    die "amperity-static.pc does not link $prefix/lib/libamperity.a first: $static_libs"
 strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
 
 step "compile examples and tests"
@@ -58,15 +86,17 @@ for example in list_segments run_workflow audit_events lookup_profile stream_eve
     # Exactly what a user types (shared library), and a static link.
     extra=()
     [ "$example" = stream_events ] && extra=(-lpthread)
-    cc "${strict[@]}" "examples/c/$example.c" $cflags $libs "${extra[@]}" -o "$bin/$example" ||
+    "${cc[@]}" "${strict[@]}" "examples/c/$example.c" $cflags $libs "${extra[@]}" -o "$bin/$example" ||
         fail "compile examples/c/$example.c"
-    cc "${strict[@]}" "examples/c/$example.c" $cflags $static_libs "${extra[@]}" \
+    "${cc[@]}" "${strict[@]}" "examples/c/$example.c" $cflags $static_libs "${extra[@]}" \
         -o "$bin/${example}_static" || fail "compile examples/c/$example.c (static)"
 done
 # The C tests: test_main.c (the runner), test_support.c (shared helpers) and one file per concern.
 c_tests=(tests/c/test_*.c)
-cc "${strict[@]}" -g "${c_tests[@]}" $cflags $libs -lpthread -o "$bin/test_c_api" ||
+"${cc[@]}" "${strict[@]}" -g "${c_tests[@]}" $cflags $libs -lpthread -o "$bin/test_c_api" ||
     fail "compile tests/c/test_*.c"
+[ -z "$platform" ] || { [ -z "${failures[*]:-}" ] || die "compile for $platform"; }
+if [ -z "$platform" ]; then
 cc "${strict[@]}" -g -fsanitize=address -fno-omit-frame-pointer "${c_tests[@]}" $cflags \
     $static_libs -lpthread -o "$bin/test_c_api_asan" || fail "compile tests/c/test_*.c (ASan)"
 
@@ -87,6 +117,7 @@ if [ "$exported" != "$declared" ]; then
 fi
 [ "$missing" = 0 ] && echo "$(echo "$declared" | wc -l) functions, all declared, exported and tested" ||
     fail "function coverage"
+fi
 
 step "start mock servers"
 mock="$target_dir/release/amperity-mock"
@@ -122,26 +153,26 @@ mock_get() {
 
 step "examples"
 for variant in "" _static; do
-    out="$("$bin/list_segments$variant" 100)" || fail "list_segments$variant exited $?"
+    out="$("${run[@]}" "$bin/list_segments$variant" 100)" || fail "list_segments$variant exited $?"
     echo "$out" | tail -n 2
     grep -qx "segments: $segments" <<< "$out" || fail "list_segments$variant did not list $segments segments"
     [ "$(grep -c '^page ' <<< "$out")" = 3 ] || fail "list_segments$variant did not walk 3 pages"
-    "$bin/run_workflow$variant" cg-example 20 20000 || fail "run_workflow$variant cg-example exited $?"
-    "$bin/run_workflow$variant" cg-fail-example 20 20000
+    "${run[@]}" "$bin/run_workflow$variant" cg-example 20 20000 || fail "run_workflow$variant cg-example exited $?"
+    "${run[@]}" "$bin/run_workflow$variant" cg-fail-example 20 20000
     rc=$?
     [ "$rc" = 3 ] || fail "run_workflow$variant cg-fail-example exited $rc, expected 3 (run failed)"
-    out="$("$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
+    out="$("${run[@]}" "$bin/audit_events$variant")" || fail "audit_events$variant exited $?"
     echo "$out" | tail -n 1
     grep -Eq "^audit events in the last day: [1-9][0-9]*$" <<< "$out" || fail "audit_events$variant listed no events"
-    out="$("$bin/lookup_profile$variant" 'a+b@x.com')" || fail "lookup_profile$variant exited $?"
+    out="$("${run[@]}" "$bin/lookup_profile$variant" 'a+b@x.com')" || fail "lookup_profile$variant exited $?"
     echo "$out" | tail -n 1
     grep -qx "profiles with email a+b@x.com: 1" <<< "$out" || fail "lookup_profile$variant did not find a+b@x.com"
     grep -q '"email":"a+b@x.com"' <<< "$out" || fail "lookup_profile$variant did not print the attributes"
-    "$bin/lookup_profile$variant" 'nobody@example.com' idx-3kPq7Zt2c >/dev/null
+    "${run[@]}" "$bin/lookup_profile$variant" 'nobody@example.com' idx-3kPq7Zt2c >/dev/null
     rc=$?
     [ "$rc" = 2 ] || fail "lookup_profile$variant nobody@example.com exited $rc, expected 2 (no profile)"
-    stream="is-c-example$variant"
-    out="$(AMPERITY_STREAM_ID="$stream" "$bin/stream_events$variant" 10000)" ||
+    stream="is-c-example$variant${platform:+-$platform}"
+    out="$(AMPERITY_STREAM_ID="$stream" "${run[@]}" "$bin/stream_events$variant" 10000)" ||
         fail "stream_events$variant exited $?"
     echo "$out"
     grep -qx "stream $stream: 10000 accepted, 0 failed, [0-9]* retries" <<< "$out" ||
@@ -153,8 +184,14 @@ for variant in "" _static; do
         fail "the mock did not count 10000 events once each for $stream: $counted"
 done
 
-step "C tests"
-"$bin/test_c_api" || fail "tests/c/test_c_api (exit $?)"
+step "C tests${platform:+ ($platform)}"
+"${run[@]}" "$bin/test_c_api" || fail "tests/c/test_c_api (exit $?)"
+if [ -n "$platform" ]; then
+    step "summary ($platform)"
+    [ "${#failures[@]}" = 0 ] || { printf 'FAILED: %s\n' "${failures[@]}"; exit 1; }
+    echo "all C API checks passed on $platform"
+    exit 0
+fi
 
 step "C tests under valgrind"
 valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \

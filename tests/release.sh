@@ -32,13 +32,51 @@
 #
 # Needs what tests/c.sh, tests/python.sh and tests/kotlin.sh need (cargo, cc, pkg-config,
 # python3 with venv, JDK 17 + Maven). The release cargo build is shared with tests/c.sh.
-# Usage: tests/release.sh      (KEEP_WORK=1 keeps the temporary directory)
+# Usage: tests/release.sh [--platforms LIST | --all-platforms]      (KEEP_WORK=1 keeps the scratch folder)
+#   --platforms LIST   comma-separated rows of tests/platforms/targets.tsv (default
+#                      linux-x86_64,linux-aarch64, the second skipped in one line where rustup
+#                      cannot add its standard library);
+#                      --all-platforms is every row. Per platform: its library and mock server
+#                      built with cargo-zigbuild and checked by their headers
+#                      (tests/platforms/inspect.py), a wheel (maturin --zig; auditwheel show on
+#                      Linux, check-wheel-contents), a C package amperity-VERSION-PLATFORM.tar.gz
+#                      (.zip on Windows: bindings/c/install.sh's layout with the mock server), and
+#                      its JNA folder in the one jar. Smoke-tested from the artifacts alone where
+#                      this machine runs the platform's code: linux-aarch64 (its wheel in Debian's
+#                      arm64 CPython and its C package, under qemu-aarch64), musl (a static C
+#                      program built with zig cc), Windows (a C program built with MinGW-w64, under
+#                      wine64); macOS is built and inspected only.
 set -euo pipefail
+platforms_arg=default
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --platforms) platforms_arg="${2:?--platforms needs a list}"; shift 2 ;;
+        --platforms=*) platforms_arg="${1#--platforms=}"; shift ;;
+        --all-platforms) platforms_arg=all; shift ;;
+        *) echo "usage: $0 [--platforms LIST | --all-platforms]" >&2; exit 2 ;;
+    esac
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source tests/deps.sh
 source tests/swift-toolchain.sh
+source tests/platforms/lib.sh
+if [ "$platforms_arg" = all ]; then
+    mapfile -t platforms < <(platform_names)
+elif [ "$platforms_arg" = default ]; then
+    platforms=(linux-x86_64)
+    if platform_rust_target aarch64-unknown-linux-gnu 2>/dev/null; then
+        platforms+=(linux-aarch64)
+    else
+        echo "release: linux-aarch64 skipped: the Rust standard library for aarch64-unknown-linux-gnu is not installed and rustup cannot add it"
+    fi
+else
+    IFS=, read -r -a platforms <<< "$platforms_arg"
+fi
+for platform in "${platforms[@]}"; do platform_field "$platform" rust >/dev/null || exit 2; done
+[[ " ${platforms[*]} " == *" linux-x86_64 "* ]] ||
+    { echo "release: linux-x86_64 must be among the platforms (the jar's uniffi sources and the smoke tests use it)" >&2; exit 2; }
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 dist="$target_dir/dist"
 work="$(mktemp -d "${TMPDIR:-/tmp}/amperity-release.XXXXXX")"
@@ -66,7 +104,7 @@ step() {
 mvn_plain() { mvn -B -q -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; return "${PIPESTATUS[0]}"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-for tool in cargo cc pkg-config strip objdump readelf ldd python3 mvn java jar; do
+for tool in cargo cc pkg-config strip objdump readelf ldd python3 mvn java jar cmake zip; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
@@ -78,109 +116,156 @@ echo "release $version ($license) into $dist; scratch $work"
 rm -rf "$dist"
 mkdir -p "$dist"
 
-step "cargo build --release (native library, mock server)"
+step "cargo build --release (this machine's mock server and library: the smoke tests' server)"
 cargo build --release --locked -p amperity-ffi -p amperity-mock || die "cargo build"
 mock="$target_dir/release/amperity-mock"
-# A snapshot of the library for the jar (and its uniffi sources): a concurrent cargo build in
-# target/release cannot swap it halfway.
-mkdir -p "$work/native"
-cp "$target_dir/release/libamperity.so" "$work/native/libamperity.so"
+reference_lib="$target_dir/release/libamperity.so"
 
-# ---------------------------------------------------------------------------------------------
-step "C tarball"
-name="amperity-$version-linux-x86_64"
-stage="$work/stage/$name"
-# install.sh copies the header and libraries and writes amperity.pc with the static link flags
-# that rustc reported (cached by tests/c.sh's run; without it, install.sh asks rustc again).
-if [ -s "$target_dir/release/amperity-native-static-libs.txt" ]; then
-    bindings/c/install.sh --prefix "$stage" --no-build >/dev/null || die "install.sh"
-else
-    bindings/c/install.sh --prefix "$stage" >/dev/null || die "install.sh"
-fi
-strip --strip-unneeded "$stage/lib/libamperity.so"
-strip --strip-debug "$stage/lib/libamperity.a"
-# Relocatable: pkg-config resolves ${pcfiledir} to the directory of the .pc file.
-sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${prefix}/lib|' \
-    "$stage/lib/pkgconfig/amperity.pc"
-grep -q "^Version: $version$" "$stage/lib/pkgconfig/amperity.pc" || die "amperity.pc has no Version: $version"
-cp LICENSE-MIT LICENSE-APACHE "$stage/"
-# Built against this machine's glibc (unlike the wheel, built with zig for glibc 2.17).
-glibc="$(objdump -T "$stage/lib/libamperity.so" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -n 1)"
-[ -n "$glibc" ] || die "no GLIBC symbol versions in libamperity.so"
-cat > "$stage/README" <<README
-Amperity SDK $version: C library for Linux x86_64, glibc $glibc or newer
+venv="$target_dir/python-venv"   # shared with tests/python.sh (maturin, ziglang)
+[ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r bindings/python/requirements-dev.txt
+platform_tools || die "the cross-building tools (tests/platforms/requirements.txt)"
+platform_install_packages inspect || die "LLVM's object readers (llvm-14)"
+mkdir -p "$work/jar-natives" "$work/wheels"
+declare -A built   # platform -> the folder of its release build
+
+# Strips what a shipped library does not need (symbols the dynamic linker does not use).
+strip_library() { # file
+    case "$1" in
+        *.so) llvm-strip-14 --strip-unneeded "$1" ;;
+        *.dylib) llvm-strip-14 -x "$1" ;;
+        *.dll | *.a) llvm-strip-14 --strip-debug "$1" ;;
+    esac
+}
+
+c_package() { # platform, build folder
+    local platform=$1 out=$2 library name stage
+    library="$(platform_field "$platform" library)"
+    name="amperity-$version-$platform"
+    stage="$work/stage/$name"
+    bindings/c/install.sh --prefix "$stage" --from "$out" --platform "$platform" --with-mock >/dev/null ||
+        die "install.sh ($platform)"
+    local shared="$stage/lib/$library" shared_line
+    [[ "$library" == *.dll ]] && shared="$stage/bin/$library"
+    strip_library "$shared"
+    strip_library "$stage/lib/libamperity.a"
+    grep -q "^Version: $version$" "$stage/lib/pkgconfig/amperity.pc" || die "amperity.pc has no Version: $version"
+    cp LICENSE-MIT LICENSE-APACHE "$stage/"
+    # No absolute path of the build machine in what is shipped (platform_build remaps them).
+    if grep -a -o -E "$root/|$HOME/\.cargo" "$shared" "$stage/lib/libamperity.a" | head -n 3 | grep .; then
+        die "$name carries absolute paths of this machine"
+    fi
+    local minimum note
+    minimum="$(platform_field "$platform" minimum)"
+    note="$(platform_field "$platform" note)"
+    [ "$note" = - ] && note="" || note="Note: $note"
+    if [[ "$library" == *.dll ]]; then
+        shared_line="bin/$library                    shared library; lib/libamperity.dll.a is its import library"
+    else
+        shared_line="lib/$library            shared library (stripped)"
+    fi
+    cat > "$stage/README" <<README
+Amperity SDK $version: C library for $platform ($minimum or newer)
 License: $license (LICENSE-MIT, LICENSE-APACHE)
+$note
 
-include/amperity.h              the C API; every item documented
-lib/libamperity.so              shared library (stripped)
-lib/libamperity.a               static library
-lib/pkgconfig/amperity.pc       relocatable: unpack anywhere
+include/amperity.h                  the C API; every item documented
+$shared_line
+lib/libamperity.a                   static library
+lib/pkgconfig/amperity.pc           pkg-config, shared:  cc app.c \$(pkg-config --cflags --libs amperity)
+lib/pkgconfig/amperity-static.pc    pkg-config, static:  cc app.c \$(pkg-config --static --cflags --libs amperity-static)
+lib/cmake/amperity/                 CMake: find_package(amperity) gives amperity::amperity, amperity::amperity_static
+bin/amperity-mock                   the bundled mock server, for your tests: \`amperity-mock --port 0\` prints
+                                    its origin (http://127.0.0.1:PORT) as its first line
 
-Build against it:
-  export PKG_CONFIG_PATH=/where/you/unpacked/$name/lib/pkgconfig
-  cc app.c \$(pkg-config --cflags --libs amperity)                       # shared; at run time set
-                                                                       # LD_LIBRARY_PATH or -Wl,-rpath
-  cc app.c \$(pkg-config --cflags amperity) \$(pkg-config --variable=libdir amperity)/libamperity.a \\
-     \$(pkg-config --libs --static amperity | sed 's/-lamperity//')    # static
+Everything finds its prefix from its own location: unpack anywhere, then
+  export PKG_CONFIG_PATH=/where/you/unpacked/$name/lib/pkgconfig      (pkg-config)
+  cmake -DCMAKE_PREFIX_PATH=/where/you/unpacked/$name ...              (CMake)
 
 amperity_version() returns the version of the library actually linked; AMPERITY_VERSION_STRING
 is the version of the header. Source, examples and changelog:
 https://github.com/amperity-sdk/amperity-sdk
 README
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@0" -czf "$dist/$name.tar.gz" \
-    -C "$work/stage" "$name" || die "tar"
-echo "built $dist/$name.tar.gz ($(du -h "$dist/$name.tar.gz" | cut -f1))"
+    if [[ "$library" == *.dll ]]; then
+        rm -f "$dist/$name.zip"
+        (cd "$work/stage" && find "$name" -exec touch -d @315532800 {} + &&
+            find "$name" | LC_ALL=C sort | zip -q -X -@ "$dist/$name.zip") || die "zip ($platform)"
+        echo "built $dist/$name.zip ($(du -h "$dist/$name.zip" | cut -f1))"
+    else
+        tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@0" -czf "$dist/$name.tar.gz" \
+            -C "$work/stage" "$name" || die "tar ($platform)"
+        echo "built $dist/$name.tar.gz ($(du -h "$dist/$name.tar.gz" | cut -f1))"
+    fi
+}
+
+wheel_for() { # platform
+    local platform=$1 cargo_target compat features args=() before made
+    cargo_target="$(platform_field "$platform" cargo)"
+    compat="$(platform_field "$platform" wheel)"
+    features="$(platform_field "$platform" features)"
+    [ "$compat" != - ] && args+=(--compatibility "$compat")
+    [ "$features" = no-default ] && args+=(--no-default-features)
+    before="$(ls "$work/wheels")"
+    # uniffi-bindgen reads the metadata symbols of the library: never strip before generating.
+    # The same remapped paths as platform_build, so cargo reuses its build of the dependencies.
+    (
+        export PATH="$venv/bin:$PATH" CARGO_PROFILE_RELEASE_STRIP=false
+        export CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=$root=/amperity"$'\x1f'"--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+        minimum="$(platform_field "$platform" minimum)"
+        case "$minimum" in macos-*) export MACOSX_DEPLOYMENT_TARGET="${minimum#macos-}" ;; esac
+        cd bindings/python && maturin build --release --zig --target "$cargo_target" "${args[@]}" --out "$work/wheels"
+    ) >&2 || die "maturin build ($platform)"
+    made="$(comm -13 <(echo "$before") <(ls "$work/wheels"))"
+    [ -n "$made" ] && [ "$(echo "$made" | wc -l)" = 1 ] || die "maturin made no single wheel for $platform: $made"
+    mv "$work/wheels/$made" "$dist/$made"
+    python3 tests/platforms/check_wheel.py "$platform" "$dist/$made" "$version" "$license" "$reference_lib" ||
+        die "wheel $made"
+    case "$platform" in
+        linux-*) (cd "$dist" && auditwheel show "$made" | tr '\n' ' ' | sed 's/  */ /g'; echo) || die "auditwheel show $made" ;;
+    esac
+    check-wheel-contents --no-config "$dist/$made" || die "check-wheel-contents $made"
+    echo "built $dist/$made ($(du -h "$dist/$made" | cut -f1))"
+}
+
+for platform in "${platforms[@]}"; do
+    step "$platform: library and mock server (cargo-zigbuild), C package, wheel"
+    out="$(platform_build "$platform" release amperity-ffi amperity-mock)" || die "build for $platform"
+    built[$platform]=$out
+    library="$(platform_field "$platform" library)"
+    python3 tests/platforms/inspect.py "$platform" "$out/$library" --exports-like "$reference_lib" ||
+        die "$platform: $library"
+    mock_file="$out/amperity-mock"
+    [[ "$library" == *.dll ]] && mock_file="$out/amperity-mock.exe"
+    python3 tests/platforms/inspect.py "$platform" "$mock_file" --program || die "$platform: the mock server"
+    c_package "$platform" "$out"
+    wheel_for "$platform"
+    jna="$(platform_field "$platform" jna)"
+    if [ "$jna" != - ] && [ "$platform" != linux-x86_64 ]; then
+        mkdir -p "$work/jar-natives/$jna"
+        cp "$out/$library" "$work/jar-natives/$jna/$library"
+        strip_library "$work/jar-natives/$jna/$library"
+    fi
+done
+name="amperity-$version-linux-x86_64"
+glibc="$(platform_field linux-x86_64 minimum)"
+glibc="${glibc#glibc-}"
+wheel="$(ls "$dist"/amperity-"$version"-py3-none-manylinux*_x86_64*.whl)"
 
 # ---------------------------------------------------------------------------------------------
-step "Python wheel (manylinux2014, zig)"
-venv="$target_dir/python-venv"   # shared with tests/python.sh (maturin, ziglang)
-[ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -r bindings/python/requirements-dev.txt
-# uniffi-bindgen reads the metadata symbols of the library: never strip before generating.
-# The same settings as `tests/python.sh --manylinux`, so the two share their cargo build.
-(
-    export PATH="$venv/bin:$PATH" CARGO_PROFILE_RELEASE_STRIP=false
-    cd bindings/python && maturin build --release --zig --compatibility manylinux2014 --out "$work/wheels"
-) || die "maturin build"
-wheels=("$work"/wheels/amperity-*.whl)
-[ "${#wheels[@]}" = 1 ] || die "expected one wheel, got: ${wheels[*]}"
-wheel="$dist/$(basename "${wheels[0]}")"
-mv "${wheels[0]}" "$wheel"
-case "$(basename "$wheel")" in
-    "amperity-$version-py3-none-"*manylinux2014_x86_64*.whl) ;;
-    *) die "wheel $(basename "$wheel") is not amperity $version for manylinux2014_x86_64" ;;
-esac
-python3 - "$wheel" "$version" "$license" <<'PY' || die "wheel metadata"
-import sys, zipfile
-wheel, version, license = sys.argv[1:]
-z = zipfile.ZipFile(wheel)
-meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
-fields = {}
-for line in z.read(meta).decode().split("\n\n")[0].splitlines():
-    key, _, value = line.partition(": ")
-    fields.setdefault(key, []).append(value)
-assert fields["Version"] == [version], f"wheel METADATA Version {fields['Version']}, expected {version}"
-licenses = fields.get("License", []) + fields.get("License-Expression", [])
-assert license in licenses, f"wheel METADATA License {licenses}, expected {license!r}"
-assert "Requires-Python" in fields and fields["Requires-Python"] == [">=3.9"], fields.get("Requires-Python")
-libs = [n for n in z.namelist() if n.endswith(".so")]
-assert libs, "no native library in the wheel"
-print(f"wheel METADATA: Version {version}, License {license}, Requires-Python >=3.9; {', '.join(libs)}")
-PY
-echo "built $wheel ($(du -h "$wheel" | cut -f1))"
-
-# ---------------------------------------------------------------------------------------------
-step "Kotlin jar (release library) and pom"
+step "Kotlin jar (every platform's library), sources jar and pom"
 # Built from a copy of bindings/kotlin under target/, so bindings/kotlin/target (tests/kotlin.sh's
-# dev build) stays as it is. The cargo release build above is reused (-Dcargo.skip), through the
-# snapshot in $work/native.
+# dev build) stays as it is. The uniffi Kotlin comes from the unstripped linux-x86_64 library (a
+# snapshot: a concurrent cargo build cannot swap it halfway); the jar carries it stripped.
+mkdir -p "$work/native" "$work/native-stripped"
+cp "${built[linux-x86_64]}/libamperity.so" "$work/native/libamperity.so"
 kbuild="$target_dir/dist-build/kotlin"
 rm -rf "$kbuild"
 mkdir -p "$kbuild/src"
 cp bindings/kotlin/pom.xml "$kbuild/"
 cp -r bindings/kotlin/src/main "$kbuild/src/"
 mvn_plain -f "$kbuild/pom.xml" -Dworkspace.dir="$root" -Dcargo.profile=release -Dcargo.skip=true \
-    -Dnative.dir="$work/native" -Dmaven.test.skip=true package || die "mvn package"
+    -Dnative.dir="$work/native" -Dnative.platforms.dir="$work/jar-natives" -Dmaven.test.skip=true \
+    package org.apache.maven.plugins:maven-source-plugin:3.3.1:jar-no-fork || die "mvn package"
 pom_version="$(python3 - "$kbuild/pom.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -188,26 +273,43 @@ print(ET.parse(sys.argv[1]).getroot().find("m:version", ns).text)
 PY
 )"
 [ "$pom_version" = "$version" ] || die "pom version $pom_version, expected $version"
-cp "$kbuild/target/amperity-sdk-$version.jar" "$dist/amperity-sdk-$version.jar"
-cp bindings/kotlin/pom.xml "$dist/amperity-sdk-$version.pom"
 jarfile="$dist/amperity-sdk-$version.jar"
-python3 - "$jarfile" "$work/native/libamperity.so" "$dist/amperity-sdk-$version.pom" "$license" <<'PY' || die "jar contents"
-import hashlib, sys, zipfile, xml.etree.ElementTree as ET
-jar, lib, pom, license = sys.argv[1:]
+cp "$kbuild/target/amperity-sdk-$version.jar" "$jarfile"
+# The linux-x86-64 library inside the jar, stripped like the other platforms'.
+(cd "$work/native-stripped" && mkdir -p linux-x86-64 && cp "$work/native/libamperity.so" linux-x86-64/ &&
+    strip_library linux-x86-64/libamperity.so && zip -q "$jarfile" linux-x86-64/libamperity.so) || die "strip the jar's linux-x86-64 library"
+cp "$kbuild/target/amperity-sdk-$version-sources.jar" "$dist/amperity-sdk-$version-sources.jar"
+cp bindings/kotlin/pom.xml "$dist/amperity-sdk-$version.pom"
+jar_platforms=()
+for platform in "${platforms[@]}"; do
+    jna="$(platform_field "$platform" jna)"
+    [ "$jna" = - ] || jar_platforms+=("$platform:$jna/$(platform_field "$platform" library)")
+done
+python3 - "$jarfile" "$dist/amperity-sdk-$version.pom" "$license" "$work/jar-check" "${jar_platforms[@]}" <<'PY' || die "jar contents"
+import os, subprocess, sys, zipfile, xml.etree.ElementTree as ET
+jar, pom, license, scratch, *wanted = sys.argv[1:]
 z = zipfile.ZipFile(jar)
-native = z.read("linux-x86-64/libamperity.so")
-assert hashlib.sha256(native).digest() == hashlib.sha256(open(lib, "rb").read()).digest(), \
-    "linux-x86-64/libamperity.so in the jar is not the release-profile library"
+natives = sorted(n for n in z.namelist() if n.endswith((".so", ".dylib", ".dll")))
+expected = sorted(w.split(":", 1)[1] for w in wanted)
+assert natives == expected, f"jar natives {natives}, expected {expected}"
+os.makedirs(scratch, exist_ok=True)
+for w in wanted:
+    platform, name = w.split(":", 1)
+    path = os.path.join(scratch, name.replace("/", "_"))
+    open(path, "wb").write(z.read(name))
+    # The header, not the file name, says what each native is.
+    subprocess.run([sys.executable, "tests/platforms/inspect.py", platform, path], check=True)
 # Class file major version 55 = Java 11 (the bytecode level promised to Android and old JVMs).
 classes = [n for n in z.namelist() if n.startswith("com/amperity/sdk/") and n.endswith(".class")]
 majors = {int.from_bytes(z.read(n)[6:8], "big") for n in classes}
 assert classes and majors == {55}, f"class file versions {majors}, expected {{55}} (Java 11)"
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
 names = [e.text for e in ET.parse(pom).getroot().findall("m:licenses/m:license/m:name", ns)]
-expected = license.split(" OR ")
-assert sorted(names) == sorted(expected), f"pom <licenses> {names}, expected {expected}"
-print(f"jar: release libamperity.so ({len(native) // 1024} KiB), {len(classes)} classes for Java 11; "
-      f"pom licenses {names}")
+assert sorted(names) == sorted(license.split(" OR ")), f"pom <licenses> {names}"
+sources = zipfile.ZipFile(jar.replace(".jar", "-sources.jar")).namelist()
+assert any(n.endswith("Client.kt") for n in sources), "the sources jar has no Client.kt"
+print(f"jar: {len(natives)} natives ({', '.join(natives)}), {len(classes)} classes for Java 11; "
+      f"pom licenses {names}; sources jar of {len(sources)} entries")
 PY
 echo "built $jarfile ($(du -h "$jarfile" | cut -f1))"
 
@@ -257,7 +359,9 @@ fi
 step "start the mock server"
 segments=250
 # stdin from /dev/null: the mock serves until SIGTERM (sent by cleanup).
-"$mock" --segments "$segments" --run-step-ms 20 </dev/null >"$work/mock.out" 2>"$work/mock.err" &
+# The campaigns fault keeps a call asleep on Retry-After until smoke.c cancels it.
+"$mock" --segments "$segments" --run-step-ms 20 --fault 'path=/api/campaigns,status=429,retry_after=30,count=0' \
+    </dev/null >"$work/mock.out" 2>"$work/mock.err" &
 mock_pid=$!
 for _ in $(seq 100); do [ -s "$work/mock.out" ] && break; sleep 0.1; done
 origin="$(head -n 1 "$work/mock.out")"
@@ -296,32 +400,115 @@ cp tests/release/smoke.py "$work/smoke.py"
     "$pyvenv/bin/python" -I smoke.py) || die "python smoke test"
 check_user_agents amperity-python
 
+if [[ " ${platforms[*]} " == *" linux-aarch64 "* ]]; then
+    step "smoke: the linux-aarch64 wheel in Debian's arm64 CPython 3.11, under qemu-aarch64"
+    # pip (of this machine) installs the aarch64 wheel and orjson's aarch64 wheel into a folder
+    # for that interpreter; nothing else is offered to it.
+    site="$work/py-aarch64"
+    aarch64_wheel="$(ls "$dist"/amperity-"$version"-py3-none-manylinux*_aarch64*.whl)"
+    "$pyvenv/bin/python" -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps \
+        --platform manylinux2014_aarch64 --python-version 3.11 --implementation cp \
+        -d "$work/py-deps-aarch64" "$orjson_pin" || die "pip download $orjson_pin (aarch64)"
+    "$pyvenv/bin/python" -m pip install -q --disable-pip-version-check --no-index --find-links "$work/py-deps-aarch64" \
+        --target "$site" --platform manylinux2014_aarch64 --python-version 3.11 --implementation cp --only-binary=:all: \
+        "$aarch64_wheel" || die "pip install the aarch64 wheel"
+    (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" PYTHONPATH="$site" AMPERITY_BASE_URL="$base_url" \
+        AMPERITY_EXPECTED_VERSION="$version" AMPERITY_SMOKE_SEGMENTS="$segments" AMPERITY_SMOKE_VENV="$site" \
+        "$root/tests/platforms/aarch64-python.sh" -s smoke.py) || die "python smoke test (linux-aarch64)"
+    check_user_agents amperity-python
+fi
+
 # ---------------------------------------------------------------------------------------------
-step "smoke: the tarball, C program built with pkg-config"
+step "smoke: the C packages, a C program built with pkg-config (and CMake) from each alone"
+strict=(-std=c11 -Wall -Wextra -Werror -pedantic)
 mkdir -p "$work/c"
-tar -xzf "$dist/$name.tar.gz" -C "$work/c"
-prefix="$work/c/$name"
-for f in include/amperity.h lib/libamperity.so lib/libamperity.a lib/pkgconfig/amperity.pc LICENSE-MIT LICENSE-APACHE README; do
-    [ -f "$prefix/$f" ] || die "tarball lacks $f"
+# Compiles tests/release/smoke.c against one unpacked C package, shared and static, with the
+# platform's compiler, and runs both under the platform's runner against the mock running here.
+c_smoke() { # platform
+    local platform=$1 library prefix compiler=() pc_env shared_flags=() exe="" run_dir
+    library="$(platform_field "$platform" library)"
+    prefix="$work/c/amperity-$version-$platform"
+    if [[ "$library" == *.dll ]]; then
+        unzip -q -o "$dist/amperity-$version-$platform.zip" -d "$work/c"
+    else
+        tar -xzf "$dist/amperity-$version-$platform.tar.gz" -C "$work/c"
+    fi
+    local shared="lib/$library"
+    [[ "$library" == *.dll ]] && shared="bin/$library"
+    for f in include/amperity.h "$shared" lib/libamperity.a lib/pkgconfig/amperity.pc lib/pkgconfig/amperity-static.pc \
+        lib/cmake/amperity/amperityConfig.cmake bin/amperity-mock LICENSE-MIT LICENSE-APACHE README; do
+        [ -f "$prefix/$f" ] || [ -f "$prefix/$f.exe" ] || die "$platform package lacks $f"
+    done
+    grep -q "^License: $license" "$prefix/README" || die "$platform package README does not state the license"
+    llvm-readobj-14 --sections "$prefix/$shared" | grep -q 'Name: .symtab ' &&
+        [[ "$library" == *.so ]] && die "$platform: $shared is not stripped (it has a .symtab)"
+    case "$platform" in
+        linux-x86_64) compiler=(cc); shared_flags=(-Wl,-rpath,"$prefix/lib") ;;
+        linux-aarch64) compiler=(aarch64-linux-gnu-gcc); shared_flags=(-Wl,-rpath,"$prefix/lib") ;;
+        # musl: static programs (the musl loader is not on this glibc machine), built by zig cc.
+        linux-x86_64-musl) compiler=(python3 -m ziglang cc -target x86_64-linux-musl) ;;
+        linux-aarch64-musl) compiler=(python3 -m ziglang cc -target aarch64-linux-musl) ;;
+        windows-x86_64) compiler=(x86_64-w64-mingw32-gcc-posix -static-libgcc); exe=.exe ;;
+        *) echo "C smoke: $platform programs cannot run here (built and inspected only)"; return 0 ;;
+    esac
+    platform_install_packages "$platform" || die "the $platform tools"
+    # PKG_CONFIG_LIBDIR replaces the system search path: only the package's .pc files are found.
+    pc() { PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH="" pkg-config "$@"; }
+    [ "$(pc --modversion amperity)" = "$version" ] || die "$platform: pkg-config --modversion is $(pc --modversion amperity)"
+    local out="$work/c/$platform"
+    mkdir -p "$out"
+    if [[ "$platform" != *-musl ]]; then
+        PATH="$venv/bin:$PATH" "${compiler[@]}" "${strict[@]}" tests/release/smoke.c $(pc --cflags --libs amperity) -lpthread \
+            "${shared_flags[@]}" -o "$out/smoke$exe" || die "$platform: compile smoke.c (shared)"
+    fi
+    # Static: pkg-config --static alone gives everything the link needs.
+    PATH="$venv/bin:$PATH" "${compiler[@]}" "${strict[@]}" tests/release/smoke.c $(pc --static --cflags --libs amperity-static) \
+        -lpthread -o "$out/smoke_static$exe" || die "$platform: compile smoke.c (static)"
+    if [ "$platform" = windows-x86_64 ]; then
+        cp "$prefix/bin/$library" "$out/"   # Windows loads a DLL from the program's folder
+        python3 tests/platforms/inspect.py "$platform" "$out/smoke$exe" --program || die "$platform: smoke.exe imports"
+        python3 tests/platforms/inspect.py "$platform" "$out/smoke_static$exe" --program || die "$platform: smoke_static.exe imports"
+        llvm-readobj-14 --coff-imports "$out/smoke_static$exe" | grep -qi 'amperity.dll' && die "$platform: smoke_static.exe imports amperity.dll"
+    elif [[ "$platform" == linux-* ]] && [[ "$platform" != *-musl ]]; then
+        llvm-readobj-14 --needed-libs "$out/smoke" | grep -q libamperity.so || die "$platform: smoke does not need libamperity.so"
+        llvm-readobj-14 --needed-libs "$out/smoke_static" | grep -q libamperity && die "$platform: smoke_static links libamperity dynamically"
+    fi
+    local variant
+    for variant in smoke smoke_static; do
+        [ -f "$out/$variant$exe" ] || continue
+        (cd "$out" && env -u LD_LIBRARY_PATH bash -c 'source "$1"; shift; platform_run "$@"' _ \
+            "$root/tests/platforms/lib.sh" "$platform" "./$variant$exe" "$base_url" "$version" "$segments") ||
+            die "$platform: C smoke test ($variant)"
+        check_user_agents amperity-c
+    done
+}
+for platform in "${platforms[@]}"; do
+    c_smoke "$platform"
 done
-grep -q "^License: $license" "$prefix/README" || die "tarball README does not state the license"
-readelf -S "$prefix/lib/libamperity.so" | grep -q '\.symtab' && die "lib/libamperity.so is not stripped (it has a .symtab)"
-# PKG_CONFIG_LIBDIR replaces the system search path: only the tarball's amperity.pc is found.
-pc() { PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH="" pkg-config "$@"; }
-[ "$(pc --modversion amperity)" = "$version" ] || die "pkg-config --modversion is $(pc --modversion amperity)"
-libdir="$(pc --variable=libdir amperity)"
-[ "$(cd "$libdir" && pwd -P)" = "$(cd "$prefix/lib" && pwd -P)" ] || die "amperity.pc libdir $libdir is not the tarball's lib/"
-cc -std=c11 -Wall -Wextra -Werror -pedantic tests/release/smoke.c $(pc --cflags --libs amperity) \
-    -Wl,-rpath,"$libdir" -o "$work/c/smoke" || die "compile smoke.c (shared)"
-cc -std=c11 -Wall -Wextra -Werror -pedantic tests/release/smoke.c $(pc --cflags amperity) "$libdir/libamperity.a" \
-    $(pc --libs --static amperity | sed 's/-lamperity//') -o "$work/c/smoke_static" || die "compile smoke.c (static)"
-linked="$(ldd "$work/c/smoke")"
-grep -q "libamperity.so => $libdir/libamperity.so" <<< "$linked" || { echo "$linked" >&2; die "smoke does not load the tarball's libamperity.so"; }
-grep -q libamperity <<< "$(ldd "$work/c/smoke_static")" && die "smoke_static links libamperity dynamically"
-(cd "$work" && env -u LD_LIBRARY_PATH "$work/c/smoke" "$base_url" "$version" "$segments") || die "C smoke test (shared)"
-check_user_agents amperity-c
-(cd "$work" && "$work/c/smoke_static" "$base_url" "$version" "$segments") || die "C smoke test (static)"
-check_user_agents amperity-c
+
+step "smoke: CMake's find_package(amperity) against the linux-x86_64 package"
+cmake_project="$work/cmake-consumer"
+mkdir -p "$cmake_project"
+cp tests/release/smoke.c "$cmake_project/"
+cat > "$cmake_project/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.16)
+project(amperity_cmake_smoke C)
+set(CMAKE_C_STANDARD 11)
+find_package(Threads REQUIRED)
+find_package(amperity $version REQUIRED)
+add_executable(smoke_shared smoke.c)
+target_link_libraries(smoke_shared PRIVATE amperity::amperity Threads::Threads)
+add_executable(smoke_static smoke.c)
+target_link_libraries(smoke_static PRIVATE amperity::amperity_static Threads::Threads)
+CMAKE
+cmake -S "$cmake_project" -B "$cmake_project/build" -DCMAKE_PREFIX_PATH="$work/c/$name" >"$work/cmake.log" 2>&1 &&
+    cmake --build "$cmake_project/build" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log" >&2; die "CMake build of the consumer"; }
+for variant in smoke_shared smoke_static; do
+    (cd "$work" && env -u LD_LIBRARY_PATH "$cmake_project/build/$variant" "$base_url" "$version" "$segments") ||
+        die "C smoke test (CMake, $variant)"
+    check_user_agents amperity-c
+done
+grep -q libamperity <<< "$(ldd "$cmake_project/build/smoke_static")" && die "CMake's smoke_static links libamperity dynamically"
 
 # ---------------------------------------------------------------------------------------------
 step "smoke: the jar from a file:// repository, in a new Maven project"

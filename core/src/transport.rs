@@ -79,11 +79,25 @@ pub(crate) struct Transport {
     proxy_address: Option<String>,
 }
 
+/// The operating system's trust store, where this build has the platform verifier.
+#[cfg(feature = "platform-verifier")]
+fn platform_verifier_roots() -> Result<RootCerts> {
+    Ok(RootCerts::PlatformVerifier)
+}
+
+/// Builds without the `platform-verifier` feature (Apple targets linked without Apple's SDK).
+#[cfg(not(feature = "platform-verifier"))]
+fn platform_verifier_roots() -> Result<RootCerts> {
+    Err(Error::config(
+        "this build of the SDK has no platform verifier (it was built without the `platform-verifier` feature): use the bundled roots or extra root certificates",
+    ))
+}
+
 impl Transport {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let mut tls = TlsConfig::builder();
         if config.platform_verifier {
-            tls = tls.root_certs(RootCerts::PlatformVerifier);
+            tls = tls.root_certs(platform_verifier_roots()?);
         } else if !config.extra_root_certs_pem.is_empty() {
             tls = tls.root_certs(root_certs_with(&config.extra_root_certs_pem)?);
         }

@@ -284,7 +284,9 @@ fn run_get_stop_and_wait_for_workflow_runs() {
 
 #[test]
 fn a_wait_reports_progress_and_can_fail_on_an_unsuccessful_end() {
-    let server = server();
+    // Steps long enough that the first poll lands before the run ends, even under emulation
+    // (tests/platforms.sh runs this suite under qemu-aarch64 and wine) on a loaded machine.
+    let server = server_with(|c| c.run_step = Duration::from_millis(300));
     let client = client(&server);
     let fast = WaitOptions {
         poll_interval: Duration::from_millis(10),

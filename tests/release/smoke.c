@@ -6,11 +6,15 @@
  *
  * Checks the linked library's version against the header's and the expected one, the User-Agent,
  * lists every segment (pages of 100), runs a workflow and waits for it, reads the audit events of
- * the last day, and maps a 404. Exits 0 when all pass, 1 otherwise.
+ * the last day, maps a 404, and cancels a call that sleeps on a 30 s Retry-After (the mock is
+ * started with a 429 fault on /api/campaigns) from another thread. Exits 0 when all pass, 1
+ * otherwise. Built for every platform that runs here (tests/platforms.sh: Linux, musl, Windows
+ * under wine), so it uses only C11, POSIX threads and the C API.
  */
-#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, nanosleep */
 #include <amperity.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,20 @@ static void check(int ok, const char *what) {
         fprintf(stderr, "c smoke: FAILED: %s (last error: %s)\n", what, message);
         failed = 1;
     }
+}
+
+static double seconds_now(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Cancels the client's calls after 300 ms. */
+static void *cancel_later(void *client) {
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    amperity_client_cancel((const amperity_client *)client);
+    return NULL;
 }
 
 static void rfc3339(time_t t, char out[32]) {
@@ -137,9 +155,29 @@ int main(int argc, char **argv) {
     check(rc != AMPERITY_RESULT_OK && missing == NULL, "a missing run is an error");
     check(rc == AMPERITY_RESULT_NOT_FOUND, "a missing run is NOT_FOUND");
 
+    /* Cancellation: the campaigns call sleeps on the mock's Retry-After of 30 s until another
+     * thread cancels it. */
+    pthread_t canceller;
+    double started = seconds_now();
+    options = NULL;
+    iter = NULL;
+    item = NULL;
+    check(pthread_create(&canceller, NULL, cancel_later, client) == 0, "pthread_create");
+    rc = amperity_list_options_new(&options);
+    if (rc == AMPERITY_RESULT_OK) rc = amperity_list_campaigns(client, options, &iter);
+    if (rc == AMPERITY_RESULT_OK) rc = amperity_iter_next(iter, &item);
+    double cancelled_after = seconds_now() - started;
+    pthread_join(canceller, NULL);
+    check(rc == AMPERITY_RESULT_CANCELLED && item == NULL, "a call sleeping on Retry-After is CANCELLED");
+    check(cancelled_after < 5.0, "the cancelled call returned within 5 s");
+    amperity_object_free(item);
+    amperity_iter_free(iter);
+    amperity_list_options_free(options);
+
     if (!failed) {
-        printf("c smoke: libamperity %s: %ld segments, run %s %s, %ld audit events; User-Agent %s\n",
-               amperity_version(), segments, run_id, state, events, ua);
+        printf("c smoke: libamperity %s: %ld segments, run %s %s, %ld audit events, a call cancelled after "
+               "%.2f s; User-Agent %s\n",
+               amperity_version(), segments, run_id, state, events, cancelled_after, ua);
     }
     amperity_object_free(done);
     amperity_object_free(run);
