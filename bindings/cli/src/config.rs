@@ -2,7 +2,7 @@
 //! `EnvSettings::from_env`), then a named profile of the config file.
 //!
 //! Credentials are taken whole from the first of those layers that has any (a token, a client
-//! id or a client secret), so a token in the environment is never mixed with a profile's client
+//! id, a client secret or a token URL), so a token in the environment is never mixed with a profile's client
 //! secret. Secrets come from the environment, the config file (refused when other users can
 //! read it) or stdin (`--token-stdin`), never from a flag.
 
@@ -55,7 +55,10 @@ const SETTINGS: &[Setting] = &[
         credential: true,
         ..setting("AMPERITY_CLIENT_SECRET", None, "client_secret")
     },
-    setting("AMPERITY_TOKEN_URL", Some("token-url"), "token_url"),
+    Setting {
+        credential: true,
+        ..setting("AMPERITY_TOKEN_URL", Some("token-url"), "token_url")
+    },
     setting("AMPERITY_REGION", Some("region"), "region"),
     setting("AMPERITY_BASE_URL", Some("base-url"), "base_url"),
     setting("AMPERITY_API_VERSION", Some("api-version"), "api_version"),

@@ -17,15 +17,14 @@ pub fn bar(len: Option<u64>, template: &str) -> ProgressBar {
     bar
 }
 
-/// One line about a waited-for run: "wf-1  running  tasks 2/5  1.2s".
+/// One line about a waited-for run: "wf-1  running  tasks 2/5".
 fn describe(progress: &WaitProgress) -> String {
     format!(
-        "{}  {}  tasks {}/{}  {:.1}s",
+        "{}  {}  tasks {}/{}",
         progress.workflow.id,
         progress.workflow.state,
         progress.tasks_finished,
         progress.tasks_total,
-        progress.waited.as_secs_f64()
     )
 }
 
@@ -39,6 +38,7 @@ pub fn wait_for_run(
 ) -> CliResult<Workflow> {
     let spinner = terminal.then(|| {
         let bar = bar(None, "{spinner} {msg}  [{elapsed}]");
+        bar.set_message(format!("{run_id}  waiting"));
         bar.enable_steady_tick(Duration::from_millis(100));
         bar
     });
@@ -46,14 +46,20 @@ pub fn wait_for_run(
         let line = describe(progress);
         match &spinner {
             Some(bar) => bar.set_message(line),
-            None => eprintln!("{line}"),
+            None => eprintln!("{line}  {:.1}s", progress.waited.as_secs_f64()),
         }
         true
     });
     if let Some(bar) = spinner {
-        match &result {
-            Ok(run) => bar.finish_with_message(format!("{}  {}", run.id, run.state)),
-            Err(_) => bar.abandon(),
+        let elapsed = bar.elapsed();
+        bar.finish_and_clear();
+        if let Ok(run) = &result {
+            eprintln!(
+                "{}  {}  after {:.1}s",
+                run.id,
+                run.state,
+                elapsed.as_secs_f64()
+            );
         }
     }
     Ok(result?)

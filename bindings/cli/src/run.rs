@@ -196,7 +196,7 @@ fn walk(
         if reached {
             // A cursor continues after the whole page: offered only when none was dropped.
             if let (false, Some(cursor)) = (cut, pages.resume_cursor()) {
-                eprintln!("(stopped at --limit; continue with --cursor {cursor})");
+                eprintln!("amperity: --limit reached; continue with --cursor {cursor}");
             }
             break;
         }
