@@ -356,7 +356,7 @@ impl Resolved {
                     Some(if s.secret {
                         "********".to_owned()
                     } else {
-                        value.clone()
+                        mask_url_password(value)
                     }),
                     source.as_str(),
                 ),
@@ -366,9 +366,41 @@ impl Resolved {
     }
 }
 
+/// A URL with the password of its user info masked (`https://u:********@host/…`); any other
+/// text as it is.
+fn mask_url_password(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let masked = if userinfo.contains(':') {
+                ":********"
+            } else {
+                ""
+            };
+            format!("{scheme}://{user}{masked}@{host}{tail}")
+        }
+        None => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_passwords_are_masked() {
+        assert_eq!(
+            mask_url_password("https://me:pw@host:1/api?x=@"),
+            "https://me:********@host:1/api?x=@"
+        );
+        assert_eq!(mask_url_password("https://host/api"), "https://host/api");
+        assert_eq!(mask_url_password("acme"), "acme");
+    }
 
     #[test]
     fn every_core_variable_has_a_setting() {

@@ -149,6 +149,19 @@ fn config_show_masks_secrets() {
     .ok();
     assert!(shown.stdout.contains("AMPERITY_CLIENT_SECRET") && shown.stdout.contains("********"));
     assert!(shown.stdout.contains("mock-client"), "{}", shown.stdout);
+    let url = run(
+        &f,
+        |c| {
+            c.args(["--base-url", "http://me:pa55word@127.0.0.1:9/api"]);
+        },
+        &["config", "show"],
+    )
+    .ok();
+    assert!(
+        !url.stdout.contains("pa55word") && url.stdout.contains("me:********@"),
+        "{}",
+        url.stdout
+    );
     let path = run(&f, |_| {}, &["config", "path"]).ok();
     assert_eq!(path.stdout.trim(), f.config_file().display().to_string());
 }
