@@ -29,6 +29,7 @@ fn kebab(name: &str) -> String {
     name.replace('_', "-")
 }
 
+/// A `'static` string for clap's builder (the tree is built once per process).
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
@@ -118,11 +119,14 @@ fn commands_under(prefix: &[&str]) -> Vec<Command> {
             words.push(word);
             let mut path = prefix.to_vec();
             path.push(word);
+            let children = commands_under(&path);
+            let names: Vec<&str> = children.iter().map(|c| c.get_name()).collect();
+            let about = leak(format!("{}: {}", path.join(" "), names.join(", ")));
             commands.push(
                 Command::new(word)
-                    .about(leak(format!("{} commands", path.join(" "))))
+                    .about(about)
                     .subcommand_required(true)
-                    .subcommands(commands_under(&path)),
+                    .subcommands(children),
             );
         }
     }
