@@ -32,7 +32,9 @@ pub fn run(matches: &ArgMatches) -> CliResult {
             let path = config_path(leaf).ok_or_else(|| {
                 CliError::config("no config directory on this platform: use --config")
             })?;
-            Ok(writeln!(stdout(), "{}", path.display())?)
+            let mut out = stdout();
+            writeln!(out, "{}", path.display())?;
+            Ok(out.flush()?)
         }
         ["completions"] => {
             let shell = match leaf.get_one::<String>("shell").map(String::as_str) {
