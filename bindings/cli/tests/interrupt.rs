@@ -22,6 +22,7 @@ fn interrupt(mut child: Child) -> (Option<i32>, Duration, String) {
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = child.wait().unwrap();
     let took = start.elapsed();
+    eprintln!("SIGINT to exit: {took:?}");
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     (status.code(), took, stderr)
