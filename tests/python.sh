@@ -37,6 +37,10 @@ echo "== mock server"
 cargo build --release -q -p amperity-mock
 export AMPERITY_MOCK="$ROOT/target/release/amperity-mock"
 
+echo "== command-line tool (bundled into the wheel as amperity/_bin/amperity)"
+cargo build --release -q -p amperity-cli
+bindings/python/bundle-cli.sh host target/release/amperity
+
 echo "== wheel"
 rm -rf "$WHEELS"
 # uniffi-bindgen reads the metadata symbols of the library: never strip before generating.
