@@ -143,7 +143,7 @@ c_package() { # platform, build folder
     library="$(platform_field "$platform" library)"
     name="amperity-$version-$platform"
     stage="$work/stage/$name"
-    bindings/c/install.sh --prefix "$stage" --from "$out" --platform "$platform" --with-mock >/dev/null ||
+    bindings/c/install.sh --prefix "$stage" --from "$out" --platform "$platform" --with-mock --with-cli >/dev/null ||
         die "install.sh ($platform)"
     local shared="$stage/lib/$library" shared_line
     [[ "$library" == *.dll ]] && shared="$stage/bin/$library"
@@ -175,6 +175,7 @@ lib/libamperity.a                   static library
 lib/pkgconfig/amperity.pc           pkg-config, shared:  cc app.c \$(pkg-config --cflags --libs amperity)
 lib/pkgconfig/amperity-static.pc    pkg-config, static:  cc app.c \$(pkg-config --static --cflags --libs amperity-static)
 lib/cmake/amperity/                 CMake: find_package(amperity) gives amperity::amperity, amperity::amperity_static
+bin/amperity                        the command-line tool (amperity --help)
 bin/amperity-mock                   the bundled mock server, for your tests: \`amperity-mock --port 0\` prints
                                     its origin (http://127.0.0.1:PORT) as its first line
 
@@ -206,6 +207,11 @@ wheel_for() { # platform
     [ "$compat" != - ] && args+=(--compatibility "$compat")
     [ "$features" = no-default ] && args+=(--no-default-features)
     before="$(ls "$work/wheels")"
+    # The platform's command-line tool goes into the wheel (amperity/_bin, the console script's).
+    local exe=""
+    [[ "$(platform_field "$platform" library)" == *.dll ]] && exe=.exe
+    bindings/python/bundle-cli.sh "$(platform_field "$platform" rust)" "${built[$platform]}/amperity$exe" >&2 ||
+        die "bundle the CLI into the $platform wheel"
     # uniffi-bindgen reads the metadata symbols of the library: never strip before generating.
     # The same remapped paths as platform_build, so cargo reuses its build of the dependencies.
     (
@@ -229,7 +235,7 @@ wheel_for() { # platform
 
 for platform in "${platforms[@]}"; do
     step "$platform: library and mock server (cargo-zigbuild), C package, wheel"
-    out="$(platform_build "$platform" release amperity-ffi amperity-mock)" || die "build for $platform"
+    out="$(platform_build "$platform" release amperity-ffi amperity-mock amperity-cli)" || die "build for $platform"
     built[$platform]=$out
     library="$(platform_field "$platform" library)"
     python3 tests/platforms/inspect.py "$platform" "$out/$library" --exports-like "$reference_lib" ||
@@ -237,6 +243,7 @@ for platform in "${platforms[@]}"; do
     mock_file="$out/amperity-mock"
     [[ "$library" == *.dll ]] && mock_file="$out/amperity-mock.exe"
     python3 tests/platforms/inspect.py "$platform" "$mock_file" --program || die "$platform: the mock server"
+    python3 tests/platforms/inspect.py "$platform" "${mock_file/amperity-mock/amperity}" --program || die "$platform: the CLI"
     c_package "$platform" "$out"
     wheel_for "$platform"
     jna="$(platform_field "$platform" jna)"
@@ -250,6 +257,29 @@ name="amperity-$version-linux-x86_64"
 glibc="$(platform_field linux-x86_64 minimum)"
 glibc="${glibc#glibc-}"
 wheel="$(ls "$dist"/amperity-"$version"-py3-none-manylinux*_x86_64*.whl)"
+
+# ---------------------------------------------------------------------------------------------
+step "Python sdist (maturin sdist)"
+rm -rf "$work/sdist"
+(cd bindings/python && PATH="$venv/bin:$PATH" maturin sdist --out "$work/sdist") >&2 || die "maturin sdist"
+sdist="$(ls "$work"/sdist/amperity-"$version".tar.gz)" || die "maturin made no amperity-$version.tar.gz"
+mv "$sdist" "$dist/"
+sdist="$dist/$(basename "$sdist")"
+tar -tzf "$sdist" | grep -q '/core/src/lib.rs$' || die "the sdist lacks the core's sources"
+tar -tzf "$sdist" | grep -q '/Cargo.lock$' || die "the sdist lacks Cargo.lock"
+echo "built $sdist ($(du -h "$sdist" | cut -f1))"
+if [ "$platforms_arg" = all ]; then
+    # What pip does on a platform without a wheel: build one from the sdist (maturin from PyPI,
+    # in pip's isolated build environment; cargo from this machine), then use it.
+    step "Python sdist: pip builds a wheel from it and that wheel walks the mock"
+    "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps -w "$work/sdist-wheel" "$sdist" ||
+        die "pip wheel from the sdist"
+    sdist_venv="$work/sdist-venv"
+    "${PYTHON:-python3}" -m venv "$sdist_venv"
+    "$sdist_venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "$work"/sdist-wheel/amperity-*.whl ||
+        die "install the wheel built from the sdist"
+    sdist_built=1
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "Kotlin jar (every platform's library), sources jar and pom"
@@ -398,7 +428,20 @@ cp tests/release/smoke.py "$work/smoke.py"
 (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" AMPERITY_BASE_URL="$base_url" \
     AMPERITY_EXPECTED_VERSION="$version" AMPERITY_SMOKE_SEGMENTS="$segments" AMPERITY_SMOKE_VENV="$pyvenv" \
     "$pyvenv/bin/python" -I smoke.py) || die "python smoke test"
+# The wheel's console script runs the command-line tool it carries.
+[ "$("$pyvenv/bin/amperity" --version)" = "amperity $version" ] ||
+    die "the wheel's amperity console script: $("$pyvenv/bin/amperity" --version 2>&1)"
 check_user_agents amperity-python
+
+if [ "${sdist_built:-0}" = 1 ]; then
+    step "smoke: the wheel pip built from the sdist"
+    "$sdist_venv/bin/python" -m pip install -q --disable-pip-version-check --no-index --find-links "$work/py-deps" \
+        "${orjson_pin}" || die "pip install orjson into the sdist venv"
+    (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" AMPERITY_BASE_URL="$base_url" \
+        AMPERITY_EXPECTED_VERSION="$version" AMPERITY_SMOKE_SEGMENTS="$segments" AMPERITY_SMOKE_VENV="$sdist_venv" \
+        "$sdist_venv/bin/python" -I smoke.py) || die "python smoke test (wheel from the sdist)"
+    check_user_agents amperity-python
+fi
 
 if [[ " ${platforms[*]} " == *" linux-aarch64 "* ]]; then
     step "smoke: the linux-aarch64 wheel in Debian's arm64 CPython 3.11, under qemu-aarch64"
@@ -415,6 +458,8 @@ if [[ " ${platforms[*]} " == *" linux-aarch64 "* ]]; then
     (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" PYTHONPATH="$site" AMPERITY_BASE_URL="$base_url" \
         AMPERITY_EXPECTED_VERSION="$version" AMPERITY_SMOKE_SEGMENTS="$segments" AMPERITY_SMOKE_VENV="$site" \
         "$root/tests/platforms/aarch64-python.sh" -s smoke.py) || die "python smoke test (linux-aarch64)"
+    [ "$(qemu-aarch64 -L /usr/aarch64-linux-gnu "$site/amperity/_bin/amperity" --version)" = "amperity $version" ] ||
+        die "the aarch64 wheel's command-line tool does not run under qemu-aarch64"
     check_user_agents amperity-python
 fi
 
@@ -436,7 +481,7 @@ c_smoke() { # platform
     local shared="lib/$library"
     [[ "$library" == *.dll ]] && shared="bin/$library"
     for f in include/amperity.h "$shared" lib/libamperity.a lib/pkgconfig/amperity.pc lib/pkgconfig/amperity-static.pc \
-        lib/cmake/amperity/amperityConfig.cmake bin/amperity-mock LICENSE-MIT LICENSE-APACHE README; do
+        lib/cmake/amperity/amperityConfig.cmake bin/amperity-mock bin/amperity LICENSE-MIT LICENSE-APACHE README; do
         [ -f "$prefix/$f" ] || [ -f "$prefix/$f.exe" ] || die "$platform package lacks $f"
     done
     grep -q "^License: $license" "$prefix/README" || die "$platform package README does not state the license"

@@ -7,24 +7,27 @@
 #   PREFIX/lib/pkgconfig/amperity-static.pc   static:  cc app.c $(pkg-config --static --cflags --libs amperity-static)
 #   PREFIX/lib/cmake/amperity/                find_package(amperity): amperity::amperity, amperity::amperity_static
 #   PREFIX/bin/amperity-mock                  the bundled mock server, when built (--with-mock)
+#   PREFIX/bin/amperity                       the command-line tool, when built (--with-cli)
 # Both .pc files and the CMake files find the prefix from their own location: the tree can move.
 #
-# Usage: bindings/c/install.sh --prefix DIR [--no-build] [--from DIR] [--platform NAME] [--with-mock]
+# Usage: bindings/c/install.sh --prefix DIR [--no-build] [--from DIR] [--platform NAME] [--with-mock] [--with-cli]
 #   --from DIR       install the libraries of DIR (e.g. target/aarch64-unknown-linux-gnu/release, as
 #                    tests/platforms/lib.sh builds them) instead of target/release; implies --no-build
 #   --platform NAME  the platform of those libraries (a row of tests/platforms/targets.tsv: its
 #                    file names); default: this machine's linux-x86_64
 #   --with-mock      also install the mock server built beside the libraries (DIR/amperity-mock)
+#   --with-cli       also install the command-line tool built beside them (DIR/amperity)
 # Needs: cargo (builds the release library first unless --no-build).
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 prefix=""
 build=1
 from=""
 platform=linux-x86_64
 with_mock=0
+with_cli=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix="${2:?--prefix needs a directory}"; shift 2 ;;
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
         --from) from="${2:?--from needs a directory}"; build=0; shift 2 ;;
         --platform) platform="${2:?--platform needs a name}"; shift 2 ;;
         --with-mock) with_mock=1; shift ;;
+        --with-cli) with_cli=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "install.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -68,9 +72,12 @@ case "$library" in
     *) shared_dir=lib; files=("$release/$library") ;;
 esac
 files+=("$release/libamperity.a" "$root/include/amperity.h")
-mock="$release/amperity-mock"
-[[ "$library" == *.dll ]] && mock="$release/amperity-mock.exe"
+exe=""
+[[ "$library" == *.dll ]] && exe=.exe
+mock="$release/amperity-mock$exe"
+cli="$release/amperity$exe"
 [ "$with_mock" = 1 ] && files+=("$mock")
+[ "$with_cli" = 1 ] && files+=("$cli")
 for f in "${files[@]}"; do
     [ -f "$f" ] || { echo "install.sh: $f is missing (run without --no-build)" >&2; exit 1; }
 done
@@ -83,10 +90,11 @@ install -m 0644 "$root/include/amperity.h" "$prefix/include/amperity.h"
 install -m 0755 "$release/$library" "$prefix/$shared_dir/$library"
 [[ "$library" == *.dll ]] && install -m 0644 "$release/libamperity.dll.a" "$prefix/lib/libamperity.dll.a"
 install -m 0644 "$release/libamperity.a" "$prefix/lib/libamperity.a"
-if [ "$with_mock" = 1 ]; then
+for program in mock cli; do
+    [ "$(eval echo "\$with_$program")" = 1 ] || continue
     install -d "$prefix/bin"
-    install -m 0755 "$mock" "$prefix/bin/$(basename "$mock")"
-fi
+    install -m 0755 "${!program}" "$prefix/bin/$(basename "${!program}")"
+done
 
 pc_head="prefix=\${pcfiledir}/../..
 exec_prefix=\${prefix}
@@ -167,4 +175,5 @@ echo "  $prefix/$shared_dir/$library, $prefix/lib/libamperity.a"
 echo "  $prefix/lib/pkgconfig/amperity.pc, amperity-static.pc (Libs.private: $native)"
 echo "  $prefix/lib/cmake/amperity/amperityConfig.cmake"
 [ "$with_mock" = 1 ] && echo "  $prefix/bin/$(basename "$mock")"
+[ "$with_cli" = 1 ] && echo "  $prefix/bin/$(basename "$cli")"
 exit 0

@@ -53,7 +53,16 @@ def main(platform, wheel, version, license, reference):
             f.write(z.read(natives[0]))
         subprocess.run([sys.executable, os.path.join(HERE, "inspect.py"), platform, path,
                         "--exports-like", reference], check=True)
-    print(f"{name}: tag {tag}, Version {version}, License {license}, Requires-Python >=3.9, {natives[0]}")
+        # The command-line tool of the console script `amperity`, built for the same platform.
+        cli = "amperity/_bin/" + ("amperity.exe" if library.endswith(".dll") else "amperity")
+        assert cli in z.namelist(), f"{name}: no {cli}"
+        info = z.getinfo(cli)
+        assert library.endswith(".dll") or (info.external_attr >> 16) & 0o111, f"{name}: {cli} is not executable"
+        path = os.path.join(scratch, os.path.basename(cli))
+        with open(path, "wb") as f:
+            f.write(z.read(cli))
+        subprocess.run([sys.executable, os.path.join(HERE, "inspect.py"), platform, path, "--program"], check=True)
+    print(f"{name}: tag {tag}, Version {version}, License {license}, Requires-Python >=3.9, {natives[0]}, {cli}")
 
 
 if __name__ == "__main__":
