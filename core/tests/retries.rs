@@ -32,7 +32,8 @@ fn a_retry_after_beyond_the_limit_returns_the_429() {
 
 #[test]
 fn stop_workflow_is_retried_on_503() {
-    let server = server();
+    // Runs long enough to be stopped even under emulation on a loaded machine (tests/platforms.sh).
+    let server = server_with(|c| c.run_step = Duration::from_secs(2));
     let client = client(&server);
     let run = client
         .run_workflow(&WorkflowRunRequest::new("cg-1"))
