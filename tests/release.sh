@@ -282,7 +282,7 @@ if [ "$platforms_arg" = all ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-step "Kotlin jar (every platform's library), sources jar and pom"
+step "Kotlin jar (every platform's library), sources and javadoc jars, pom"
 # Built from a copy of bindings/kotlin under target/, so bindings/kotlin/target (tests/kotlin.sh's
 # dev build) stays as it is. The uniffi Kotlin comes from the unstripped linux-x86_64 library (a
 # snapshot: a concurrent cargo build cannot swap it halfway); the jar carries it stripped.
@@ -293,9 +293,16 @@ rm -rf "$kbuild"
 mkdir -p "$kbuild/src"
 cp bindings/kotlin/pom.xml "$kbuild/"
 cp -r bindings/kotlin/src/main "$kbuild/src/"
+# The javadoc jar (Dokka, from Maven Central): offline only when the cache holds Dokka.
+javadoc_goal=(org.jetbrains.dokka:dokka-maven-plugin:2.2.0:javadocJar)
+if [ "$AMPERITY_DEPS_MODE" = offline ] && [ ! -d "${MAVEN_LOCAL_REPO:-}/org/jetbrains/dokka/dokka-maven-plugin/2.2.0" ]; then
+    echo "release: no javadoc jar: the offline Maven cache has no Dokka 2.2.0 (remake it from bindings/kotlin/pom.xml's release-docs profile)"
+    javadoc_goal=()
+fi
 mvn_plain -f "$kbuild/pom.xml" -Dworkspace.dir="$root" -Dcargo.profile=release -Dcargo.skip=true \
     -Dnative.dir="$work/native" -Dnative.platforms.dir="$work/jar-natives" -Dmaven.test.skip=true \
-    package org.apache.maven.plugins:maven-source-plugin:3.3.1:jar-no-fork || die "mvn package"
+    -Prelease-docs package org.apache.maven.plugins:maven-source-plugin:3.3.1:jar-no-fork "${javadoc_goal[@]}" ||
+    die "mvn package"
 pom_version="$(python3 - "$kbuild/pom.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -309,6 +316,7 @@ cp "$kbuild/target/amperity-sdk-$version.jar" "$jarfile"
 (cd "$work/native-stripped" && mkdir -p linux-x86-64 && cp "$work/native/libamperity.so" linux-x86-64/ &&
     strip_library linux-x86-64/libamperity.so && zip -q "$jarfile" linux-x86-64/libamperity.so) || die "strip the jar's linux-x86-64 library"
 cp "$kbuild/target/amperity-sdk-$version-sources.jar" "$dist/amperity-sdk-$version-sources.jar"
+[ "${#javadoc_goal[@]}" = 0 ] || cp "$kbuild/target/amperity-sdk-$version-javadoc.jar" "$dist/amperity-sdk-$version-javadoc.jar"
 cp bindings/kotlin/pom.xml "$dist/amperity-sdk-$version.pom"
 jar_platforms=()
 for platform in "${platforms[@]}"; do
@@ -338,8 +346,14 @@ names = [e.text for e in ET.parse(pom).getroot().findall("m:licenses/m:license/m
 assert sorted(names) == sorted(license.split(" OR ")), f"pom <licenses> {names}"
 sources = zipfile.ZipFile(jar.replace(".jar", "-sources.jar")).namelist()
 assert any(n.endswith("Client.kt") for n in sources), "the sources jar has no Client.kt"
+javadoc_jar = jar.replace(".jar", "-javadoc.jar")
+javadoc = []
+if os.path.exists(javadoc_jar):  # absent only offline without Dokka (said above)
+    javadoc = zipfile.ZipFile(javadoc_jar).namelist()
+    assert "index.html" in javadoc and any("Client" in n and n.endswith(".html") for n in javadoc), \
+        "the javadoc jar has no index.html or no page of Client"
 print(f"jar: {len(natives)} natives ({', '.join(natives)}), {len(classes)} classes for Java 11; "
-      f"pom licenses {names}; sources jar of {len(sources)} entries")
+      f"pom licenses {names}; sources jar of {len(sources)} entries, javadoc jar of {len(javadoc)}")
 PY
 echo "built $jarfile ($(du -h "$jarfile" | cut -f1))"
 
