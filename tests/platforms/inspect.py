@@ -55,7 +55,9 @@ def exports(path, family):
     if family == "windows":
         out = " ".join(re.findall(r"Name: (\S+)", run(f"llvm-readobj-{LLVM}", "--coff-exports", path)))
     else:
-        out = run(f"llvm-nm-{LLVM}", "--defined-only", "--extern-only", "--format=just-symbols", path)
+        # ELF: the dynamic symbol table (what the loader exports; a stripped library has no other).
+        dynamic = ["--dynamic"] if family in ("gnu", "musl") else []
+        out = run(f"llvm-nm-{LLVM}", *dynamic, "--defined-only", "--extern-only", "--format=just-symbols", path)
     names = set()
     for name in out.split():
         if family == "darwin":
