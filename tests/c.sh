@@ -153,6 +153,13 @@ for variant in "" _static; do
         fail "the mock did not count 10000 events once each for $stream: $counted"
 done
 
+step "README's C \"Testing your code\" example (tests/c/testing_your_code.sh)"
+# Exactly the README's script: amperity-mock on PATH, ./list_segments as the user's program.
+(cd "$bin" && PATH="$target_dir/release:$PATH" \
+    bash "$root/tests/c/testing_your_code.sh" >"$work/testing.out" 2>&1) ||
+    { cat "$work/testing.out" >&2; fail "tests/c/testing_your_code.sh"; }
+tail -n 1 "$work/testing.out"
+
 step "C tests"
 "$bin/test_c_api" || fail "tests/c/test_c_api (exit $?)"
 

@@ -70,3 +70,24 @@ fn regions_parse_from_text_and_list_the_valid_names() {
         other => panic!("expected InvalidArgument, got {other:?}"),
     }
 }
+
+#[test]
+fn configuration_messages_respell_for_camel_case_languages() {
+    let err = EnvSettings::from_lookup(|name| match name {
+        "AMPERITY_TENANT" => Some("acme".into()),
+        "AMPERITY_CLIENT_ID" => Some("id".into()),
+        _ => None,
+    })
+    .and_then(|settings| settings.into_builder().build())
+    .unwrap_err();
+    let text = err.to_string();
+    assert_eq!(
+        text,
+        "invalid configuration: client_id needs a client_secret"
+    );
+    assert_eq!(respell(&text, Spelling::Snake), text);
+    assert_eq!(
+        respell(&text, Spelling::Camel),
+        "invalid configuration: clientId needs a clientSecret"
+    );
+}
