@@ -18,9 +18,10 @@
  * - Strings that belong to a handle (client settings, object fields, page tokens) are lent:
  *   const char * pointers valid until that handle is freed, NUL-terminated, with the length in
  *   an optional size_t out-parameter. Strings that change (last error, iterator cursor) are
- *   copied into a caller buffer: pass buf = NULL, buf_len = 0 to learn the length, then a buffer
- *   of length + 1 bytes; a smaller buffer gives AMPERITY_RESULT_BUFFER_TOO_SMALL and nothing is
- *   written.
+ *   copied into a caller buffer, with the length in the same optional size_t out-parameter:
+ *   pass buf = NULL, buf_len = 0 and out_len to learn the length (out_len is required only
+ *   then), then a buffer of length + 1 bytes; a smaller buffer gives
+ *   AMPERITY_RESULT_BUFFER_TOO_SMALL and nothing is written.
  * - Results are amperity_object handles: canonical UTF-8 JSON text (amperity_object_json) plus
  *   typed accessors for ids, names, states and counts.
  * - No Rust panic crosses this boundary: it becomes AMPERITY_RESULT_PANIC.
@@ -904,14 +905,14 @@ amperity_result amperity_config_set_max_response_bytes(struct amperity_config *c
 amperity_result amperity_last_error_code(void);
 
 /**
- * Copies the message of this thread's last error into `buf` as NUL-terminated UTF-8 and stores
- * its length (without the NUL) in `*out_len`.
+ * Copies the message of this thread's last error into `buf` as NUL-terminated UTF-8;
+ * `*out_len` (optional, may be NULL) gets its length without the NUL.
  *
- * Pass `buf = NULL` and `buf_len = 0` to learn the length only (then only `*out_len` is
- * written); a buffer of `*out_len + 1` bytes holds the message. Returns
- * `AMPERITY_RESULT_BUFFER_TOO_SMALL` (writing nothing) when `buf_len` is too small,
- * `AMPERITY_RESULT_NO_VALUE` when there is no last error, `AMPERITY_RESULT_NULL_ARGUMENT` when
- * `out_len` is NULL. Never changes the last error.
+ * Pass `buf = NULL`, `buf_len = 0` and `out_len` to learn the length only (then only
+ * `*out_len` is written, and a NULL `out_len` gives `AMPERITY_RESULT_NULL_ARGUMENT`); a buffer
+ * of length + 1 bytes holds the message. Returns `AMPERITY_RESULT_BUFFER_TOO_SMALL` (writing
+ * nothing) when `buf_len` is too small, `AMPERITY_RESULT_NO_VALUE` when there is no last error.
+ * Never changes the last error.
  */
 amperity_result amperity_last_error_message(char *buf, size_t buf_len, size_t *out_len);
 

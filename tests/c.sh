@@ -184,11 +184,22 @@ for variant in "" _static; do
         fail "the mock did not count 10000 events once each for $stream: $counted"
 done
 
+step "README's C \"Testing your code\" example (tests/c/testing_your_code.sh)"
+# Exactly the README's script: amperity-mock on PATH, ./list_segments as the user's program
+# (this machine's build: the script runs it directly).
+if [ -z "$platform" ]; then
+    (cd "$bin" && PATH="$target_dir/release:$PATH" \
+        bash "$root/tests/c/testing_your_code.sh" >"$work/testing.out" 2>&1) ||
+        { cat "$work/testing.out" >&2; fail "tests/c/testing_your_code.sh"; }
+    tail -n 1 "$work/testing.out"
+fi
+
 step "C tests${platform:+ ($platform)}"
 "${run[@]}" "$bin/test_c_api" || fail "tests/c/test_c_api (exit $?)"
 if [ -n "$platform" ]; then
     step "summary ($platform)"
-    [ "${#failures[@]}" = 0 ] || { printf 'FAILED: %s\n' "${failures[@]}"; exit 1; }
+    [ "${#failures[@]}" = 0 ] || { printf 'FAILED: %s
+' "${failures[@]}"; exit 1; }
     echo "all C API checks passed on $platform"
     exit 0
 fi

@@ -51,6 +51,12 @@ fi
 jar=bindings/kotlin/target/amperity-sdk-0.1.0.jar
 grep -qx "linux-x86-64/libamperity.so" < <(jar tf "$jar") || { echo "kotlin: $jar lacks linux-x86-64/libamperity.so" >&2; exit 1; }
 
+echo "== kotlin: amperity-sdk-testing (the JUnit 5 extension; its tests run the README example)"
+mvn_plain -f bindings/kotlin/testing/pom.xml install || { echo "kotlin: amperity-sdk-testing failed" >&2; exit 1; }
+testing_jar=bindings/kotlin/testing/target/amperity-sdk-testing-0.1.0.jar
+grep -qx "com/amperity/sdk/testing/AmperityMockExtension.class" < <(jar tf "$testing_jar") ||
+  { echo "kotlin: $testing_jar lacks the extension" >&2; exit 1; }
+
 echo "== kotlin: examples against the mock server"
 mock_out=target/kotlin-example-mock.out
 rm -f "$mock_out"

@@ -7,6 +7,9 @@ use crate::transport::{HttpRequest, Transport};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The operation id of the OAuth token request (its errors name it).
+pub(crate) const TOKEN_OPERATION: &str = "oauth2-token";
+
 /// A secret string (token or client secret) that never shows in `Debug` or `Display` output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(std::sync::Arc<str>);
@@ -119,7 +122,7 @@ impl OAuthClient {
     }
 
     fn fetch(&self, transport: &Transport) -> Result<CachedToken> {
-        const OPERATION: &str = "oauth2-token";
+        const OPERATION: &str = TOKEN_OPERATION;
         let body = format!(
             "grant_type=client_credentials&client_id={}&client_secret={}",
             crate::transport::encode_component(&self.client_id),

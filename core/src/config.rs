@@ -36,6 +36,9 @@ pub enum Region {
 }
 
 impl Region {
+    /// The names [`Region::parse`] and [`str::parse`] accept (in any case), in documentation order.
+    pub const NAMES: [&'static str; 3] = ["aws", "azure", "australia"];
+
     /// The region for its name: `aws`, `azure` or `australia`, in any case.
     pub fn parse(name: &str) -> Option<Region> {
         match name.trim().to_ascii_lowercase().as_str() {
@@ -46,6 +49,15 @@ impl Region {
         }
     }
 
+    /// The lowercase name of the region (`aws`, `azure` or `australia`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Aws => "aws",
+            Region::Azure => "azure",
+            Region::Australia => "australia",
+        }
+    }
+
     /// The API base URL for `tenant` in this region.
     pub fn base_url(self, tenant: &str) -> String {
         match self {
@@ -53,6 +65,35 @@ impl Region {
             Region::Azure => format!("https://{tenant}.amperity.com/api"),
             Region::Australia => "https://app-aws-apse2.amperity.com/api".to_owned(),
         }
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Parses a region name in any case; the error lists the valid names.
+///
+/// ```
+/// use amperity::Region;
+///
+/// assert_eq!("Azure".parse::<Region>()?, Region::Azure);
+/// let err = "europe".parse::<Region>().unwrap_err();
+/// assert!(err.to_string().contains("aws, azure, australia"));
+/// # Ok::<(), amperity::Error>(())
+/// ```
+impl std::str::FromStr for Region {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Region> {
+        Region::parse(name).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "unknown region {name:?}: expected one of {}",
+                Region::NAMES.join(", ")
+            ))
+        })
     }
 }
 

@@ -53,6 +53,7 @@ mod proxy;
 mod rate_limit;
 mod resolve;
 mod retry;
+mod spelling;
 mod stream;
 mod time;
 mod transport;
@@ -80,6 +81,7 @@ pub use hook::RequestInfo;
 pub use models::*;
 pub use pagination::{Items, Page, PageOptions, Pager, Pages};
 pub use retry::RetryPolicy;
+pub use spelling::{respell, Spelling};
 pub use stream::{
     DeliveryReport, EventSender, FailedDelivery, PayloadFormat, SendError, SenderOptions,
     StreamClient, StreamClientBuilder, DEFAULT_SENDER_MAX_RETRIES, DEFAULT_SENDER_QUEUE_CAPACITY,

@@ -316,6 +316,12 @@ impl Transport {
                     .and_then(|v| v.to_str().ok());
                 error.message = redirect_message(location);
             }
+            // A token URL is configured on its own (any host and path): no base URL hint there.
+            if status == 404 && operation != crate::auth::TOKEN_OPERATION {
+                if let Some(hint) = not_found_hint(request.url, &body) {
+                    error.message.push_str(hint);
+                }
+            }
             Err(Error::Api(error))
         }
     }
@@ -555,6 +561,37 @@ fn api_error(
         retry_after,
         attempts: 1,
     }
+}
+
+/// What a 404 most likely means when it does not look like a missing resource: a request path
+/// without an `/api` segment (a base URL missing its `/api` suffix), or a body that is not
+/// Amperity's error shape (a web page or another service answered). Streaming Ingest paths
+/// (`/stream/…`) have no `/api` segment by design.
+fn not_found_hint(url: &str, body: &[u8]) -> Option<&'static str> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |start| &after_scheme[start..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let streaming = path.starts_with("/stream/");
+    if !streaming && !segments.any(|s| s == "api") {
+        return Some(
+            " (hint: the request URL has no /api segment; the base URL probably lacks its /api \
+             suffix, e.g. https://acme.amperity.com/api rather than https://acme.amperity.com)",
+        );
+    }
+    let amperity_shape = matches!(
+        serde_json::from_slice::<ErrorBody>(body),
+        Ok(ErrorBody {
+            message: Some(_),
+            ..
+        })
+    );
+    (!amperity_shape).then_some(
+        " (hint: this 404 is not an Amperity API error response; check that the base URL points \
+         at the Amperity API, e.g. https://app.amperity.com/api)",
+    )
 }
 
 /// The message of a refused redirect: where it pointed, without query, fragment or userinfo.

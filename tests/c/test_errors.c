@@ -33,7 +33,7 @@ void test_last_error(void) {
     size_t len = 12345;
     CHECK_RC(amperity_last_error_message(buf, sizeof buf, &len), AMPERITY_RESULT_NO_VALUE);
     CHECK(len == 12345);
-    /* A NULL out_len is refused whatever is stored, as the header promises. */
+    /* A length query (buf = NULL) needs out_len, whatever is stored, as the header promises. */
     CHECK_RC(amperity_last_error_message(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
     CHECK_RC(amperity_last_error_request_id(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
     CHECK_RC(amperity_last_error_trace_id(NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
@@ -58,8 +58,12 @@ void test_last_error(void) {
     CHECK(buf[0] == 'x' && small_len == 99);
     CHECK_RC(amperity_last_error_message(buf, len, &small_len), AMPERITY_RESULT_BUFFER_TOO_SMALL);
     CHECK(amperity_last_error_code() == AMPERITY_RESULT_NULL_ARGUMENT);
-    CHECK_RC(amperity_last_error_message(buf, sizeof buf, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
     CHECK_RC(amperity_last_error_message(NULL, 10, &len), AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK(amperity_last_error_code() == AMPERITY_RESULT_NULL_ARGUMENT);
+    /* With a buffer, out_len is optional, like every other length out-parameter (issue 29). */
+    memset(buf, 'x', sizeof buf);
+    OK(amperity_last_error_message(buf, sizeof buf, NULL));
+    CHECK(strcmp(buf, "tenant must not be NULL") == 0);
     CHECK(amperity_last_error_code() == AMPERITY_RESULT_NULL_ARGUMENT);
 
     /* Not an API error: no status, ids, Retry-After or transport kind. */

@@ -203,6 +203,13 @@ void test_ingest(void) {
     CHECK_RC(amperity_last_error_request_id(id, 1, &id_len), AMPERITY_RESULT_BUFFER_TOO_SMALL);
     OK(amperity_last_error_trace_id(id, sizeof id, &id_len));
     CHECK(id_len > 0);
+    /* With a buffer, out_len is optional for every copying getter (issue 29). */
+    memset(id, 0, sizeof id);
+    OK(amperity_last_error_trace_id(id, sizeof id, NULL));
+    CHECK(strlen(id) == id_len);
+    memset(id, 0, sizeof id);
+    OK(amperity_last_error_request_id(id, sizeof id, NULL));
+    CHECK(strlen(id) > 0);
     CHECK(amperity_last_error_code() == AMPERITY_RESULT_NOT_FOUND);
 
     CHECK_RC(amperity_get_ingest_job(client, "", &missing), AMPERITY_RESULT_INVALID_ARGUMENT);

@@ -69,6 +69,11 @@ void test_segments_by_item(void) {
                      AMPERITY_RESULT_BUFFER_TOO_SMALL);
             OK(amperity_iter_cursor(iter, cursor, sizeof cursor, &len));
             CHECK(strlen(cursor) == len);
+            /* With a buffer, out_len is optional (issue 29). */
+            memset(cursor, 0, sizeof cursor);
+            OK(amperity_iter_cursor(iter, cursor, sizeof cursor, NULL));
+            CHECK(strlen(cursor) == len);
+            CHECK_RC(amperity_iter_cursor(iter, NULL, 0, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
         }
         count++;
         amperity_object_free(segment);
@@ -85,7 +90,7 @@ void test_segments_by_item(void) {
     CHECK_RC(amperity_iter_next(iter, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
     CHECK_RC(amperity_iter_total(NULL, &total), AMPERITY_RESULT_NULL_ARGUMENT);
     CHECK_RC(amperity_iter_is_done(iter, NULL), AMPERITY_RESULT_NULL_ARGUMENT);
-    CHECK_RC(amperity_iter_cursor(iter, cursor, sizeof cursor, NULL),
+    CHECK_RC(amperity_iter_cursor(NULL, cursor, sizeof cursor, &len),
              AMPERITY_RESULT_NULL_ARGUMENT);
     amperity_iter_free(iter);
 

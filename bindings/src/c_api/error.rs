@@ -1,6 +1,6 @@
 //! Result codes, the thread-local last error and the panic boundary every exported function uses.
 
-use super::util::{check_out, copy_to_buffer};
+use super::util::{check_copy_args, check_out, copy_to_buffer};
 use amperity_core::{ApiErrorKind, Error, TransportKind};
 use std::cell::RefCell;
 use std::os::raw::c_char;
@@ -392,14 +392,14 @@ pub extern "C" fn amperity_last_error_code() -> amperity_result {
     })
 }
 
-/// Copies the message of this thread's last error into `buf` as NUL-terminated UTF-8 and stores
-/// its length (without the NUL) in `*out_len`.
+/// Copies the message of this thread's last error into `buf` as NUL-terminated UTF-8;
+/// `*out_len` (optional, may be NULL) gets its length without the NUL.
 ///
-/// Pass `buf = NULL` and `buf_len = 0` to learn the length only (then only `*out_len` is
-/// written); a buffer of `*out_len + 1` bytes holds the message. Returns
-/// `AMPERITY_RESULT_BUFFER_TOO_SMALL` (writing nothing) when `buf_len` is too small,
-/// `AMPERITY_RESULT_NO_VALUE` when there is no last error, `AMPERITY_RESULT_NULL_ARGUMENT` when
-/// `out_len` is NULL. Never changes the last error.
+/// Pass `buf = NULL`, `buf_len = 0` and `out_len` to learn the length only (then only
+/// `*out_len` is written, and a NULL `out_len` gives `AMPERITY_RESULT_NULL_ARGUMENT`); a buffer
+/// of length + 1 bytes holds the message. Returns `AMPERITY_RESULT_BUFFER_TOO_SMALL` (writing
+/// nothing) when `buf_len` is too small, `AMPERITY_RESULT_NO_VALUE` when there is no last error.
+/// Never changes the last error.
 #[no_mangle]
 pub extern "C" fn amperity_last_error_message(
     buf: *mut c_char,
@@ -407,8 +407,8 @@ pub extern "C" fn amperity_last_error_message(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
-        // A NULL out_len is refused whatever is stored (the header's contract).
-        check_out(out_len, "out_len")?;
+        // Refused whatever is stored (the header's contract).
+        check_copy_args(buf, buf_len, out_len)?;
         with_last_error(|e| match e {
             Some(e) => unsafe { copy_to_buffer(&e.message, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no last error")),
@@ -433,7 +433,8 @@ pub extern "C" fn amperity_last_error_request_id(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
-        check_out(out_len, "out_len")?;
+        // Refused whatever is stored (the header's contract).
+        check_copy_args(buf, buf_len, out_len)?;
         with_last_error(|e| match e.and_then(|e| e.request_id.as_deref()) {
             Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no request id")),
@@ -451,7 +452,8 @@ pub extern "C" fn amperity_last_error_trace_id(
     out_len: *mut usize,
 ) -> amperity_result {
     guard_keep(|| {
-        check_out(out_len, "out_len")?;
+        // Refused whatever is stored (the header's contract).
+        check_copy_args(buf, buf_len, out_len)?;
         with_last_error(|e| match e.and_then(|e| e.trace_id.as_deref()) {
             Some(id) => unsafe { copy_to_buffer(id, buf, buf_len, out_len) },
             None => Err(LastError::no_value("no trace id")),

@@ -9,8 +9,8 @@ use super::client::amperity_client;
 use super::error::{amperity_result, guard, LastError};
 use super::object::{amperity_object, typed_id, CModel};
 use super::util::{
-    arg_mut, arg_ref, arg_str, check_out, copy_to_buffer, free_handle, into_handle, lend, opt_str,
-    write_out, CText,
+    arg_mut, arg_ref, arg_str, check_copy_args, check_out, copy_to_buffer, free_handle,
+    into_handle, lend, opt_str, write_out, CText,
 };
 use amperity_core::{Page, PageOptions, Pager};
 use std::collections::VecDeque;
@@ -492,7 +492,7 @@ pub extern "C" fn amperity_iter_cursor(
     out_len: *mut usize,
 ) -> amperity_result {
     guard(|| {
-        check_out(out_len, "out_len")?;
+        check_copy_args(buf, buf_len, out_len)?;
         let iter = unsafe { arg_ref(iter, "iter")? };
         match iter.walk.resume_cursor() {
             Some(cursor) => unsafe { copy_to_buffer(cursor, buf, buf_len, out_len) },

@@ -184,9 +184,10 @@ pub(crate) unsafe fn lend(text: &CText, out: *mut *const c_char, out_len: *mut u
 
 /// Copies `text` and a NUL into a caller buffer (the "measure, then copy" contract).
 ///
-/// With `buf = NULL` and `buf_len = 0` only `*out_len` is written (the length without the NUL).
-/// Otherwise the buffer must hold `text.len() + 1` bytes, or nothing is written and
-/// `BufferTooSmall` is returned.
+/// With `buf = NULL` and `buf_len = 0` only `*out_len` is written (the length without the NUL);
+/// `out_len` is required then, since the length is the only answer. Otherwise the buffer must
+/// hold `text.len() + 1` bytes, or nothing is written and `BufferTooSmall` is returned, and
+/// `out_len` is optional (NULL skips it), as for every other length out-parameter.
 ///
 /// # Safety
 /// `buf` is NULL or points to `buf_len` writable bytes; `out_len` is NULL or writable.
@@ -196,13 +197,10 @@ pub(crate) unsafe fn copy_to_buffer(
     buf_len: usize,
     out_len: *mut usize,
 ) -> Result<(), LastError> {
-    check_out(out_len, "out_len")?;
+    check_copy_args(buf, buf_len, out_len)?;
     if buf.is_null() {
-        if buf_len == 0 {
-            write_out(out_len, text.len());
-            return Ok(());
-        }
-        return Err(LastError::null("buf"));
+        write_out(out_len, text.len());
+        return Ok(());
     }
     if buf_len <= text.len() {
         return Err(LastError::new(
@@ -215,7 +213,29 @@ pub(crate) unsafe fn copy_to_buffer(
     }
     std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
     buf.add(text.len()).write(0);
-    write_out(out_len, text.len());
+    write_opt(out_len, text.len());
+    Ok(())
+}
+
+/// Checks the arguments of a copying getter before anything else (so the answer does not depend
+/// on what is stored): `buf = NULL` needs `buf_len = 0` and a non-NULL `out_len` (the length
+/// query); with a buffer, `out_len` is optional.
+pub(crate) fn check_copy_args(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> Result<(), LastError> {
+    if buf.is_null() {
+        if buf_len != 0 {
+            return Err(LastError::null("buf"));
+        }
+        if out_len.is_null() {
+            return Err(LastError::new(
+                amperity_result::NullArgument,
+                "out_len must not be NULL when buf is NULL (the length query)",
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -193,6 +193,19 @@ pub fn error_message(error: AmperityError) -> String {
     error.to_string()
 }
 
+/// [`error_message`] with the names of settings and arguments in `spelling` (Kotlin and Swift
+/// pass `Camel`: `clientId needs a clientSecret`) for configuration and argument errors; every
+/// other message is [`error_message`]'s, word for word.
+#[uniffi::export]
+pub fn error_message_spelled(error: AmperityError, spelling: crate::Spelling) -> String {
+    match error {
+        AmperityError::Config { .. } | AmperityError::InvalidArgument { .. } => {
+            crate::respell(&error.to_string(), spelling)
+        }
+        other => other.to_string(),
+    }
+}
+
 /// Milliseconds as `i64`, saturating.
 pub(crate) fn millis_i64(duration: std::time::Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)

@@ -19,21 +19,26 @@ pub struct Connection {
     pub mock: Option<MockServer>,
 }
 
-/// Connects to the tenant in the environment, or starts the bundled mock server.
+/// The variables that name a tenant's credentials: when any of them is set, the examples use the
+/// tenant (and refuse a half-set configuration); only when none is set do they use the mock.
+pub const CREDENTIAL_VARIABLES: [&str; 4] = [
+    "AMPERITY_TENANT",
+    "AMPERITY_TOKEN",
+    "AMPERITY_CLIENT_ID",
+    "AMPERITY_CLIENT_SECRET",
+];
+
+/// Connects to the tenant in the environment, or starts the bundled mock server when none of
+/// [`CREDENTIAL_VARIABLES`] is set. Credentials half-set (a tenant without a token, a client id
+/// without its secret, a token without a tenant) are an error naming what is missing.
 pub fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
-    // The core reads the variables (the same set as every language's `from_env`); without a
-    // tenant, or without credentials, the example walks the bundled mock instead.
-    let settings = match EnvSettings::from_env() {
-        Ok(settings) => Some(settings),
-        Err(_) if std::env::var_os("AMPERITY_TENANT").is_none_or(|v| v.is_empty()) => None,
-        Err(error) => return Err(error.into()),
-    };
-    if let Some(settings) = settings.filter(|s| s.token.is_some() || s.client_id.is_some()) {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if CREDENTIAL_VARIABLES.iter().any(|name| set(name)) {
+        // The core reads the variables (the same set as every language's `from_env`) and
+        // refuses a half-set configuration with a message that names the missing part.
+        let client = EnvSettings::from_env()?.into_builder().build()?;
         eprintln!("Using tenant credentials from the environment.");
-        return Ok(Connection {
-            client: settings.into_builder().build()?,
-            mock: None,
-        });
+        return Ok(Connection { client, mock: None });
     }
     let mock = MockServer::start(MockConfig {
         segments: 1_000,
@@ -42,8 +47,8 @@ pub fn connect() -> Result<Connection, Box<dyn std::error::Error>> {
         ..MockConfig::default()
     })?;
     eprintln!(
-        "No AMPERITY_TENANT with AMPERITY_TOKEN or AMPERITY_CLIENT_ID/AMPERITY_CLIENT_SECRET set: \
-         using the bundled mock Amperity server at {}",
+        "None of AMPERITY_TENANT, AMPERITY_TOKEN, AMPERITY_CLIENT_ID, AMPERITY_CLIENT_SECRET is \
+         set: using the bundled mock Amperity server at {}",
         mock.base_url()
     );
     let client = Client::builder("acme")
@@ -101,4 +106,21 @@ pub fn connect_stream() -> Result<StreamConnection, Box<dyn std::error::Error>> 
         stream_id: "is-AbCDefGH".to_owned(),
         mock: Some(mock),
     })
+}
+
+/// The exit of an example: success, or the error's text (and the text of its causes) on stderr
+/// with exit code 1, never a `Debug` dump.
+pub fn report(result: Result<(), Box<dyn std::error::Error>>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

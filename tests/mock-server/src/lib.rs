@@ -15,7 +15,8 @@
 //! own background thread with a single-threaded tokio runtime. Data sets are generated
 //! deterministically from [`MockConfig::seed`] (timestamps relative to the server start) and
 //! lazily, on first use. Besides the API it serves control endpoints under `/__mock/`:
-//! `GET|DELETE /__mock/requests`, `POST|DELETE /__mock/faults`, `GET /__mock/health`,
+//! `GET|DELETE /__mock/requests`, `GET /__mock/requests/count?method=M&path=PREFIX`
+//! (`{"count": N}`, as [`MockServer::request_count`]), `POST|DELETE /__mock/faults`, `GET /__mock/health`,
 //! `GET|DELETE /__mock/streams` and `GET /__mock/streams/{stream-id}` (what the Streaming
 //! Ingest endpoint accepted, see [`StreamEvents`]).
 
@@ -39,6 +40,15 @@ pub use profiles::{
     CUSTOMERS_INDEX_ID, CUSTOMER_FILTER_FIELDS, EMPTY_INDEX_ID, LOYALTY_FILTER_FIELDS,
     LOYALTY_INDEX_ID, LOYALTY_TIERS,
 };
+
+/// The tenant id the mock serves by default ([`MockConfig::tenant`]).
+pub const DEFAULT_TENANT: &str = "acme";
+
+/// The static bearer token the mock accepts by default ([`MockConfig::tokens`]).
+pub const DEFAULT_TOKEN: &str = "mock-token";
+
+/// The Streaming Ingest token the mock accepts by default ([`MockConfig::stream_tokens`]).
+pub const DEFAULT_STREAM_TOKEN: &str = "mock-stream-token";
 
 /// The only API versions the mock accepts on control-plane routes (`api-version` header or
 /// `api_version` query).
@@ -179,9 +189,9 @@ impl Default for MockConfig {
             workflows: 500,
             ingest_jobs: 60,
             profiles: 3_000,
-            tenant: "acme".into(),
-            tokens: vec!["mock-token".into()],
-            stream_tokens: vec!["mock-stream-token".into()],
+            tenant: DEFAULT_TENANT.into(),
+            tokens: vec![DEFAULT_TOKEN.into()],
+            stream_tokens: vec![DEFAULT_STREAM_TOKEN.into()],
             stream_rate_limit: Some(1000.0),
             stream_max_payload_bytes: 1_000_000,
             client_id: "mock-client".into(),
@@ -321,6 +331,22 @@ impl MockServer {
     /// The API requests received so far, oldest first (not `/__mock/*`).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).iter().cloned().collect()
+    }
+
+    /// How many API requests with this method (any case; `""` = any) and a path starting with
+    /// `path_prefix` the mock received: a record-free expectation such as "two run requests".
+    ///
+    /// ```
+    /// use amperity_mock::{MockConfig, MockServer};
+    /// let server = MockServer::start(MockConfig::default()).unwrap();
+    /// assert_eq!(server.request_count("POST", "/api/workflows"), 0);
+    /// ```
+    pub fn request_count(&self, method: &str, path_prefix: &str) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|r| method.is_empty() || r.method.eq_ignore_ascii_case(method))
+            .filter(|r| r.path.starts_with(path_prefix))
+            .count()
     }
 
     /// Forgets the recorded requests.

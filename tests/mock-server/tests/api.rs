@@ -758,3 +758,35 @@ fn start_and_drop_inside_a_tokio_runtime() {
     assert_eq!(get(&s, "/api/segments", &[]).status, 200);
     rt.block_on(async move { drop(s) });
 }
+
+#[test]
+fn request_counts_for_record_free_expectations() {
+    let s = start(small());
+    let a = agent();
+    let o = s.origin();
+    get(&s, "/api/segments?limit=2", &[]);
+    get(&s, "/api/segments?limit=3", &[]);
+    get(&s, "/api/campaigns", &[]);
+    assert_eq!(s.request_count("GET", "/api/segments"), 2);
+    assert_eq!(s.request_count("get", "/api/"), 3);
+    assert_eq!(s.request_count("", ""), 3);
+    assert_eq!(s.request_count("POST", "/api/segments"), 0);
+    let count = |query: &str| {
+        let r = request(
+            &a,
+            "GET",
+            &format!("{o}/__mock/requests/count{query}"),
+            &[],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["count"].as_u64().unwrap()
+    };
+    assert_eq!(count("?method=GET&path=/api/segments"), 2);
+    assert_eq!(count("?path=%2Fapi%2Fcampaigns"), 1);
+    assert_eq!(count(""), 3);
+    assert_eq!(count("?method=POST"), 0);
+    let r = request(&a, "POST", &format!("{o}/__mock/requests/count"), &[], None).unwrap();
+    r.assert_error(405);
+}

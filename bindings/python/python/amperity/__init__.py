@@ -41,6 +41,8 @@ from ._errors import (
     TransportError,
     WaitTimeoutError,
 )
+from ._model_base import records
+from ._types import ErrorKind, Region, RunMode, RunStateName, TransportKindName
 from ._models import CampaignDraft, RawResponse
 from ._schema import *  # noqa: F403 - every generated model (see _schema.__all__)
 from ._operations import WaitProgress
@@ -80,5 +82,11 @@ __all__ = [
     "FailedDelivery",
     "CampaignDraft",
     "RawResponse",
+    "records",
+    "Region",
+    "RunMode",
+    "RunStateName",
+    "ErrorKind",
+    "TransportKindName",
 ]
 __all__ += _schema.__all__

@@ -8,6 +8,7 @@ import json as _json
 import math
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
+from . import _logging
 from ._errors import InvalidArgumentError, _from_native
 from ._native import amperity as _ffi
 
@@ -23,9 +24,30 @@ except ImportError:  # PyPy, or an install without it: the standard library's pa
 _NATIVE_ERRORS = (_ffi.AmperityError, _ffi.InternalError)
 _UTC = _dt.timezone.utc
 
-# The default of a keyword whose ``None`` means something ("no limit", "off"): unset takes the
-# native record's default, which is the core's.
-_UNSET: Any = object()
+class _Default:
+    """The default of a keyword whose ``None`` means something ("no limit", "off"): unset takes
+    the native record's default, which is the core's. Its repr is what ``help()`` and IDEs show
+    in the signature, e.g. ``rate_limit: Optional[float] = 10.0``."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
+
+
+def _is_default(value: Any) -> bool:
+    """True for an argument left at one of the :class:`_Default` sentinels."""
+    return isinstance(value, _Default)
+
+
+# The sentinels the signatures show (the values are the core's defaults, checked by a test).
+_DEFAULT_RATE_LIMIT: Any = _Default("10.0")
+_DEFAULT_PROFILE_RATE_LIMIT: Any = _Default("2000.0")
+_DEFAULT_STREAM_RATE_LIMIT: Any = _Default("1000.0")
+_DEFAULT_WAIT_TIMEOUT: Any = _Default("3600.0")
 
 
 def _rate_limits(**limits: Any) -> Dict[str, Optional[float]]:
@@ -33,7 +55,7 @@ def _rate_limits(**limits: Any) -> Dict[str, Optional[float]]:
     return {
         field: None if value is None else float(value)
         for field, value in limits.items()
-        if value is not _UNSET
+        if not _is_default(value)
     }
 
 
@@ -55,6 +77,7 @@ def _loads(text: Union[str, bytes]) -> Any:
 
 def _call(fn: Any, *args: Any) -> Any:
     """Calls a native function, raising the public exception classes."""
+    _logging.refresh()
     try:
         return fn(*args)
     except _NATIVE_ERRORS as error:

@@ -11,7 +11,8 @@ from . import _models as m
 from . import _schema
 from . import _interrupt, _logging
 from ._calls import (
-    _UNSET,
+    _DEFAULT_PROFILE_RATE_LIMIT,
+    _DEFAULT_RATE_LIMIT,
     _call,
     _loads,
     _millis,
@@ -27,6 +28,7 @@ from ._lists import _Lists
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _json_list
 from ._schema import RequestInfo, _deprecation_notice_rec, _request_info_rec
+from ._types import Region
 from ._version import __version__
 
 __all__ = ["Client"]
@@ -172,7 +174,7 @@ class Client(_Lists):
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
         token_url: Optional[str] = None,
-        region: Optional[str] = None,
+        region: Optional[Region] = None,
         base_url: Optional[str] = None,
         api_version: Optional[str] = None,
         connect_timeout: Optional[float] = None,
@@ -181,9 +183,9 @@ class Client(_Lists):
         initial_backoff: Optional[float] = None,
         max_backoff: Optional[float] = None,
         max_retry_after: Optional[float] = None,
-        rate_limit: Optional[float] = _UNSET,
+        rate_limit: Optional[float] = _DEFAULT_RATE_LIMIT,
         profile_api_version: Optional[str] = None,
-        profile_rate_limit: Optional[float] = _UNSET,
+        profile_rate_limit: Optional[float] = _DEFAULT_PROFILE_RATE_LIMIT,
         root_certificates: Sequence[str] = (),
         ca_file: Optional[Union[str, "_os.PathLike[str]"]] = None,
         platform_verifier: bool = False,

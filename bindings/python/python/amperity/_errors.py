@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from ._native import amperity as _ffi
 from ._schema import _workflow_rec
+from ._types import ErrorKind, TransportKindName
 
 if TYPE_CHECKING:
     from ._schema import Workflow, WorkflowError
@@ -49,6 +50,18 @@ class AmperityError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> Any:
+        # Every field (the keyword-only ones included) travels in the state, so pickle,
+        # multiprocessing, concurrent.futures and Celery re-raise the same error with its fields.
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
+
+
+def _rebuild(cls: Any, args: Any) -> Any:
+    """An unpickled error: created without ``__init__``; its fields come from the pickled state."""
+    error = cls.__new__(cls)
+    error.args = args  # set here: OSError subclasses (AmperityTimeoutError) set it in __init__
+    return error
+
 
 class ConfigurationError(AmperityError, ValueError):
     """The client configuration was refused (missing credentials, bad URL, bad tenant id, ...)."""
@@ -79,7 +92,7 @@ class APIStatusError(AmperityError):
     request_id: Optional[str]
     trace_id: Optional[str]
     operation: str
-    kind: str
+    kind: ErrorKind
     retry_after: Optional[float]
     attempts: int
     _text: Optional[str] = None  # the core's full message, when the error came from it
@@ -92,7 +105,7 @@ class APIStatusError(AmperityError):
         request_id: Optional[str] = None,
         trace_id: Optional[str] = None,
         operation: str = "",
-        kind: str = "other",
+        kind: ErrorKind = "other",
         retry_after: Optional[float] = None,
         attempts: int = 1,
     ) -> None:
@@ -155,11 +168,11 @@ class TransportError(AmperityError):
         attempts: how many attempts the call made (retries included) before giving up.
     """
 
-    kind: str
+    kind: TransportKindName
     operation: str
     attempts: int
 
-    def __init__(self, message: str, *, kind: str = "other", operation: str = "", attempts: int = 1) -> None:
+    def __init__(self, message: str, *, kind: TransportKindName = "other", operation: str = "", attempts: int = 1) -> None:
         super().__init__(message)
         self.kind = kind
         self.operation = operation
@@ -298,7 +311,7 @@ _API_CLASSES = {
     _ffi.ApiErrorKind.OTHER: APIStatusError,
 }
 
-_API_KINDS = {
+_API_KINDS: Dict[Any, ErrorKind] = {
     _ffi.ApiErrorKind.BAD_REQUEST: "bad_request",
     _ffi.ApiErrorKind.UNAUTHORIZED: "unauthorized",
     _ffi.ApiErrorKind.FORBIDDEN: "forbidden",
@@ -309,7 +322,7 @@ _API_KINDS = {
     _ffi.ApiErrorKind.OTHER: "other",
 }
 
-_TRANSPORT_KINDS = {
+_TRANSPORT_KINDS: Dict[Any, TransportKindName] = {
     _ffi.TransportKind.DNS: "dns",
     _ffi.TransportKind.CONNECT: "connect",
     _ffi.TransportKind.TLS: "tls",

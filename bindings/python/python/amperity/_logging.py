@@ -1,9 +1,13 @@
 """The core's log records in Python's ``logging`` (logger ``amperity``), and its deprecation
 notices as ``DeprecationWarning``.
 
-The native side only sends what the ``amperity`` logger would keep: the level is read from the
-logger when a client is created (``logging.getLogger("amperity").setLevel(logging.DEBUG)`` before
-creating the client shows one line per request, retry and token refresh). Warnings always come
+The native side only sends what the ``amperity`` logger would keep: before each call the
+logger's effective level is compared with the one last installed (one ``getEffectiveLevel()``:
+0.43 µs measured, against 100-470 µs for a request to the mock on loopback, below the
+run-to-run spread), so logging configured at any time
+(``logging.basicConfig(level=logging.DEBUG)``, ``logging.getLogger("amperity").setLevel(...)``),
+before or after the client was created, takes effect for the next request: one line per request,
+retry and token refresh at DEBUG. Warnings always come
 through, so that a deprecated operation (``Deprecation``/``Sunset`` headers) is reported once per
 operation and client with ``warnings.warn(..., DeprecationWarning)`` and a log record.
 """
@@ -46,6 +50,8 @@ class _Sink(_ffi.LogSink):
 _SINK = _Sink()
 _lock = threading.Lock()
 _installed: Optional[_ffi.LogLevel] = None
+# The ``amperity`` logger's effective level when ``sync`` last ran (``None``: never).
+_python_level: Optional[int] = None
 
 
 def _native_level(python_level: int) -> _ffi.LogLevel:
@@ -60,9 +66,17 @@ def _native_level(python_level: int) -> _ffi.LogLevel:
 
 def sync() -> None:
     """Installs the sink, or updates its level to the ``amperity`` logger's current one."""
-    global _installed
-    level = _native_level(LOGGER.getEffectiveLevel())
+    global _installed, _python_level
+    python_level = LOGGER.getEffectiveLevel()
+    level = _native_level(python_level)
     with _lock:
         if level != _installed:
             _ffi.set_log_sink(_SINK, level)
             _installed = level
+        _python_level = python_level
+
+
+def refresh() -> None:
+    """Before a native call: follows a level changed since the last call (a cheap comparison)."""
+    if LOGGER.getEffectiveLevel() != _python_level:
+        sync()

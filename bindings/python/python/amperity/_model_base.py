@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Literal, Optional, Tuple
 
 from ._native import amperity as _ffi
 
@@ -85,17 +85,47 @@ class _Model:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The fields as a dict (nested models as dicts too)."""
+    def to_dict(self, mode: Literal["python", "json"] = "python") -> Dict[str, Any]:
+        """The fields as a dict (nested models as dicts too).
+
+        Args:
+            mode: ``"python"`` keeps Python values (``datetime``); ``"json"`` gives only what
+                ``json.dumps`` takes: times as RFC 3339 text (``"2026-01-02T03:04:05Z"``).
+        """
+        if mode not in ("python", "json"):
+            raise ValueError(f'mode must be "python" or "json", got {mode!r}')
         out: Dict[str, Any] = {}
         for name in self._fields():
-            value = getattr(self, name)
-            if isinstance(value, _Model):
-                value = value.to_dict()
-            elif isinstance(value, list):
-                value = [v.to_dict() if isinstance(v, _Model) else v for v in value]
-            out[name] = value
+            out[name] = _plain(getattr(self, name), mode == "json")
         return out
+
+
+def _plain(value: Any, json: bool) -> Any:
+    """A field value as ``to_dict`` gives it."""
+    if isinstance(value, _Model):
+        return value.to_dict("json" if json else "python")
+    if isinstance(value, list):
+        return [_plain(v, json) for v in value]
+    if json:
+        if isinstance(value, _dt.datetime):
+            text = value.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(value, dict):
+            return {k: _plain(v, json) for k, v in value.items()}
+    return value
+
+
+def records(items: Iterable[Any], mode: Literal["python", "json"] = "python") -> List[Dict[str, Any]]:
+    """The models of ``items`` (a walk, a page, a list) as a list of dicts, one per model: what
+    ``pandas.DataFrame`` takes as rows, with no pandas dependency here::
+
+        df = pd.DataFrame(amperity.records(client.segments.list()))
+
+    Args:
+        items: models (``Segment``, ``Workflow``, ...); dicts pass through unchanged.
+        mode: as in :meth:`to_dict` (``"json"``: times as RFC 3339 text).
+    """
+    return [item.to_dict(mode) if isinstance(item, _Model) else item for item in items]
 
 
 class _JsonModel(_Model):

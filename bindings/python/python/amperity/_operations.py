@@ -6,8 +6,9 @@ import datetime as _dt
 from typing import Any, Callable, Optional
 
 from . import _schema as m
-from ._calls import _NO_LIMIT_MS, _UNSET, _call, _loads, _millis, _Resource, _utc
+from ._calls import _DEFAULT_WAIT_TIMEOUT, _NO_LIMIT_MS, _call, _is_default, _loads, _millis, _Resource, _utc
 from ._errors import AmperityError, InvalidArgumentError
+from ._types import RunMode
 from ._native import amperity as _ffi
 
 __all__ = ["IndexesOperations", "ProfilesOperations", "WaitProgress", "WorkflowRunsOperations"]
@@ -69,7 +70,7 @@ class WorkflowRunsOperations(_Resource):
         *,
         range_from: Optional[_dt.datetime] = None,
         range_to: Optional[_dt.datetime] = None,
-        run_mode: Optional[str] = None,
+        run_mode: Optional[RunMode] = None,
     ) -> m.Workflow:
         """Starts a workflow run (``POST /workflow/runs``); never retried blindly.
 
@@ -117,7 +118,7 @@ class WorkflowRunsOperations(_Resource):
         workflow_id: str,
         *,
         poll_interval: Optional[float] = None,
-        timeout: Optional[float] = _UNSET,
+        timeout: Optional[float] = _DEFAULT_WAIT_TIMEOUT,
         on_progress: Optional[Callable[[WaitProgress], Any]] = None,
         raise_on_failure: bool = False,
     ) -> m.Workflow:
@@ -139,7 +140,7 @@ class WorkflowRunsOperations(_Resource):
         """
         defaults = _ffi.WaitOptions()  # the core's defaults
         timeout_ms: int
-        if timeout is _UNSET:
+        if _is_default(timeout):
             timeout_ms = defaults.timeout_ms
         elif timeout is None:
             timeout_ms = _NO_LIMIT_MS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Generic, Iterator, List, Optional, TypeVar, cast, overload
 
+from . import _logging
 from ._calls import _loads
 from ._errors import _from_native
 from ._native import amperity as _ffi
@@ -116,6 +117,7 @@ class Paginator(Generic[T]):
         self._gen: Iterator[T] = self._walk()
 
     def _fetch(self) -> Optional[Page[T]]:
+        _logging.refresh()
         try:
             page = self._native.next_page_json()
         except (_NativeError, _InternalError) as error:

@@ -6,7 +6,7 @@ import json as _json
 import os as _os
 from typing import Any, List, Mapping, Optional, Sequence, Union
 
-from ._calls import _UNSET, _call, _pem_list, _rate_limits
+from ._calls import _DEFAULT_STREAM_RATE_LIMIT, _call, _pem_list, _rate_limits
 from ._client import _config_millis
 from ._errors import AmperityError, _from_native
 from ._native import amperity as _ffi
@@ -165,7 +165,7 @@ class StreamClient:
         connect_timeout: Optional[float] = None,
         request_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
-        rate_limit: Optional[float] = _UNSET,
+        rate_limit: Optional[float] = _DEFAULT_STREAM_RATE_LIMIT,
         root_certificates: Sequence[str] = (),
         ca_file: Optional[Union[str, "_os.PathLike[str]"]] = None,
         platform_verifier: bool = False,

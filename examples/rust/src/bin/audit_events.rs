@@ -2,7 +2,11 @@
 
 use amperity::{AuditEventFilter, PageOptions, Timestamp};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect()?;
     let now = Timestamp::now();
     let filter = AuditEventFilter {

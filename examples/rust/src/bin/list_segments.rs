@@ -2,7 +2,11 @@
 
 use amperity::PageOptions;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect()?;
     let mut count = 0;
     for segment in connection

@@ -6,7 +6,11 @@
 
 use amperity::{PageOptions, Profile, ProfileFilter};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect()?;
     let client = &connection.client;
     let mut args = std::env::args().skip(1);

@@ -5,7 +5,11 @@
 use amperity::{WaitOptions, WorkflowRunRequest};
 use std::time::Duration;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect()?;
     let client = &connection.client;
     let config_id = std::env::args()

@@ -10,7 +10,11 @@ use std::time::Instant;
 
 const PRODUCERS: usize = 4;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect_stream()?;
     let count: usize = match std::env::args().nth(1) {
         Some(text) => text.parse()?,

@@ -4,7 +4,11 @@
 
 use amperity::{PageOptions, WorkflowRunFilter};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    amperity_examples::report(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let connection = amperity_examples::connect()?;
     let client = &connection.client;
 

@@ -1,9 +1,10 @@
-//! The control endpoints under `/__mock/`: health, the recorded requests and the fault rules.
+//! The control endpoints under `/__mock/`: health, the recorded requests (and their count, for
+//! record-free expectations in any language) and the fault rules.
 
 use hyper::Method;
 use serde_json::json;
 
-use super::query::decode_segment;
+use super::query::{decode_segment, Query};
 use super::response::Resp;
 use super::state::Shared;
 use crate::fault::FaultRule;
@@ -18,8 +19,24 @@ fn stream_summary(events: &StreamEvents) -> serde_json::Value {
     })
 }
 
-pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> Resp {
+/// `{"count": N}`: the recorded requests with the `method` (any case; absent = any) whose path
+/// starts with `path` (absent = any), so that a test in any language checks "the code sent two
+/// run requests" without parsing the recorded requests.
+fn request_count(sh: &Shared, query: &str) -> Resp {
+    let query = Query::parse(query);
+    let method = query.get("method").unwrap_or("");
+    let prefix = query.get("path").unwrap_or("");
+    let count = lock(&sh.requests)
+        .iter()
+        .filter(|r| method.is_empty() || r.method.eq_ignore_ascii_case(method))
+        .filter(|r| r.path.starts_with(prefix))
+        .count();
+    Resp::value(200, &json!({ "count": count }))
+}
+
+pub(super) fn control(sh: &Shared, method: &Method, path: &str, query: &str, body: &[u8]) -> Resp {
     match (path, method) {
+        ("/__mock/requests/count", &Method::GET) => request_count(sh, query),
         ("/__mock/health", &Method::GET) => Resp::json(200, "{\"status\":\"ok\"}"),
         ("/__mock/requests", &Method::GET) => {
             let reqs = lock(&sh.requests);
@@ -71,6 +88,7 @@ pub(super) fn control(sh: &Shared, method: &Method, path: &str, body: &[u8]) -> 
         ("/__mock/requests", _) => sh
             .error(405, "method not allowed")
             .header("allow", "GET, DELETE"),
+        ("/__mock/requests/count", _) => sh.error(405, "method not allowed").header("allow", "GET"),
         ("/__mock/faults", _) => sh
             .error(405, "method not allowed")
             .header("allow", "POST, DELETE"),

@@ -107,7 +107,8 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
     };
     let path = parts.uri.path();
     if path == "/__mock" || path.starts_with("/__mock/") {
-        return control(&sh, &parts.method, path, &body).into_response(false);
+        let query = parts.uri.query().unwrap_or("");
+        return control(&sh, &parts.method, path, query, &body).into_response(false);
     }
     sh.record(&parts, &body);
     if !sh.cfg.latency.is_zero() {

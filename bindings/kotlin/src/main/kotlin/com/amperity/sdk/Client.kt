@@ -176,6 +176,9 @@ class Client(
     /** `Deprecation`/`Sunset` headers seen so far, one entry per operation (latest values). */
     val deprecationNotices: List<DeprecationNotice> get() = native.deprecationNotices()
 
+    /** `Client(tenant=acme, baseUrl=https://app.amperity.com/api)`: never a token or secret. */
+    override fun toString(): String = "Client(tenant=$tenant, baseUrl=$baseUrl)"
+
     /**
      * Sends a request to any endpoint below the base URL through the same auth, headers, retries
      * and errors as the typed operations.

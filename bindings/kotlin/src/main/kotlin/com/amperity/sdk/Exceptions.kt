@@ -2,6 +2,8 @@ package com.amperity.sdk
 
 import com.amperity.sdk.ffi.ApiErrorKind
 import com.amperity.sdk.ffi.InternalException
+import com.amperity.sdk.ffi.Spelling
+import com.amperity.sdk.ffi.errorMessageSpelled
 import com.amperity.sdk.ffi.TransportKind
 import java.time.Duration
 import com.amperity.sdk.ffi.AmperityException as FfiException
@@ -192,11 +194,11 @@ class SenderClosedException internal constructor(message: String) : AmperityExce
 
 /**
  * Turns an error of the generated bindings into the public hierarchy: the class from the core's
- * kind of failure (one table), the message the core's own text (`toString()` of the generated
- * error is the core's `Display`).
+ * kind of failure (one table), the message the core's own text with the names of settings and
+ * arguments in Kotlin's spelling (`clientId`, not `client_id`; the core's `errorMessageSpelled`).
  */
 internal fun FfiException.toPublic(): AmperityException {
-    val text = toString()
+    val text = errorMessageSpelled(this, Spelling.CAMEL)
     return when (this) {
         is FfiException.Api -> {
             val retry = retryAfterMs?.let { Duration.ofMillis(it) }

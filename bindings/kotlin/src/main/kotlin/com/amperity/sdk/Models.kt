@@ -61,6 +61,36 @@ object RunStates {
     /** Parses a wire or display value (`in-progress`, `In progress`); never fails. */
     @JvmStatic
     fun parse(value: String): RunState = runStateParse(value)
+
+    // The states as constants of the public package, so that code compares states without
+    // importing the generated package (`done.state == RunStates.SUCCEEDED`).
+
+    /** Scheduled, not started. */
+    @JvmField val SCHEDULED: RunState = RunState.Scheduled
+
+    /** Started. */
+    @JvmField val STARTED: RunState = RunState.Started
+
+    /** In progress. */
+    @JvmField val IN_PROGRESS: RunState = RunState.InProgress
+
+    /** Running. */
+    @JvmField val RUNNING: RunState = RunState.Running
+
+    /** Succeeded (terminal). */
+    @JvmField val SUCCEEDED: RunState = RunState.Succeeded
+
+    /** Failed (terminal). */
+    @JvmField val FAILED: RunState = RunState.Failed
+
+    /** Canceled (terminal). */
+    @JvmField val CANCELED: RunState = RunState.Canceled
+
+    /** Stopped (terminal). */
+    @JvmField val STOPPED: RunState = RunState.Stopped
+
+    /** Skipped (terminal). */
+    @JvmField val SKIPPED: RunState = RunState.Skipped
 }
 
 /** True for states a run does not leave: succeeded, failed, canceled, stopped, skipped. */

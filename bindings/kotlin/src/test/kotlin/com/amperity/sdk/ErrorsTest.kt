@@ -206,7 +206,7 @@ class ErrorsTest {
         val tokenUrl = assertThrows<ConfigurationException> {
             Client.builder("acme").tokenUrl("https://login.example.com/token").token("t").build()
         }
-        assertEquals("invalid configuration: token_url is only used with client credentials", tokenUrl.message)
+        assertEquals("invalid configuration: tokenUrl is only used with client credentials", tokenUrl.message)
         // The token URL given before the credentials is used: the token request goes there.
         val tokenRequests = { mock.requests().count { it.path == "/api/v0/oauth2/token" } }
         val before = tokenRequests()

@@ -24,7 +24,7 @@ class TrustTest {
                     assertEquals(com.amperity.sdk.ffi.TransportKind.TLS, e.kind)
                 }
                 val missing = assertThrows<ConfigurationException> { client(caFile = "$pem.missing") }
-                assertTrue(missing.message!!.contains("ca_file"), missing.message)
+                assertTrue(missing.message!!.contains("caFile"), missing.message)
                 client(platformVerifier = true).use { c ->
                     assertThrows<TransportException> { c.segments.list().firstPage() }
                 }

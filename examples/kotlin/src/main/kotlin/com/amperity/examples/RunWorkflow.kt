@@ -8,8 +8,8 @@ package com.amperity.examples
 
 import com.amperity.sdk.AmperityException
 import com.amperity.sdk.Client
+import com.amperity.sdk.RunStates
 import com.amperity.sdk.WaitTimeoutException
-import com.amperity.sdk.ffi.RunState
 import com.amperity.sdk.wireName
 import java.time.Duration
 import kotlin.system.exitProcess
@@ -25,7 +25,7 @@ fun main(args: Array<String>) {
             val took = Duration.between(done.createdAt, done.endedAt ?: done.createdAt)
             println("Workflow ${done.id} ended ${done.state.wireName} after ${took.toMillis()} ms.")
             done.error?.let { println("error (${it.attribution}): ${it.message}") }
-            if (done.state != RunState.Succeeded) exitProcess(2)
+            if (done.state != RunStates.SUCCEEDED) exitProcess(2)
         }
     } catch (e: WaitTimeoutException) {
         System.err.println("still ${e.lastState} after ${e.waited}: giving up (the run goes on)")
