@@ -15,10 +15,14 @@
 #           Android's classes and checked with animal-sniffer for API 26 and for java.net.http;
 #           the AAR layout (manifest, classes.jar, consumer R8 rules, pom). The .so files cannot be
 #           linked here (no NDK: see bindings/kotlin/README.md), so the AAR is only assembled under
-#           target/dist/partial/, never as a finished artifact; the ELF check a linked .so must pass
-#           is run on the host library, which it must refuse.
+#           target/dist/partial/, never as a finished artifact. The ELF check a linked .so must
+#           pass (tests/mobile/android.py check-so) must refuse the host library and a 4 KB-page
+#           fixture, and accept a fixture shaped as the real library must be.
 #
-# Installs what it needs: Debian's llvm-14 (llvm-lipo, llvm-nm, llvm-objdump, llvm-readelf),
+# Takes about 45 min on a cold target/ of a loaded 2-core machine (nine release builds), a few
+# minutes once they are built. Not part of tests/run-all.sh.
+#
+# Installs what it needs: Debian's llvm-14 (llvm-ar, llvm-nm, llvm-objdump, llvm-readelf),
 # rustup targets, nightly's rust-src (the simulator slices: -Zbuild-std), zig from PyPI
 # (target/mobile-venv, pinned below) as the C compiler of ring, actionlint from the Go module proxy
 # (pinned below; checks .github/workflows/mobile.yml), Maven artifacts through
@@ -47,8 +51,8 @@ fail() { echo "mobile: FAILED: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 step "tools"
-if ! command -v llvm-lipo-14 >/dev/null || ! command -v llvm-nm-14 >/dev/null; then
-    apt-get install -y -qq --no-install-recommends llvm-14 >/dev/null
+if ! command -v llvm-objdump-14 >/dev/null || ! command -v llvm-nm-14 >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends llvm-14 >/dev/null
 fi
 venv=target/mobile-venv
 if [ "$("$venv/bin/python" -m ziglang version 2>/dev/null)" != "$ZIGLANG_VERSION" ]; then
@@ -118,7 +122,7 @@ build_static() {
             # ring's C needs only the C library's declarations (string.h, stdint.h); zig has no
             # Bionic headers, so musl's standard ones declare them.
             local arch=${zig_target%%-*}
-            flags="-isystem $zig_lib/libc/include/generic-musl -isystem $zig_lib/libc/include/$arch-linux-musl -isystem $zig_lib/libc/include/any-linux-any"
+            flags="-isystem $zig_lib/libc/include/$arch-linux-musl -isystem $zig_lib/libc/include/generic-musl -isystem $zig_lib/libc/include/any-linux-any"
             [ "$target" = armv7-linux-androideabi ] && flags="-mcpu=generic+v7a+vfp3d16+neon $flags"
             ;;
     esac
@@ -148,10 +152,16 @@ step "Apple: fat libraries, AmperityFFI.xcframework, zip, SwiftPM package"
 apple="$work/apple"
 rm -rf "$apple"
 mkdir -p "$apple/ios-sim" "$apple/macos" "$apple/headers/AmperityFFI"
-llvm-lipo-14 -create target/aarch64-apple-ios-sim/mobile/libamperity.a target/x86_64-apple-ios/mobile/libamperity.a \
-    -output "$apple/ios-sim/libamperity.a"
-llvm-lipo-14 -create target/aarch64-apple-darwin/mobile/libamperity.a target/x86_64-apple-darwin/mobile/libamperity.a \
-    -output "$apple/macos/libamperity.a"
+# Universal libraries: llvm-lipo-14 crashes on Rust's archives (their objects embed LLVM bitcode
+# newer than LLVM 14), so apple.py writes the fat header; llvm-objdump-14 reads it back.
+python3 tests/mobile/apple.py lipo "$apple/ios-sim/libamperity.a" \
+    target/aarch64-apple-ios-sim/mobile/libamperity.a target/x86_64-apple-ios/mobile/libamperity.a
+python3 tests/mobile/apple.py lipo "$apple/macos/libamperity.a" \
+    target/aarch64-apple-darwin/mobile/libamperity.a target/x86_64-apple-darwin/mobile/libamperity.a
+for fat in "$apple/ios-sim/libamperity.a" "$apple/macos/libamperity.a"; do
+    archs=$(llvm-objdump-14 --macho --universal-headers "$fat" | sed -n 's/^architecture //p' | sort | tr '\n' ' ')
+    [ "$archs" = "arm64 x86_64 " ] || fail "llvm-objdump-14 reads $fat as [$archs], not arm64 + x86_64"
+done
 cp "$work/swift-gen/Sources/AmperityFFI/AmperityFFI.h" "$apple/headers/AmperityFFI/"
 cp bindings/swift/apple/module.modulemap "$apple/headers/AmperityFFI/"
 xcf="$dist/AmperityFFI.xcframework"
@@ -185,6 +195,21 @@ python3 tests/mobile/apple.py check-symbols "$xcf" "$pkg/Sources/AmperityBinding
 python3 tests/mobile/apple.py check-zip "$zip" "$xcf" "$pkg/Package.release.swift"
 grep -q 'binaryTarget(name: "AmperityFFI", path: "AmperityFFI.xcframework")' "$pkg/Package.swift" \
     || fail "Package.swift does not use the XCFramework by path"
+
+step "Apple: the macOS arm64 slice links into an executable (zig's Mach-O linker)"
+# No Apple SDK here: libSystem comes from zig, Security and CoreFoundation are left to run-time
+# lookup; the check is that those two frameworks are all the library needs besides libSystem.
+link="$apple/link"
+mkdir -p "$link"
+printf '#include <stdint.h>\nextern uint32_t ffi_amperity_uniffi_contract_version(void);\nint main(void) { return ffi_amperity_uniffi_contract_version() == 0; }\n' > "$link/main.c"
+"$ZIG_PYTHON" -m ziglang cc -target "aarch64-macos.$MACOS_MIN" -o "$link/main" "$link/main.c" \
+    "$xcf/macos-arm64_x86_64/libamperity.a" -Wl,-undefined,dynamic_lookup
+binds=$(llvm-objdump-14 --macho --bind --lazy-bind "$link/main")
+flat=$(awk 'NF >= 2 && $(NF-1) == "flat-namespace" {print $NF}' <<<"$binds" | sort -u)
+others=$(grep -v -E '^_k?(CF|Sec)[A-Z]' <<<"$flat" || true)
+[ -z "$others" ] || fail "the macOS slice needs symbols outside libSystem, Security and CoreFoundation: $others"
+[ "$(grep -c -E '^_Sec' <<<"$flat")" -gt 0 ] || fail "the macOS slice imports nothing from Security (platform-verifier missing?)"
+echo "mobile: ok: linked $(stat -c %s "$link/main") bytes; $(wc -l <<<"$flat") symbols from Security/CoreFoundation, the rest from libSystem"
 
 # ---------------------------------------------------------------------------------------------
 step "Android: static libraries per ABI"

@@ -10,7 +10,6 @@ Each prints what it verified and exits 1 with the reasons when something is wron
 import os
 import re
 import struct
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
@@ -59,16 +58,35 @@ def elf_header(data):
         fields = struct.unpack("<HHIQQQIHHHHHH", data[16:64])
     else:
         fields = struct.unpack("<HHIIIIIHHHHHH", data[16:52])
-    (e_type, machine, _v, _entry, phoff, shoff, flags, _ehsize, phentsize, phnum, _shentsize, _shnum, _shstrndx) = fields
+    (e_type, machine, _v, _entry, phoff, shoff, flags, _ehsize, phentsize, phnum, shentsize, shnum, _shstrndx) = fields
     return {"class": elf_class, "type": e_type, "machine": machine, "flags": flags,
-            "phoff": phoff, "phentsize": phentsize, "phnum": phnum}
+            "phoff": phoff, "phentsize": phentsize, "phnum": phnum,
+            "shoff": shoff, "shentsize": shentsize, "shnum": shnum}
 
 
-def defined_globals(path):
-    """Defined global symbols (the static and the dynamic symbol tables), by llvm-nm."""
-    out = subprocess.run(["llvm-nm-14", "--defined-only", "--extern-only", "--format=just-symbols", path],
-                         check=True, capture_output=True, text=True).stdout
-    return {line.strip() for line in out.splitlines() if line.strip() and not line.endswith(":")}
+def defined_globals(data, table_type):
+    """Defined global and weak symbols of one ELF file's symbol table (SHT_SYMTAB = 2, or the
+    dynamic one, SHT_DYNSYM = 11). Read here: llvm-nm-14 fails on Rust's objects, whose embedded
+    bitcode is newer than LLVM 14."""
+    header = elf_header(data)
+    is64 = header["class"] == 2
+    section = struct.Struct("<IIQQQQIIQQ" if is64 else "<IIIIIIIIII")
+    sections = [section.unpack_from(data, header["shoff"] + i * header["shentsize"]) for i in range(header["shnum"])]
+    names = set()
+    for _name, sh_type, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
+        if sh_type != table_type:
+            continue
+        str_offset = sections[link][4]
+        for i in range(size // entsize):
+            at = offset + i * entsize
+            if is64:
+                st_name, st_info, _other, st_shndx = struct.unpack_from("<IBBH", data, at)
+            else:
+                st_name, _value, _size, st_info, _other, st_shndx = struct.unpack_from("<IIIBBH", data, at)
+            if st_info >> 4 in (1, 2) and st_shndx != 0:  # STB_GLOBAL/STB_WEAK, not SHN_UNDEF
+                start = str_offset + st_name
+                names.add(data[start: data.index(b"\0", start)].decode("utf-8"))
+    return names
 
 
 def check_exports(label, exported, called):
@@ -82,16 +100,17 @@ def check_static(abi, path, kotlin):
     machine, elf_class = ABIS[abi]
     with open(path, "rb") as f:
         data = f.read()
-    problems, count = [], 0
+    problems, count, exported = [], 0, set()
     for name, member in macho.members(data):
         header = elf_header(member)
         count += 1
+        exported |= defined_globals(member, 2)
         if (header["machine"], header["class"]) != (machine, elf_class):
             problems.append(f"{abi}: {name} is ELF machine {header['machine']} class {header['class']}")
         if abi == "armeabi-v7a" and header["flags"] & EF_ARM_ABI_FLOAT_HARD:
             problems.append(f"{abi}: {name} uses the hard-float calling convention (Android: softfp)")
     called = called_by_kotlin(kotlin)
-    problems += check_exports(abi, defined_globals(path), called)
+    problems += check_exports(abi, exported, called)
     if problems:
         fail(problems)
     print(f"android: ok: {abi} static library: {count} ELF objects (machine {machine}), "
@@ -142,9 +161,7 @@ def check_so(abi, path, kotlin):
     if textrel:
         problems.append(f"{abi}: has text relocations")
     called = called_by_kotlin(kotlin)
-    out = subprocess.run(["llvm-nm-14", "-D", "--defined-only", "--format=just-symbols", path],
-                         check=True, capture_output=True, text=True).stdout
-    problems += check_exports(abi, set(out.split()), called)
+    problems += check_exports(abi, defined_globals(data, 11), called)
     if problems:
         fail(problems)
     print(f"android: ok: {abi} {os.path.basename(path)}: machine {machine}, needs {sorted(needed)}, "

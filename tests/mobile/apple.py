@@ -1,6 +1,8 @@
 """Assembles and checks the AmperityFFI.xcframework of tests/mobile.sh (xcodebuild and
 `swift package compute-checksum` are not available on Linux).
 
+  apple.py lipo OUT THIN_LIBRARY...             a universal library (llvm-lipo-14 crashes on Rust's
+                                                 archives: their objects embed newer LLVM bitcode)
   apple.py assemble OUT.xcframework HEADERS_DIR ID=PLATFORM[-simulator]=LIBRARY...
   apple.py zip XCFRAMEWORK ZIP                   reproducible zip (fixed times, modes and order)
   apple.py check-slices XCFRAMEWORK ios=15.0 macos=12.0
@@ -242,7 +244,15 @@ def check_zip(path, xcframework, manifest):
 
 def main(argv):
     command, args = argv[1], argv[2:]
-    if command == "assemble":
+    if command == "lipo":
+        inputs = []
+        for path in args[1:]:
+            with open(path, "rb") as f:
+                inputs.append(f.read())
+        macho.write_fat(inputs, args[0])
+        with open(args[0], "rb") as f:
+            print(f"apple: wrote {args[0]} ({' + '.join(sorted(macho.slices(f.read())))})")
+    elif command == "assemble":
         assemble(args[0], args[1], args[2:])
     elif command == "zip":
         make_zip(args[0], args[1])

@@ -52,6 +52,32 @@ def slices(data):
     return {cpus.pop(): data}
 
 
+def write_fat(inputs, out):
+    """A universal (fat) file of thin libraries, as lipo -create writes it (mach-o/fat.h): the
+    32-bit big-endian header, one fat_arch per input (CPU type and subtype of its objects), each
+    slice at an offset aligned to 2^14 (arm64) or 2^12 (x86_64)."""
+    thin = []
+    for data in inputs:
+        objects = [obj for _, obj in members(data)] if data.startswith(b"!<arch>\n") else [data]
+        cpus = {struct.unpack("<ii", obj[4:12]) for obj in objects if is_macho(obj)}
+        if len(cpus) != 1:
+            raise ValueError(f"an input with objects of CPU types {sorted(cpus)}")
+        thin.append((cpus.pop(), data))
+    names = [CPU_NAMES.get(cpu & 0xFFFFFFFF) for (cpu, _), _ in thin]
+    if None in names or len(set(names)) != len(names):
+        raise ValueError(f"inputs for {names}: each must be a different known architecture")
+    header = struct.pack(">II", FAT_MAGIC, len(thin))
+    offset, entries, body = 8 + 20 * len(thin), b"", b""
+    for (cpu, subtype), data in thin:
+        align = 14 if CPU_NAMES[cpu & 0xFFFFFFFF] == "arm64" else 12
+        start = -(-offset // (1 << align)) * (1 << align)
+        body += b"\0" * (start - offset) + data
+        entries += struct.pack(">iiIII", cpu, subtype, start, len(data), align)
+        offset = start + len(data)
+    with open(out, "wb") as f:
+        f.write(header + entries + body)
+
+
 def members(data):
     """(name, bytes) of each member of an ar archive, symbol tables left out."""
     if not data.startswith(b"!<arch>\n"):
