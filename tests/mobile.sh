@@ -195,6 +195,22 @@ python3 tests/mobile/apple.py check-symbols "$xcf" "$pkg/Sources/AmperityBinding
 python3 tests/mobile/apple.py check-zip "$zip" "$xcf" "$pkg/Package.release.swift"
 grep -q 'binaryTarget(name: "AmperityFFI", path: "AmperityFFI.xcframework")' "$pkg/Package.swift" \
     || fail "Package.swift does not use the XCFramework by path"
+# The checks are live: each must refuse a copy with one thing wrong.
+bad="$apple/bad"
+refuses() {  # refuses WHAT COMMAND...: the command must fail
+    local what="$1"; shift
+    if "$@" >/dev/null 2>&1; then fail "apple.py accepted $what"; fi
+}
+refuses "a minimum iOS below the slices' (14.0)" python3 tests/mobile/apple.py check-slices "$xcf" "ios=14.0" "macos=$MACOS_MIN"
+rm -rf "$bad" && cp -R "$xcf" "$bad"
+sed -i '0,/<string>x86_64<\/string>/s//<string>i386<\/string>/' "$bad/Info.plist"
+refuses "an Info.plist with a wrong architecture" python3 tests/mobile/apple.py check-plist "$bad"
+sed "s/$checksum/$(printf '%064d' 0)/" "$pkg/Package.release.swift" > "$apple/bad-manifest.swift"
+refuses "a manifest with another checksum" python3 tests/mobile/apple.py check-zip "$zip" "$xcf" "$apple/bad-manifest.swift"
+printf 'void uniffi_amperity_fn_not_exported(void);\n' | cat "$apple/headers/AmperityFFI/AmperityFFI.h" - > "$apple/bad.h"
+refuses "a header declaring a function no slice exports" python3 tests/mobile/apple.py check-symbols "$xcf" \
+    "$pkg/Sources/AmperityBindings/AmperityBindings.swift" "$apple/bad.h"
+echo "mobile: ok: the Apple checks refuse a wrong minimum OS, architecture, checksum and export"
 
 step "Apple: the macOS arm64 slice links into an executable (zig's Mach-O linker)"
 # No Apple SDK here: libSystem comes from zig, Security and CoreFoundation are left to run-time
