@@ -61,7 +61,6 @@ if [ "$("$venv/bin/python" -m ziglang version 2>/dev/null)" != "$ZIGLANG_VERSION
 fi
 zig_lib="$("$venv/bin/python" -c 'import ziglang, os; print(os.path.dirname(ziglang.__file__))')/lib"
 apple_targets=(aarch64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
-sim_targets=(aarch64-apple-ios-sim x86_64-apple-ios)
 android_targets=(aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android)
 installed=$(rustup target list --installed)
 for t in "${apple_targets[@]}" "${android_targets[@]}"; do

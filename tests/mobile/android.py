@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import macho  # noqa: E402  (its ar reader serves ELF archives too)
+import macho  # its ar reader serves ELF archives too
 
 # e_machine and ELF class of each Android ABI.
 ABIS = {

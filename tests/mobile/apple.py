@@ -21,7 +21,7 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import macho  # noqa: E402
+import macho
 
 LIBRARY = "libamperity.a"
 HEADERS = "Headers"
@@ -193,8 +193,8 @@ def check_symbols(xcframework, swift, header):
     with open(header, encoding="utf-8") as f:
         declared = set(re.findall(r"\b((?:uniffi|ffi)_amperity_\w+)\s*\(", f.read()))
     if len(called) < 50 or not called <= declared:
-        fail([f"the generated Swift calls {len(called)} uniffi functions, "
-              f"{sorted(called - declared)[:5]} of them not in the header"])
+        fail([(f"the generated Swift calls {len(called)} uniffi functions, "
+               f"{sorted(called - declared)[:5]} of them not in the header")])
     problems, lines = [], []
     for entry in read_plist(xcframework)["AvailableLibraries"]:
         ident = entry["LibraryIdentifier"]
