@@ -199,7 +199,7 @@ class CoroutinesTest {
                 val future = futures.raw(RawMethod.GET, "/segments")
                 Thread.sleep(300)
                 val cancelledAt = System.nanoTime()
-                assertTrue(future.cancel(true))
+                assertTrue(future.cancel(true)) { "the call ended before the cancel: ${runCatching { future.get() }}" }
                 assertThrows<FutureCancellation> { future.get() }
                 val free = (futures.calls.submit { System.nanoTime() }.get(10, TimeUnit.SECONDS) - cancelledAt) / 1e6
                 println("future.cancel during a stalled response: pool thread free %.1f ms later".format(free))
