@@ -52,8 +52,11 @@ internal object CallToken {
  */
 class CancellableFuture<T> internal constructor(private val token: FfiCancelToken) : CompletableFuture<T>() {
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
+        // The future first: the native call, once cancelled, completes it with CancelledException
+        // from its thread, which must not win the race against this cancel.
+        val cancelled = super.cancel(mayInterruptIfRunning)
         token.cancel()
-        return super.cancel(mayInterruptIfRunning)
+        return cancelled
     }
 
     override fun <U> newIncompleteFuture(): CompletableFuture<U> = CompletableFuture()
