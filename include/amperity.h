@@ -470,6 +470,17 @@ typedef uint32_t amperity_payload_format;
 #endif // __cplusplus
 
 /**
+ * Cancels the calls made through the client handles it was given to, and only those.
+ *
+ * Created by `amperity_cancel_token_new`, freed by `amperity_cancel_token_free`. Thread safety:
+ * share it across threads; `amperity_cancel_token_cancel` may be called from any thread while
+ * the calls it ends run on others (not from a signal handler: use a thread that the handler
+ * wakes). Once cancelled it stays cancelled: use a new token for the next call. The client
+ * handles made with it keep what they need, so the token may be freed before them.
+ */
+typedef struct amperity_cancel_token amperity_cancel_token;
+
+/**
  * A client for one Amperity tenant.
  *
  * Created by `amperity_client_new`, freed by `amperity_client_free`. Thread safety: share one
@@ -662,6 +673,45 @@ extern "C" {
  * free.
  */
 const char *amperity_version(void);
+
+/**
+ * Creates a token that is not cancelled. The caller frees `*out_token` with
+ * `amperity_cancel_token_free`.
+ */
+amperity_result amperity_cancel_token_new(struct amperity_cancel_token **out_token);
+
+/**
+ * Cancels every call made with `token`, from any thread: each returns
+ * `AMPERITY_RESULT_CANCELLED` within milliseconds, whether it sleeps (retry backoff,
+ * `Retry-After`, the rate limiter, a wait's polls) or waits for the network (only its own
+ * connection is shut down). Calls made with the token afterwards fail at once with
+ * `AMPERITY_RESULT_CANCELLED`; an iterator stopped this way keeps its cursor (resume it with
+ * `amperity_iter_cursor` and a new iterator). Calling it again does nothing.
+ */
+amperity_result amperity_cancel_token_cancel(const struct amperity_cancel_token *token);
+
+/**
+ * Stores in `*out_cancelled` whether `amperity_cancel_token_cancel` was called on `token`.
+ */
+amperity_result amperity_cancel_token_is_cancelled(const struct amperity_cancel_token *token,
+                                                   bool *out_cancelled);
+
+/**
+ * Frees a token (the client handles made with it are unaffected). NULL is a no-op.
+ */
+void amperity_cancel_token_free(struct amperity_cancel_token *token);
+
+/**
+ * Creates a client handle that shares everything with `client` (connection pool, token cache,
+ * rate limiter) and carries `token` on every call made through it, including the pages of the
+ * iterators it makes and the polls of its waits: `amperity_cancel_token_cancel(token)` ends
+ * those calls, and only those. Cheap: make one per call (or per group of calls to cancel
+ * together). The caller frees `*out_client` with `amperity_client_free`; `client` and `token`
+ * may be freed before it.
+ */
+amperity_result amperity_client_with_cancel_token(const struct amperity_client *client,
+                                                  const struct amperity_cancel_token *token,
+                                                  struct amperity_client **out_client);
 
 /**
  * Validates `config` and creates a client. The config is not consumed.

@@ -143,6 +143,19 @@ if [ ${#swift_clients[@]} -gt 0 ]; then
     run_latency "$swift_bench" "$client" "${shape[@]}"
   done
 fi
+# The async shape of issue 27: 1000 gets, 16 in flight, on the same 20 ms mock (rate limiter off):
+# the async Python client against httpx.AsyncClient and aiohttp (tests/bench/async_python.py),
+# the Kotlin coroutine client against OkHttp's enqueue (com.amperity.sdk.bench.AsyncBenchmark).
+echo "== shape: async get, 1000 calls, 16 in flight, ${latency_ms} ms latency"
+: > "$out/async.txt"
+if [ ${#python_clients[@]} -gt 0 ]; then
+  target/python-venv/bin/python -m pip install -q --disable-pip-version-check aiohttp==3.14.5
+  "${pin_client[@]}" target/python-venv/bin/python tests/bench/async_python.py "$latency_base" | tee -a "$out/async.txt"
+fi
+if [ ${#kotlin_clients[@]} -gt 0 ]; then
+  "${pin_client[@]}" java -Xms64m -Xmx256m -cp "$(cat "$out/kotlin.classpath")" com.amperity.sdk.bench.AsyncBenchmark "$latency_base" |
+    tee -a "$out/async.txt"
+fi
 kill "$latency_pid" 2>/dev/null || true
 
 # The streaming shape: each language's event sender sends the same events to a fresh stream of
@@ -169,5 +182,8 @@ strip "$out/libamperity.stripped.so"
 echo "{\"client\":\"native-library\",\"shape\":\"size\",\"stripped_bytes\":$(stat -c %s "$out/libamperity.stripped.so")}" | tee -a "$results"
 
 python3 tests/bench/report.py "$results" "$out" > "$out/report.md"
+if [ -s "$out/async.txt" ]; then
+  { echo; echo '## Async clients (1000 gets, 16 in flight, 20 ms latency)'; echo; echo '```'; cat "$out/async.txt"; echo '```'; } >> "$out/report.md"
+fi
 echo "== report: $out/report.md"
 cat "$out/report.md"

@@ -57,10 +57,10 @@ WHEEL=$(ls "$WHEELS"/amperity-*.whl)
 echo "built $WHEEL"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
-echo "== generated code is up to date (python/amperity/_schema.py, _lists.py)"
+echo "== generated code is up to date (python/amperity/_schema.py, _lists.py, _async_resources.py)"
 # Generated from the metadata of the very library the wheel ships, like the C header test.
 NATIVE_LIB=$("$VENV/bin/python" -c 'import pathlib, amperity._native as n; print(next(pathlib.Path(n.__file__).parent.glob("libamperity*.so")))')
-bindings/generate.sh --check --library "$NATIVE_LIB" python
+PYTHON="$VENV/bin/python" bindings/generate.sh --check --library "$NATIVE_LIB" python
 
 echo "== mypy --strict (the package source, and the examples against the installed wheel)"
 (cd bindings/python && "$VENV/bin/mypy" --no-incremental)
@@ -78,7 +78,8 @@ export AMPERITY_BASE_URL="$ORIGIN/api" AMPERITY_TENANT=acme AMPERITY_TOKEN=mock-
 export AMPERITY_STREAM_BASE_URL="$ORIGIN"
 run_examples() {
     local python=$1
-    for example in list_segments.py audit_events.py "run_workflow.py cg-example" lookup_profile.py stream_events.py; do
+    for example in list_segments.py audit_events.py "run_workflow.py cg-example" lookup_profile.py stream_events.py \
+        async_segments.py async_web_handler.py; do
         echo "-- $example"
         # shellcheck disable=SC2086
         "$python" examples/python/$example

@@ -6,16 +6,36 @@
 //! a request blocked on the network returns at once. A call remembers the generation it started
 //! in (per thread, through [`CallGuard`]; nested steps of one call, such as the polls of a wait,
 //! keep the outer call's), and is cancelled when the generation moved on.
+//!
+//! The same checks and sleeps honour the [`CancelToken`](crate::CancelToken)s carried on the
+//! thread (see `cancel_token.rs`): a sleeping call registers its [`Signal`] with them.
 
+use crate::cancel_token;
 use std::cell::Cell;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// The cancellation state of one client.
 #[derive(Debug, Default)]
 pub(crate) struct Canceller {
+    signal: Arc<Signal>,
+}
+
+/// The generation counter and the wake-up of the client's sleeping calls (shared with the
+/// per-call tokens that must wake them too).
+#[derive(Debug, Default)]
+pub(crate) struct Signal {
     generation: Mutex<u64>,
     wake: Condvar,
+}
+
+impl Signal {
+    /// Wakes every sleeper, which then checks what was cancelled.
+    pub(crate) fn wake(&self) {
+        // Taking the lock orders this after a sleeper's checks (no lost wake-up).
+        let _generation = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        self.wake.notify_all();
+    }
 }
 
 thread_local! {
@@ -43,7 +63,10 @@ impl Canceller {
     }
 
     fn lock(&self) -> MutexGuard<'_, u64> {
-        self.generation.lock().unwrap_or_else(|e| e.into_inner())
+        self.signal
+            .generation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Starts a call on this thread (a no-op inside a call of the same client).
@@ -72,8 +95,12 @@ impl Canceller {
         }
     }
 
-    /// True when the call in progress on this thread was cancelled.
+    /// True when the call in progress on this thread was cancelled (the whole client, or a
+    /// token the call carries).
     pub(crate) fn is_cancelled(&self) -> bool {
+        if cancel_token::current_cancelled() {
+            return true;
+        }
         let now = *self.lock();
         self.call_generation(now) != now
     }
@@ -81,7 +108,7 @@ impl Canceller {
     /// Cancels every call in progress and wakes those that sleep.
     pub(crate) fn cancel(&self) {
         *self.lock() += 1;
-        self.wake.notify_all();
+        self.signal.wake.notify_all();
     }
 
     /// Sleeps for `duration`; `false` when the call was cancelled before the end.
@@ -89,8 +116,10 @@ impl Canceller {
         let deadline = Instant::now() + duration;
         let mut now_generation = self.lock();
         let generation = self.call_generation(*now_generation);
+        // Under the lock: a token cancelled after the check below wakes this sleeper.
+        cancel_token::watch_signal(&self.signal);
         loop {
-            if *now_generation != generation {
+            if *now_generation != generation || cancel_token::current_cancelled() {
                 return false;
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -98,6 +127,7 @@ impl Canceller {
                 return true;
             }
             now_generation = self
+                .signal
                 .wake
                 .wait_timeout(now_generation, left)
                 .unwrap_or_else(|e| e.into_inner())
@@ -134,6 +164,29 @@ mod tests {
         let _call = canceller.begin();
         assert!(!canceller.is_cancelled());
         assert!(canceller.sleep(Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_token_wakes_its_own_sleeper_only() {
+        let canceller = Arc::new(Canceller::default());
+        let token = crate::CancelToken::new();
+        let sleeper = |token: Option<crate::CancelToken>| {
+            let canceller = Arc::clone(&canceller);
+            std::thread::spawn(move || {
+                let _scope = token.as_ref().map(crate::CancelToken::enter);
+                let _call = canceller.begin();
+                let start = Instant::now();
+                let slept = canceller.sleep(Duration::from_millis(1500));
+                (slept, start.elapsed())
+            })
+        };
+        let (mine, other) = (sleeper(Some(token.clone())), sleeper(None));
+        std::thread::sleep(Duration::from_millis(100));
+        token.cancel();
+        let (slept, took) = mine.join().unwrap();
+        assert!(!slept && took < Duration::from_millis(1000), "{took:?}");
+        let (slept, took) = other.join().unwrap();
+        assert!(slept && took >= Duration::from_millis(1500), "{took:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The client: shared state and the one request path every operation goes through.
 
 use crate::auth::Auth;
+use crate::cancel_token::{CancelToken, Scope};
 use crate::config::{ClientBuilder, Config};
 use crate::error::{Error, Result};
 use crate::models::decode::json_body;
@@ -34,13 +35,29 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// A client's view of its shared state: the state, and the token its calls carry (see
+/// [`Client::with_cancel_token`]).
 pub(crate) struct Inner {
+    shared: Arc<Shared>,
+    token: Option<CancelToken>,
+}
+
+/// What every clone and every token view of a client share.
+pub(crate) struct Shared {
     config: Config,
     pub(crate) transport: Transport,
     auth: Auth,
     limiter: Option<RateLimiter>,
     /// The Profile API's own budget (see [`ApiSurface::Profile`]).
     profile_limiter: Option<RateLimiter>,
+}
+
+impl std::ops::Deref for Inner {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 /// Which Amperity API a call belongs to: decides its `api-version` header and rate budget.
@@ -138,13 +155,30 @@ impl Client {
         let profile_limiter = config.profile_rate_limit.map(RateLimiter::new);
         Ok(Client {
             inner: Arc::new(Inner {
-                config,
-                transport,
-                auth,
-                limiter,
-                profile_limiter,
+                shared: Arc::new(Shared {
+                    config,
+                    transport,
+                    auth,
+                    limiter,
+                    profile_limiter,
+                }),
+                token: None,
             }),
         })
+    }
+
+    /// This client with `token` carried by every call made through it (the pages and the
+    /// read-ahead of its walks, the polls of its waits): `token.cancel()` ends those calls
+    /// promptly with [`Error::Cancelled`](crate::Error::Cancelled), whether they sleep or wait
+    /// for the network (only their own connection is shut down), and leaves every other call on
+    /// the client alone. Cheap: the returned client shares everything else with this one.
+    pub fn with_cancel_token(&self, token: &CancelToken) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                shared: Arc::clone(&self.inner.shared),
+                token: Some(token.clone()),
+            }),
+        }
     }
 
     /// Cancels every call in progress on this client, from any thread: each returns
@@ -188,6 +222,19 @@ impl Client {
 }
 
 impl Inner {
+    /// Carries this view's token (if any) on this thread until the scope is dropped.
+    pub(crate) fn enter_token(&self) -> Option<Scope> {
+        self.token.as_ref().map(CancelToken::enter)
+    }
+
+    /// The same shared state carrying `token` instead of this view's.
+    pub(crate) fn with_token(&self, token: Option<CancelToken>) -> Inner {
+        Inner {
+            shared: Arc::clone(&self.shared),
+            token,
+        }
+    }
+
     /// Sends `call` with auth, the shared headers, rate limiting, retries and one token refresh
     /// on 401 (client credentials only).
     pub(crate) fn execute(&self, call: &Call) -> Result<HttpResponse> {
@@ -200,6 +247,7 @@ impl Inner {
         call: &Call,
         extra_query: &[(&str, &str)],
     ) -> Result<HttpResponse> {
+        let _token = self.enter_token();
         let url = self.url(call, extra_query);
         let mut refreshed = false;
         self.transport.retrying(&call.operation, call.retry, || {

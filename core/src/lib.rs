@@ -42,11 +42,13 @@
 mod api;
 mod auth;
 mod cancel;
+mod cancel_token;
 mod client;
 mod config;
 mod env;
 mod error;
 mod hook;
+mod interrupt;
 mod models;
 mod pagination;
 mod proxy;
@@ -70,6 +72,7 @@ pub use api::{
     RawRequest, RawResponse, WaitOptions, WaitProgress, WorkflowRunFilter,
 };
 pub use auth::Secret;
+pub use cancel_token::CancelToken;
 pub use client::Client;
 pub use config::{
     ClientBuilder, Credentials, Region, DEFAULT_API_VERSION, DEFAULT_PROFILE_API_VERSION,

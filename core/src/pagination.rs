@@ -234,6 +234,15 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         pager
     }
 
+    /// This walk with `token` carried by each of its page requests (and their read-ahead) from
+    /// now on: `token.cancel()` ends the page in flight with
+    /// [`Error::Cancelled`](crate::Error::Cancelled) and leaves the walk where it was, to resume
+    /// (here with another token, or from [`resume_cursor`](Self::resume_cursor)).
+    pub fn with_cancel_token(mut self, token: &crate::CancelToken) -> Self {
+        self.inner = Arc::new(self.inner.with_token(Some(token.clone())));
+        self
+    }
+
     /// Also accepts a bare record instead of the `{data: …}` envelope (see [`decode_page`]).
     pub(crate) fn accepting_bare_object(mut self) -> Self {
         self.accept_bare_object = true;
@@ -291,10 +300,13 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             request.accept_bare_object,
         );
         let thread_cursor = cursor.clone();
+        // The tokens this thread carries (`CancelToken::run`) go along to the read-ahead.
+        let tokens = crate::cancel_token::current();
         // No thread (the system refused one): the next page is fetched when asked for.
         self.ahead = std::thread::Builder::new()
             .name("amperity-read-ahead".into())
             .spawn(move || {
+                let _scopes: Vec<_> = tokens.iter().map(crate::CancelToken::enter).collect();
                 let request = PageRequest {
                     inner: &inner,
                     call: &call,

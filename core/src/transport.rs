@@ -421,7 +421,7 @@ fn new_agent(config: ureq::config::Config) -> Agent {
     // `resolve::CachingResolver` for why lookups are cached.
     Agent::with_parts(
         config,
-        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::interrupt::TrackingConnector::default(),
         crate::resolve::CachingResolver::default(),
     )
 }

@@ -49,6 +49,7 @@ int main(void) {
         {"tls", test_tls},
         {"threads", test_threads},
         {"cancel", test_cancel},
+        {"cancel_token", test_cancel_token},
         {"logging", test_logging},
     };
     int tests_passed = 0;

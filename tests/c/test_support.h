@@ -90,6 +90,7 @@ void test_auth_and_network(void);                  /* test_network.c */
 void test_tls(void);                               /* test_network.c */
 void test_threads(void);                           /* test_threads.c */
 void test_cancel(void);                            /* test_cancel.c */
+void test_cancel_token(void);                      /* test_cancel_token.c */
 void test_logging(void);                           /* test_logging.c */
 
 #endif

@@ -24,6 +24,19 @@ pub struct amperity_client {
     user_agent: CText,
 }
 
+impl amperity_client {
+    /// The handle of a core client (its strings copied once, to lend them).
+    pub(crate) fn from_core(client: Client) -> Self {
+        amperity_client {
+            tenant: CText::new(client.tenant()),
+            base_url: CText::new(client.base_url()),
+            api_version: CText::new(client.api_version()),
+            user_agent: CText::new(client.user_agent()),
+            client,
+        }
+    }
+}
+
 /// Runs `f` with a client argument and writes the object it returns to `out`.
 pub(crate) fn object_call(
     client: *const amperity_client,
@@ -51,13 +64,7 @@ pub extern "C" fn amperity_client_new(
         check_out(out_client, "out_client")?;
         let config = unsafe { arg_ref(config, "config")? };
         let client = config.builder().build()?;
-        let handle = amperity_client {
-            tenant: CText::new(client.tenant()),
-            base_url: CText::new(client.base_url()),
-            api_version: CText::new(client.api_version()),
-            user_agent: CText::new(client.user_agent()),
-            client,
-        };
+        let handle = amperity_client::from_core(client);
         unsafe { write_out(out_client, into_handle(handle)) };
         Ok(())
     })

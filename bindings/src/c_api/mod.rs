@@ -20,6 +20,7 @@
 #![allow(non_camel_case_types)]
 
 // Generic: handles, errors, lists and objects.
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;

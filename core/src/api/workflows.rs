@@ -230,6 +230,7 @@ impl Client {
             ));
         }
         // One call for the whole wait: a cancel during any poll or pause ends it.
+        let _token = self.inner.enter_token();
         let _call = self.inner.transport.begin_call();
         let start = Instant::now();
         let view = match on_progress {

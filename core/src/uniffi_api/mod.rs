@@ -20,6 +20,7 @@
 // variants that carry a `Workflow` costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+mod cancel;
 mod client;
 mod config;
 mod error;
@@ -28,6 +29,7 @@ mod models;
 mod pager;
 mod stream;
 
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use config::ClientConfig;
 pub use error::AmperityError;

@@ -193,7 +193,7 @@ impl From<SendError> for AmperityError {
 /// host) with its own token: blocking, thread-safe.
 #[derive(Debug, uniffi::Object)]
 pub struct StreamClient {
-    inner: core_api::StreamClient,
+    pub(super) inner: core_api::StreamClient,
 }
 
 #[uniffi::export]

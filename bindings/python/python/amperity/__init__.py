@@ -18,6 +18,8 @@ Example::
 """
 
 from . import _schema
+from ._async import AsyncPaginator
+from ._async_client import AsyncClient, AsyncEventSender, AsyncStreamClient
 from ._client import Client
 from ._errors import (
     AmperityError,
@@ -53,6 +55,10 @@ from ._version import __version__
 __all__ = [
     "__version__",
     "Client",
+    "AsyncClient",
+    "AsyncPaginator",
+    "AsyncStreamClient",
+    "AsyncEventSender",
     "Page",
     "Paginator",
     "AmperityError",

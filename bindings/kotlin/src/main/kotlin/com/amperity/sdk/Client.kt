@@ -134,11 +134,14 @@ class Client(
     /** Ingest jobs: list (a time window) and get. */
     val ingestJobs: IngestJobs = IngestJobs(this)
 
-    /** The native client; throws [IllegalStateException] once this client is closed. */
+    /**
+     * The native client; throws [IllegalStateException] once this client is closed. Inside a
+     * call of [AsyncCalls] on this thread: a view of it carrying that call's cancel token.
+     */
     internal val native: FfiClient
         get() {
             check(!closed) { "this Amperity client is closed" }
-            return inner
+            return CallToken.view(inner)
         }
 
     @Volatile

@@ -1,0 +1,243 @@
+"""The async layer's machinery: a bounded thread pool that the client owns, the bridge from its
+futures to the running event loop (asyncio, or trio, also under anyio), per-call cancellation
+through a native ``CancelToken``, and the async paginator.
+
+The async layer only schedules the blocking calls: each coroutine runs the very method of the
+blocking client on the pool, through a view of the native client that carries a fresh
+``CancelToken``. Cancelling the task (``task.cancel()``, ``asyncio.timeout``, ``wait_for``, an
+anyio cancel scope) cancels that token, so the native call returns within milliseconds and frees
+its pool thread; the coroutine raises the event loop's own cancellation exception
+(``asyncio.CancelledError``), never :class:`amperity.CancelledError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import sys
+from typing import (
+    Any,
+    AsyncIterator,
+    Callable,
+    Generic,
+    Iterator,
+    Optional,
+    TypeVar,
+)
+
+from ._native import amperity as _ffi
+from ._pagination import Page, Paginator
+
+__all__ = ["AsyncPaginator"]
+
+R = TypeVar("R")
+S = TypeVar("S")
+T = TypeVar("T")
+A = TypeVar("A")
+
+#: A new native cancel token (one per call, or per walk).
+new_token: Callable[[], Any] = _ffi.CancelToken
+
+#: Pool threads of a client unless ``max_workers`` says otherwise: calls in flight at once.
+DEFAULT_MAX_WORKERS = 16
+
+def _in_trio() -> bool:
+    """True when the running task is a trio task (trio itself, or anyio's trio backend)."""
+    trio = sys.modules.get("trio")
+    if trio is None:
+        return False
+    try:
+        trio.lowlevel.current_task()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _wait(future: "concurrent.futures.Future[R]") -> R:
+    """Waits for a pool future without blocking the event loop; a cancellation of the waiting
+    task propagates at once (the caller cancels the native call)."""
+    if _in_trio():
+        import trio
+
+        token = trio.lowlevel.current_trio_token()
+        done = trio.Event()
+
+        def wake(_: object) -> None:
+            try:
+                token.run_sync_soon(done.set)
+            except trio.RunFinishedError:
+                pass  # nobody waits any more
+
+        future.add_done_callback(wake)
+        await done.wait()
+        return future.result()
+    return await asyncio.wrap_future(future)
+
+
+class _Runner:
+    """The pool of one async client and the way its calls are run and cancelled."""
+
+    __slots__ = ("_pool", "max_workers")
+
+    def __init__(self, max_workers: int) -> None:
+        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+            from ._errors import InvalidArgumentError
+
+            raise InvalidArgumentError(
+                f"invalid argument: max_workers must be an int of at least 1, got {max_workers!r}"
+            )
+        self.max_workers = max_workers
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="amperity-async"
+        )
+
+    async def run(self, call: Callable[[], R], token: Any) -> R:
+        """Runs ``call`` on the pool; a cancelled task cancels ``token`` (the call's own)."""
+        future = self._pool.submit(call)
+        try:
+            return await _wait(future)
+        except BaseException:
+            if not future.done():
+                # Not started: never starts. Started: the token ends it within milliseconds.
+                future.cancel()
+                token.cancel()
+            raise
+
+    def shutdown(self) -> None:
+        """Stops taking calls; calls not started yet are dropped, running ones finish."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _on_loop(callback: Optional[Callable[[A], Any]]) -> Optional[Callable[[A], Any]]:
+    """``callback`` (a progress callback of a blocking call) as a function that the pool thread
+    calls: it runs ``callback`` on the event loop's thread and waits for it, so that what the
+    callback raises ends the call as in the blocking client. Call it on the event loop."""
+    if callback is None:
+        return None
+    if _in_trio():
+        import trio
+
+        token = trio.lowlevel.current_trio_token()
+
+        def on_trio(value: A) -> Any:
+            return trio.from_thread.run_sync(callback, value, trio_token=token)
+
+        return on_trio
+    loop = asyncio.get_running_loop()
+
+    def on_asyncio(value: A) -> Any:
+        done: "concurrent.futures.Future[Any]" = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                done.set_result(callback(value))
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+                done.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return done.result()
+
+    return on_asyncio
+
+
+class _Owner(Generic[S]):
+    """What an async resource needs from its client: the pool, and a view of the blocking
+    client whose every call carries a given token."""
+
+    __slots__ = ()
+
+    _runner: _Runner
+
+    def _view(self, token: Any) -> S:  # pragma: no cover - defined by the client classes
+        raise NotImplementedError
+
+
+class _AsyncResource(Generic[S, T]):
+    """One resource group of an async client: runs the methods of the blocking group ``T``
+    (made by ``make`` from a client view ``S``) on the pool, one token per call."""
+
+    __slots__ = ("_owner", "_make")
+
+    def __init__(self, owner: "_Owner[S]", make: Callable[[S], T]) -> None:
+        self._owner = owner
+        self._make = make
+
+    async def _call(self, call: Callable[[T], R]) -> R:
+        """Runs ``call`` with the blocking group on the pool; cancelled with the task."""
+        token = new_token()
+        group = self._make(self._owner._view(token))
+        return await self._owner._runner.run(lambda: call(group), token)
+
+    def _list(self, call: Callable[[T], "Paginator[R]"]) -> "AsyncPaginator[R]":
+        """The blocking list's paginator (made here: it sends nothing) as an async one."""
+        token = new_token()
+        paginator = call(self._make(self._owner._view(token)))
+        return AsyncPaginator(self._owner._runner, paginator, token)
+
+    _on_loop = staticmethod(_on_loop)
+
+
+class AsyncPaginator(Generic[T]):
+    """A lazy walk over a paginated list for ``async for``, one page in memory at a time.
+
+    ``async for segment in client.segments.list(limit=100)`` for the items, ``async for page in
+    ....pages()`` for whole pages, or ``await next_page()``. The pages are fetched on the
+    client's pool (read-ahead included, when asked for). Cancelling the task that walks cancels
+    the page request in flight; the walk then stops for good, and :attr:`resume_cursor` tells
+    where a new walk (``cursor=...``) starts. Other errors leave it where it was, as the blocking
+    :class:`Paginator` does.
+    """
+
+    __slots__ = ("_runner", "_paginator", "_token", "_current")
+
+    def __init__(self, runner: _Runner, paginator: "Paginator[T]", token: Any) -> None:
+        self._runner = runner
+        self._paginator = paginator
+        self._token = token
+        self._current: Iterator[T] = iter(())
+
+    def __aiter__(self) -> "AsyncPaginator[T]":
+        return self
+
+    async def __anext__(self) -> T:
+        while True:
+            for item in self._current:
+                return item
+            page = await self.next_page()
+            if page is None:
+                raise StopAsyncIteration
+            self._current = page._each()
+
+    async def next_page(self) -> Optional[Page[T]]:
+        """Fetches the next page, or returns ``None`` once the list is exhausted.
+
+        Items of the current page not yet yielded by item iteration are skipped.
+        """
+        self._current = iter(())
+        return await self._runner.run(self._paginator.next_page, self._token)
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Iterates over the remaining pages (each with ``items``, ``next_token``, ``total``)."""
+        while True:
+            page = await self.next_page()
+            if page is None:
+                return
+            yield page
+
+    @property
+    def resume_cursor(self) -> Optional[str]:
+        """The cursor of the next page to fetch (pass it as ``cursor=`` to resume later)."""
+        return self._paginator.resume_cursor
+
+    @property
+    def total(self) -> Optional[int]:
+        """The ``total`` reported by the server, once a page requested with ``with_total`` came."""
+        return self._paginator.total
+
+    @property
+    def is_done(self) -> bool:
+        """True once the last page has been returned."""
+        return self._paginator.is_done
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator done={self.is_done} resume_cursor={self.resume_cursor!r}>"

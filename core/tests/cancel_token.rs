@@ -1,0 +1,237 @@
+//! Per-call cancellation (`CancelToken`) over real sockets: a stalled response, a `Retry-After`
+//! pause, the rate limiter, a wait's polls and a walk with read-ahead; each cancelled call ends
+//! within 100 ms, while other calls on the same client (in flight at the same time, or on a
+//! connection the cancelled call used before) go on.
+
+mod common;
+
+use amperity::{
+    CancelToken, Client, Error, PageOptions, RetryPolicy, WaitOptions, WorkflowRunRequest,
+};
+use common::*;
+use std::time::{Duration, Instant};
+
+/// The promise of the issue: a cancelled call returns within this time.
+const PROMPT: Duration = Duration::from_millis(100);
+
+/// Runs `call` with a fresh token on another thread, cancels the token after 300 ms, and returns
+/// the call's result with the time from the cancel to the call's return.
+fn cancel_token_during<T: Send + 'static>(
+    client: &Client,
+    call: impl FnOnce(Client) -> Result<T, Error> + Send + 'static,
+) -> (Result<T, Error>, Duration) {
+    let token = CancelToken::new();
+    let worker = {
+        let client = client.with_cancel_token(&token);
+        std::thread::spawn(move || {
+            let result = call(client);
+            (result, Instant::now())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let cancelled_at = Instant::now();
+    token.cancel();
+    let (result, returned_at) = worker.join().expect("the call does not panic");
+    (result, returned_at.saturating_duration_since(cancelled_at))
+}
+
+fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, Error>, latency: Duration, what: &str) {
+    match result {
+        Err(Error::Cancelled { operation }) => assert!(!operation.is_empty()),
+        other => panic!("{what}: expected Cancelled, got {other:?}"),
+    }
+    println!(
+        "{what}: returned {:.1} ms after the token's cancel",
+        latency.as_secs_f64() * 1000.0
+    );
+    assert!(latency < PROMPT, "{what}: {latency:?}");
+}
+
+/// A list call on another thread without a token: it must succeed despite the cancels.
+fn bystander(client: &Client) -> std::thread::JoinHandle<Result<usize, Error>> {
+    let client = client.clone();
+    std::thread::spawn(move || {
+        let page = client.list_campaigns(Default::default(), PageOptions::limit(5));
+        Ok(page.items().collect::<Result<Vec<_>, _>>()?.len())
+    })
+}
+
+#[test]
+fn a_stalled_response_is_abandoned_and_a_parallel_call_goes_on() {
+    let server = server();
+    fault(&server, "path=/api/segments,delay_ms=20000,count=1");
+    // The bystander's first page is slow too: it is in flight during the cancel.
+    fault(&server, "path=/api/campaigns,delay_ms=800,count=1");
+    let client = client(&server);
+    let other = bystander(&client);
+    let (result, latency) = cancel_token_during(&client, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "stalled response");
+    assert_eq!(other.join().unwrap().unwrap(), 30);
+    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+    // The client goes on.
+    let page = client.list_segments(PageOptions::limit(10)).next_page();
+    assert_eq!(page.unwrap().unwrap().items.len(), 10);
+}
+
+#[test]
+fn a_retry_after_pause_is_cut_short_without_another_request() {
+    let server = server();
+    fault(
+        &server,
+        "path=/api/segments,status=429,retry_after=30,count=1",
+    );
+    let client = builder(&server)
+        .retry_policy(
+            RetryPolicy::new(3, Duration::from_millis(1), Duration::from_millis(10))
+                .with_max_retry_after(Duration::from_secs(60)),
+        )
+        .build()
+        .unwrap();
+    let (result, latency) = cancel_token_during(&client, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "Retry-After pause");
+    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+}
+
+#[test]
+fn a_rate_limiter_wait_is_cut_short() {
+    let server = server();
+    let client = builder(&server).rate_limit(Some(0.1)).build().unwrap();
+    // The first request takes the only token; the second would wait 10 s for the next.
+    client
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .unwrap();
+    let (result, latency) = cancel_token_during(&client, |client| {
+        client.list_segments(PageOptions::limit(1)).next_page()
+    });
+    assert_cancelled(result, latency, "rate limiter");
+    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+}
+
+#[test]
+fn a_wait_for_a_run_is_cancelled_between_polls() {
+    let server = server_with(|config| config.run_step = Duration::from_secs(60));
+    let client = client(&server);
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-123"))
+        .unwrap();
+    let other = bystander(&client);
+    let (result, latency) = cancel_token_during(&client, move |client| {
+        let options = WaitOptions {
+            poll_interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(3600),
+            ..WaitOptions::default()
+        };
+        client.wait_for_workflow_run(&run.id, &options)
+    });
+    assert_cancelled(result, latency, "workflow wait");
+    assert_eq!(other.join().unwrap().unwrap(), 30);
+}
+
+#[test]
+fn a_cancelled_token_refuses_calls_before_any_request() {
+    let server = server();
+    let client = client(&server);
+    let token = CancelToken::new();
+    token.cancel();
+    let result = client
+        .with_cancel_token(&token)
+        .list_segments(PageOptions::limit(1))
+        .next_page();
+    assert!(matches!(result, Err(Error::Cancelled { .. })), "{result:?}");
+    let result = token.run(|| client.list_segments(PageOptions::limit(1)).next_page());
+    assert!(matches!(result, Err(Error::Cancelled { .. })), "{result:?}");
+    assert!(requests_to(&server, "/api/segments").is_empty());
+    assert!(client
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .is_ok());
+}
+
+#[test]
+fn a_late_cancel_never_shuts_a_connection_another_call_took_from_the_pool() {
+    let server = server();
+    let client = client(&server);
+    let token = CancelToken::new();
+    // The token's call ends and leaves its connection in the pool.
+    client
+        .with_cancel_token(&token)
+        .list_segments(PageOptions::limit(1))
+        .next_page()
+        .unwrap();
+    // Another call takes that connection and waits for a slow answer while the token cancels.
+    fault(&server, "path=/api/campaigns,delay_ms=600,count=1");
+    let other = bystander(&client);
+    std::thread::sleep(Duration::from_millis(200));
+    token.cancel();
+    assert_eq!(other.join().unwrap().unwrap(), 30);
+}
+
+#[test]
+fn a_cancelled_walk_with_read_ahead_resumes_from_its_cursor() {
+    let server = server();
+    let client = client(&server);
+    let token = CancelToken::new();
+    let mut pager = client
+        .list_segments(PageOptions::limit(100).read_ahead())
+        .with_cancel_token(&token);
+    let first = pager.next_page().unwrap().unwrap();
+    // A read-ahead is in flight (and stalls) when the token cancels: the second page's, or the
+    // third's when the second was already read.
+    fault(&server, "path=/api/segments,delay_ms=20000,count=1");
+    let worker = std::thread::spawn(move || loop {
+        match pager.next_page() {
+            Ok(Some(_)) => continue,
+            other => {
+                return (
+                    other.map(|page| page.map(|p| p.items.len())),
+                    Instant::now(),
+                    pager,
+                )
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(400));
+    let cancelled_at = Instant::now();
+    token.cancel();
+    let (result, returned_at, pager) = worker.join().unwrap();
+    assert_cancelled(result, returned_at - cancelled_at, "walk with read-ahead");
+    let cursor = pager.resume_cursor().map(str::to_owned).expect("a cursor");
+    // The same walk goes on with a new token, and so does a new walk from the cursor.
+    let mut pager = pager.with_cancel_token(&CancelToken::new());
+    let again = pager.next_page().unwrap().unwrap();
+    let resumed = client
+        .list_segments(PageOptions::limit(100).starting_at(cursor))
+        .next_page()
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.items, resumed.items);
+    assert_ne!(again.items[0].id, first.items[0].id);
+}
+
+#[test]
+fn a_token_carried_by_run_reaches_the_read_ahead_thread() {
+    let server = server();
+    let client = client(&server);
+    let token = CancelToken::new();
+    fault(&server, "path=/api/segments,delay_ms=20000,count=1");
+    let worker = {
+        let (client, token) = (client.clone(), token.clone());
+        std::thread::spawn(move || {
+            token.run(|| {
+                client
+                    .list_segments(PageOptions::limit(100).read_ahead())
+                    .next_page()
+            })
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let cancelled_at = Instant::now();
+    token.cancel();
+    let result = worker.join().unwrap();
+    assert_cancelled(result, cancelled_at.elapsed(), "run scope");
+}
