@@ -46,14 +46,17 @@
 #                      arm64 CPython and its C package, under qemu-aarch64), musl (a static C
 #                      program built with zig cc), Windows (a C program built with MinGW-w64, under
 #                      wine64); macOS is built and inspected only.
+#   --with-mobile      then tests/mobile.sh: the Apple XCFramework and the Android AAR parts
 set -euo pipefail
 platforms_arg=default
+with_mobile=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --platforms) platforms_arg="${2:?--platforms needs a list}"; shift 2 ;;
         --platforms=*) platforms_arg="${1#--platforms=}"; shift ;;
         --all-platforms) platforms_arg=all; shift ;;
-        *) echo "usage: $0 [--platforms LIST | --all-platforms]" >&2; exit 2 ;;
+        --with-mobile) with_mobile=1; shift ;;
+        *) echo "usage: $0 [--platforms LIST | --all-platforms] [--with-mobile]" >&2; exit 2 ;;
     esac
 done
 
@@ -200,8 +203,9 @@ README
 }
 
 wheel_for() { # platform
-    local platform=$1 cargo_target compat features args=() before made
-    cargo_target="$(platform_field "$platform" cargo)"
+    local platform=$1 rust_target compat features args=() before made
+    # maturin takes the plain triple: --compatibility gives zig the glibc version.
+    rust_target="$(platform_field "$platform" rust)"
     compat="$(platform_field "$platform" wheel)"
     features="$(platform_field "$platform" features)"
     [ "$compat" != - ] && args+=(--compatibility "$compat")
@@ -219,7 +223,7 @@ wheel_for() { # platform
         export CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=$root=/amperity"$'\x1f'"--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
         minimum="$(platform_field "$platform" minimum)"
         case "$minimum" in macos-*) export MACOSX_DEPLOYMENT_TARGET="${minimum#macos-}" ;; esac
-        cd bindings/python && maturin build --release --zig --target "$cargo_target" "${args[@]}" --out "$work/wheels"
+        cd bindings/python && maturin build --release --zig --target "$rust_target" "${args[@]}" --out "$work/wheels"
     ) >&2 || die "maturin build ($platform)"
     made="$(comm -13 <(echo "$before") <(ls "$work/wheels"))"
     [ -n "$made" ] && [ "$(echo "$made" | wc -l)" = 1 ] || die "maturin made no single wheel for $platform: $made"
@@ -682,6 +686,11 @@ SWIFT
     check_user_agents amperity-swift
 else
     echo "Swift smoke test skipped: $AMPERITY_SWIFT_MISSING"
+fi
+
+if [ "$with_mobile" = 1 ]; then
+    step "mobile: tests/mobile.sh (XCFramework, SwiftPM package, Android AAR parts)"
+    bash tests/mobile.sh || die "tests/mobile.sh"
 fi
 
 step "done"
