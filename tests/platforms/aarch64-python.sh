@@ -14,11 +14,11 @@ packages=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libffi8 
           libssl3 libbz2-1.0 liblzma5 libuuid1 libcrypt1 libsqlite3-0)
 if [ ! -x "$dest/usr/bin/python3.11" ]; then
     command -v qemu-aarch64 >/dev/null && [ -d /usr/aarch64-linux-gnu/lib ] ||
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user libc6-arm64-cross >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends qemu-user libc6-arm64-cross >/dev/null
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         dpkg --add-architecture arm64
     fi
-    apt-get update -qq
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
     debs="$(mktemp -d)"
     (cd "$debs" && apt-get download -qq "${packages[@]/%/:arm64}") >&2
     rm -rf "$dest.partial"
