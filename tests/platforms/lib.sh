@@ -91,6 +91,11 @@ platform_build() { # platform, cargo profile, packages...
                 { cat "$out/amperity-build.log" >&2; unset CARGO_ENCODED_RUSTFLAGS; return 1; }
             grep -v '^\s*Compiling\|^\s*Finished\|native-static-libs\|^note: Link against' "$out/amperity-build.log" >&2 || true
             sed -n 's/.*native-static-libs: //p' "$out/amperity-build.log" | tail -n 1 > "$out/amperity-native-static-libs.txt"
+            if [ "${#link[@]}" -gt 0 ]; then
+                # cargo decides from the target's default (static) that there is no shared
+                # library to copy out of deps/: copy the one this build just linked.
+                cp "$out/deps/libamperity.so" "$out/libamperity.so"
+            fi
         else
             others+=(-p "$package")
         fi
