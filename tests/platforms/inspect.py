@@ -114,6 +114,9 @@ def main(argv):
         expected = minimum(platform)[1]
         if plat not in ("1", "MACOS", "macos") or minos != expected:
             problems.append(f"platform {plat} minimum {minos}, expected macOS {expected}")
+        ident = re.search(r"cmd LC_ID_DYLIB.*?name (\S+)", heads, re.S)
+        if ident and not ident.group(1).startswith("@rpath/"):
+            problems.append(f"install name {ident.group(1)} is not @rpath/...")
         dylibs = re.findall(r"cmd LC_LOAD_DYLIB.*?name (\S+)", heads, re.S)
         facts.append("links " + ",".join(d.rsplit("/", 1)[-1] for d in dylibs))
         bad = [d for d in dylibs if d not in ALLOWED["darwin"]]

@@ -86,12 +86,15 @@ platform_build() { # platform, cargo profile, packages...
             # (the mock server) stay static, so they run without a musl loader.
             local link=()
             [[ "$rust" == *-musl ]] && link=(-C target-feature=-crt-static)
+            # macOS: the library's install name is where programs look for it (@rpath), not the
+            # build machine's path that the linker writes by default.
+            [[ "$rust" == *-apple-darwin ]] && link=(-C "link-arg=-Wl,-install_name,@rpath/libamperity.dylib")
             cargo-zigbuild rustc --locked --profile "$profile" --target "$cargo_target" -p amperity-ffi --lib \
                 "${args[@]}" -- --print native-static-libs "${link[@]}" 2> "$out/amperity-build.log" ||
                 { cat "$out/amperity-build.log" >&2; unset CARGO_ENCODED_RUSTFLAGS; return 1; }
             grep -v '^\s*Compiling\|^\s*Finished\|native-static-libs\|^note: Link against' "$out/amperity-build.log" >&2 || true
             sed -n 's/.*native-static-libs: //p' "$out/amperity-build.log" | tail -n 1 > "$out/amperity-native-static-libs.txt"
-            if [ "${#link[@]}" -gt 0 ]; then
+            if [[ "$rust" == *-musl ]]; then
                 # cargo decides from the target's default (static) that there is no shared
                 # library to copy out of deps/: copy the one this build just linked.
                 cp "$out/deps/libamperity.so" "$out/libamperity.so"
