@@ -9,10 +9,10 @@ import datetime as _datetime
 from . import _models as _models
 from . import _schema as _schema
 from ._async import AsyncPaginator, _AsyncResource, _Owner
-from ._calls import _UNSET
+from ._calls import _DEFAULT_WAIT_TIMEOUT
 from ._client import Client, IngestJobs, QueryParams
 from ._lists import AuditEvents, CampaignDrafts, Campaigns, Indexes, Profiles, Segments, WorkflowRuns
-from ._operations import WaitProgress
+from ._operations import RunMode, WaitProgress
 from typing import Any, Callable, Mapping, Optional
 
 __all__ = [
@@ -307,7 +307,7 @@ class AsyncWorkflowRuns(_AsyncResource[Client, WorkflowRuns]):
         *,
         range_from: Optional[_datetime.datetime] = None,
         range_to: Optional[_datetime.datetime] = None,
-        run_mode: Optional[str] = None,
+        run_mode: Optional[RunMode] = None,
     ) -> _schema.Workflow:
         """Starts a workflow run (``POST /workflow/runs``); never retried blindly.
 
@@ -333,7 +333,7 @@ class AsyncWorkflowRuns(_AsyncResource[Client, WorkflowRuns]):
         workflow_id: str,
         *,
         poll_interval: Optional[float] = None,
-        timeout: Optional[float] = _UNSET,
+        timeout: Optional[float] = _DEFAULT_WAIT_TIMEOUT,
         on_progress: Optional[Callable[[WaitProgress], Any]] = None,
         raise_on_failure: bool = False,
     ) -> _schema.Workflow:
