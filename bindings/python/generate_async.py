@@ -38,7 +38,7 @@ def _bootstrap() -> None:
 _bootstrap()
 
 import amperity  # noqa: E402 - after the bootstrap
-from amperity import _calls  # noqa: E402
+from amperity import _calls, _types  # noqa: E402
 from amperity._calls import _Resource  # noqa: E402
 
 OUT = Path(__file__).parent / "python" / "amperity" / "_async_resources.py"
@@ -98,6 +98,9 @@ def rewrite(annotation: str, namespace: Dict[str, Any], imports: Imports) -> str
             imports.name(name, "typing")
         elif inspect.isclass(obj) and obj.__module__.startswith("amperity."):
             imports.name(name, obj.__module__)
+        elif getattr(_types, name, None) is obj:
+            # The Literal types of the closed sets, from where they are defined and exported.
+            imports.name(name, "amperity._types")
         else:
             # A module-level alias (QueryParams = Union[...]) of the defining module.
             imports.name(name, namespace["__name__"])

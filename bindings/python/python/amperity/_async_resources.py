@@ -12,7 +12,8 @@ from ._async import AsyncPaginator, _AsyncResource, _Owner
 from ._calls import _DEFAULT_WAIT_TIMEOUT
 from ._client import Client, IngestJobs, QueryParams
 from ._lists import AuditEvents, CampaignDrafts, Campaigns, Indexes, Profiles, Segments, WorkflowRuns
-from ._operations import RunMode, WaitProgress
+from ._operations import WaitProgress
+from ._types import RunMode
 from typing import Any, Callable, Mapping, Optional
 
 __all__ = [
