@@ -269,8 +269,10 @@ rm -rf "$work/sdist"
 sdist="$(ls "$work"/sdist/amperity-"$version".tar.gz)" || die "maturin made no amperity-$version.tar.gz"
 mv "$sdist" "$dist/"
 sdist="$dist/$(basename "$sdist")"
-tar -tzf "$sdist" | grep -q '/core/src/lib.rs$' || die "the sdist lacks the core's sources"
-tar -tzf "$sdist" | grep -q '/Cargo.lock$' || die "the sdist lacks Cargo.lock"
+# The whole listing first: `tar | grep -q` fails under pipefail when grep exits early.
+sdist_files="$(tar -tzf "$sdist")"
+grep -q '/core/src/lib.rs$' <<< "$sdist_files" || die "the sdist lacks the core's sources"
+grep -q '/Cargo.lock$' <<< "$sdist_files" || die "the sdist lacks Cargo.lock"
 echo "built $sdist ($(du -h "$sdist" | cut -f1))"
 if [ "$platforms_arg" = all ]; then
     # What pip does on a platform without a wheel: build one from the sdist (maturin from PyPI,
@@ -503,8 +505,12 @@ c_smoke() { # platform
         [ -f "$prefix/$f" ] || [ -f "$prefix/$f.exe" ] || die "$platform package lacks $f"
     done
     grep -q "^License: $license" "$prefix/README" || die "$platform package README does not state the license"
-    llvm-readobj-14 --sections "$prefix/$shared" | grep -q 'Name: .symtab ' &&
-        [[ "$library" == *.so ]] && die "$platform: $shared is not stripped (it has a .symtab)"
+    # Whole outputs first: `reader | grep -q` fails under pipefail when grep exits early.
+    local sections
+    sections="$(llvm-readobj-14 --sections "$prefix/$shared")"
+    if [[ "$library" == *.so ]] && grep -q 'Name: .symtab ' <<< "$sections"; then
+        die "$platform: $shared is not stripped (it has a .symtab)"
+    fi
     case "$platform" in
         linux-x86_64) compiler=(cc); shared_flags=(-Wl,-rpath,"$prefix/lib") ;;
         linux-aarch64) compiler=(aarch64-linux-gnu-gcc); shared_flags=(-Wl,-rpath,"$prefix/lib") ;;
@@ -531,10 +537,13 @@ c_smoke() { # platform
         cp "$prefix/bin/$library" "$out/"   # Windows loads a DLL from the program's folder
         python3 tests/platforms/inspect.py "$platform" "$out/smoke$exe" --program || die "$platform: smoke.exe imports"
         python3 tests/platforms/inspect.py "$platform" "$out/smoke_static$exe" --program || die "$platform: smoke_static.exe imports"
-        llvm-readobj-14 --coff-imports "$out/smoke_static$exe" | grep -qi 'amperity.dll' && die "$platform: smoke_static.exe imports amperity.dll"
+        grep -qi 'amperity.dll' <<< "$(llvm-readobj-14 --coff-imports "$out/smoke_static$exe")" &&
+            die "$platform: smoke_static.exe imports amperity.dll"
     elif [[ "$platform" == linux-* ]] && [[ "$platform" != *-musl ]]; then
-        llvm-readobj-14 --needed-libs "$out/smoke" | grep -q libamperity.so || die "$platform: smoke does not need libamperity.so"
-        llvm-readobj-14 --needed-libs "$out/smoke_static" | grep -q libamperity && die "$platform: smoke_static links libamperity dynamically"
+        grep -q libamperity.so <<< "$(llvm-readobj-14 --needed-libs "$out/smoke")" ||
+            die "$platform: smoke does not need libamperity.so"
+        grep -q libamperity <<< "$(llvm-readobj-14 --needed-libs "$out/smoke_static")" &&
+            die "$platform: smoke_static links libamperity dynamically"
     fi
     local variant
     for variant in smoke smoke_static; do
