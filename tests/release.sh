@@ -210,6 +210,9 @@ wheel_for() { # platform
     features="$(platform_field "$platform" features)"
     [ "$compat" != - ] && args+=(--compatibility "$compat")
     [ "$features" = no-default ] && args+=(--no-default-features)
+    local rustc_args=()
+    # macOS: the library's install name @rpath/..., as platform_build links it (the final crate only).
+    [[ "$rust_target" == *-apple-darwin ]] && rustc_args=(-- -C "link-arg=-Wl,-install_name,@rpath/libamperity.dylib")
     before="$(ls "$work/wheels")"
     # The platform's command-line tool goes into the wheel (amperity/_bin, the console script's).
     local exe=""
@@ -223,7 +226,7 @@ wheel_for() { # platform
         export CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=$root=/amperity"$'\x1f'"--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
         minimum="$(platform_field "$platform" minimum)"
         case "$minimum" in macos-*) export MACOSX_DEPLOYMENT_TARGET="${minimum#macos-}" ;; esac
-        cd bindings/python && maturin build --release --zig --target "$rust_target" "${args[@]}" --out "$work/wheels"
+        cd bindings/python && maturin build --release --zig --target "$rust_target" "${args[@]}" --out "$work/wheels" "${rustc_args[@]}"
     ) >&2 || die "maturin build ($platform)"
     made="$(comm -13 <(echo "$before") <(ls "$work/wheels"))"
     [ -n "$made" ] && [ "$(echo "$made" | wc -l)" = 1 ] || die "maturin made no single wheel for $platform: $made"
