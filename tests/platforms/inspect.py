@@ -26,7 +26,7 @@ ALLOWED = {
     # Windows' own DLLs (MinGW's libgcc and winpthread must be linked in statically).
     "windows": {"kernel32.dll", "ws2_32.dll", "bcrypt.dll", "ntdll.dll", "advapi32.dll", "userenv.dll",
                 "crypt32.dll", "secur32.dll", "ncrypt.dll", "ole32.dll", "oleaut32.dll", "msvcrt.dll",
-                "user32.dll", "shell32.dll", "bcryptprimitives.dll"},
+                "user32.dll", "shell32.dll", "bcryptprimitives.dll", "combase.dll"},
 }
 EXPECT = {  # platform: (format word in llvm-readobj's header, machine, libc family)
     "linux-x86_64": ("elf64-x86-64", "EM_X86_64", "gnu"),
