@@ -1627,6 +1627,26 @@ amperity_result amperity_stream_send_xml(const struct amperity_stream_client *cl
                                          const char *event);
 
 /**
+ * `amperity_stream_send_json` carrying `token`: `amperity_cancel_token_cancel(token)`, from any
+ * thread, ends this send with `AMPERITY_RESULT_CANCELLED` within milliseconds (in a retry pause,
+ * a `Retry-After` pause or a stalled request; only its own connection is shut down) and leaves
+ * the other sends and senders of `client` alone. A token already cancelled fails the send at
+ * once, without a request. `token` is not consumed.
+ */
+amperity_result amperity_stream_send_json_with_token(const struct amperity_stream_client *client,
+                                                     const char *stream_id,
+                                                     const char *event,
+                                                     const struct amperity_cancel_token *token);
+
+/**
+ * `amperity_stream_send_xml` carrying `token`, cancelled as `amperity_stream_send_json_with_token`.
+ */
+amperity_result amperity_stream_send_xml_with_token(const struct amperity_stream_client *client,
+                                                    const char *stream_id,
+                                                    const char *event,
+                                                    const struct amperity_cancel_token *token);
+
+/**
  * Creates sender options at their defaults: JSON events, a queue of 1000 events, 8 worker
  * threads, no rate limit of the sender's own (the client's applies), 4 retries per event. The
  * caller frees `*out_options` with `amperity_stream_sender_options_free`.

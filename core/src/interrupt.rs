@@ -9,7 +9,8 @@
 use crate::cancel_token;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, ShutdownHandle, Transport,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
+    ShutdownHandle, SocksConnector, Transport,
 };
 
 /// One connection, as the tokens see it.
@@ -38,10 +39,42 @@ impl Connection {
     }
 }
 
-/// ureq's default connector chain, with every transport tracked for per-call cancellation.
-#[derive(Debug, Default)]
+/// ureq's default connector chain (a SOCKS proxy, an HTTP CONNECT proxy, TCP, rustls) with
+/// [`InterruptibleTcpConnector`](crate::connect::InterruptibleTcpConnector) in place of ureq's
+/// TCP connector, and every transport tracked for per-call cancellation.
+#[derive(Debug)]
 pub(crate) struct TrackingConnector {
-    inner: DefaultConnector,
+    inner: Box<dyn Connector<(), Out = Box<dyn Transport>>>,
+}
+
+impl Default for TrackingConnector {
+    fn default() -> Self {
+        let chain =
+            ().chain(SocksConnector::default())
+                .chain(ConnectProxyConnector::default())
+                .chain(crate::connect::InterruptibleTcpConnector)
+                .chain(RustlsConnector::default())
+                .chain(Boxing);
+        TrackingConnector {
+            inner: Box::new(chain),
+        }
+    }
+}
+
+/// The end of the chain: the transport made, boxed.
+#[derive(Debug)]
+struct Boxing;
+
+impl<In: Transport> Connector<In> for Boxing {
+    type Out = Box<dyn Transport>;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|transport| Box::new(transport) as Box<dyn Transport>))
+    }
 }
 
 impl Connector<()> for TrackingConnector {
@@ -72,8 +105,21 @@ impl Connector<()> for TrackingConnector {
                 register(handle)
             }),
         };
-        let transport = self.inner.connect(&tracked, chained)?;
-        // A cancel that came while connecting (which cannot be interrupted) ends the call here.
+        // The thread's tokens use the connection while it is made: a cancel shuts down the
+        // connect in progress (see `crate::connect`) or the TLS handshake.
+        let tokens = cancel_token::current();
+        for token in &tokens {
+            // Registered before the check: a cancel after the check finds this connection.
+            token.watch_connection(&connection);
+            lock(&connection.users).push(token.id());
+            if token.is_cancelled() {
+                lock(&connection.users).clear();
+                return Err(cancelled());
+            }
+        }
+        let transport = self.inner.connect(&tracked, chained);
+        lock(&connection.users).clear();
+        let transport = transport?;
         if cancel_token::current_cancelled() {
             return Err(cancelled());
         }
@@ -83,7 +129,7 @@ impl Connector<()> for TrackingConnector {
 
 /// The error of I/O refused because the call's token was cancelled (mapped to
 /// `Error::Cancelled` by the transport, which sees the cancelled token).
-fn cancelled() -> ureq::Error {
+pub(crate) fn cancelled() -> ureq::Error {
     ureq::Error::Io(std::io::Error::new(
         std::io::ErrorKind::Interrupted,
         "the call was cancelled",

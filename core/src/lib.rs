@@ -45,6 +45,7 @@ mod cancel;
 mod cancel_token;
 mod client;
 mod config;
+mod connect;
 mod env;
 mod error;
 mod hook;

@@ -59,6 +59,25 @@ fn a_stalled_response_is_abandoned_and_the_next_call_works() {
 }
 
 #[test]
+fn a_hanging_connect_is_abandoned() {
+    let Some(unanswered) = UnansweredListener::start() else {
+        return no_hanging_connect();
+    };
+    let client = Client::builder("acme")
+        .base_url(unanswered.base_url())
+        .token("mock-token")
+        .connect_timeout(Duration::from_secs(30))
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let (result, latency) = cancel_during(&client, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "hanging connect");
+    assert!(latency < Duration::from_millis(100), "{latency:?}");
+}
+
+#[test]
 fn a_retry_after_pause_is_cut_short_without_another_request() {
     let server = server();
     fault(

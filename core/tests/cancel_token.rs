@@ -76,6 +76,60 @@ fn a_stalled_response_is_abandoned_and_a_parallel_call_goes_on() {
 }
 
 #[test]
+fn a_hanging_connect_is_abandoned_and_a_parallel_call_goes_on() {
+    let Some(unanswered) = UnansweredListener::start() else {
+        return no_hanging_connect();
+    };
+    let server = server();
+    fault(&server, "path=/api/campaigns,delay_ms=800,count=1");
+    let client = client(&server);
+    let other = bystander(&client);
+    let hanging = Client::builder("acme")
+        .base_url(unanswered.base_url())
+        .token("mock-token")
+        .connect_timeout(Duration::from_secs(30))
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let (result, latency) = cancel_token_during(&hanging, |client| {
+        client.list_segments(PageOptions::limit(10)).next_page()
+    });
+    assert_cancelled(result, latency, "hanging connect");
+    assert_eq!(other.join().unwrap().unwrap(), 30);
+}
+
+#[test]
+fn a_connect_that_gets_no_answer_still_times_out() {
+    let Some(unanswered) = UnansweredListener::start() else {
+        return no_hanging_connect();
+    };
+    let client = Client::builder("acme")
+        .base_url(unanswered.base_url())
+        .token("mock-token")
+        .connect_timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::new(
+            1,
+            Duration::from_millis(1),
+            Duration::from_millis(1),
+        ))
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    match client.list_segments(PageOptions::limit(10)).next_page() {
+        Err(Error::Transport { kind, .. }) => {
+            assert_eq!(kind, amperity::TransportKind::Timeout)
+        }
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+}
+
+#[test]
 fn a_retry_after_pause_is_cut_short_without_another_request() {
     let server = server();
     fault(

@@ -1,8 +1,9 @@
 /*
  * test_stream.c: Streaming Ingest: the stream config and client, single sends and their local
  * refusals, and the stream sender (volume from two threads, back-pressure, a full queue, close
- * with events still queued, failures in the delivery report, cancel), checked against what the
- * mock's stream route counted (GET /__mock/streams: accepted, duplicates, checksum).
+ * with events still queued, failures in the delivery report, cancel), single sends carrying a
+ * cancel token (amperity_stream_send_*_with_token), checked against what the mock's stream route
+ * counted (GET /__mock/streams: accepted, duplicates, checksum).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -733,10 +734,94 @@ static void sender_failures(void) {
     amperity_stream_sender_free(sender);
 }
 
+/* ---- single sends with a cancel token ------------------------------------------------------ */
+
+struct stream_canceller {
+    amperity_cancel_token *token;
+    double cancelled_at_ms;
+};
+
+static void *cancel_stream_token_later(void *arg) {
+    struct stream_canceller *c = arg;
+    sleep_ms(200);
+    c->cancelled_at_ms = now_ms();
+    OK(amperity_cancel_token_cancel(c->token));
+    return NULL;
+}
+
+/* A send without a token on the same client, slowed by the mock: it must go through. */
+struct stream_bystander {
+    const amperity_stream_client *client;
+    amperity_result rc;
+};
+
+static void *stream_bystander_main(void *arg) {
+    struct stream_bystander *b = arg;
+    b->rc = amperity_stream_send_json(b->client, "is-c-bystander", "{\"bystander\":true}");
+    return NULL;
+}
+
+static void token_sends(void) {
+    mock_reset();
+    amperity_stream_client *client = stream_client();
+    amperity_cancel_token *token = NULL;
+    OK(amperity_cancel_token_new(&token));
+
+    /* NULL arguments; a live token sends like the plain calls. */
+    CHECK_RC(amperity_stream_send_json_with_token(client, "is-c-token", "{}", NULL),
+             AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK_RC(amperity_stream_send_xml_with_token(NULL, "is-c-token", "<a/>", token),
+             AMPERITY_RESULT_NULL_ARGUMENT);
+    CHECK_RC(amperity_stream_send_json_with_token(client, NULL, "{}", token),
+             AMPERITY_RESULT_NULL_ARGUMENT);
+    OK(amperity_stream_send_json_with_token(client, "is-c-token", "{\"n\":1}", token));
+    OK(amperity_stream_send_xml_with_token(client, "is-c-token-xml", "<a>1</a>", token));
+    CHECK(mock_stream("is-c-token").accepted == 1);
+    CHECK(mock_stream("is-c-token-xml").accepted == 1);
+    /* The local checks come first, as without a token. */
+    CHECK_RC(amperity_stream_send_json_with_token(client, "is-c-token", "[1]", token),
+             AMPERITY_RESULT_INVALID_ARGUMENT);
+
+    /* A stalled send is cancelled within milliseconds; a send of the same client in flight on
+     * another thread goes through. */
+    mock_fault("path=/stream/v0/data/is-c-stalled,delay_ms=20000,count=1");
+    mock_fault("path=/stream/v0/data/is-c-bystander,delay_ms=600,count=1");
+    struct stream_bystander other = {client, AMPERITY_RESULT_PANIC};
+    pthread_t other_thread;
+    CHECK(pthread_create(&other_thread, NULL, stream_bystander_main, &other) == 0);
+    struct stream_canceller c = {token, 0};
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, cancel_stream_token_later, &c) == 0);
+    CHECK_RC(amperity_stream_send_json_with_token(client, "is-c-stalled", "{\"n\":2}", token),
+             AMPERITY_RESULT_CANCELLED);
+    double latency = now_ms() - c.cancelled_at_ms;
+    pthread_join(thread, NULL);
+    printf("  amperity_cancel_token_cancel during a stalled stream send: returned %.1f ms later\n",
+           latency);
+    CHECK(latency < 500);
+    const char *message = last_message();
+    CHECK(message != NULL && strstr(message, "was cancelled") != NULL);
+    pthread_join(other_thread, NULL);
+    CHECK_RC(other.rc, AMPERITY_RESULT_OK);
+    CHECK(mock_stream("is-c-bystander").accepted == 1);
+
+    /* A cancelled token refuses at once, without a request; the client goes on. */
+    long before = mock_stream_requests();
+    CHECK_RC(amperity_stream_send_json_with_token(client, "is-c-token", "{\"n\":3}", token),
+             AMPERITY_RESULT_CANCELLED);
+    CHECK(mock_stream_requests() == before);
+    OK(amperity_stream_send_json(client, "is-c-token", "{\"n\":4}"));
+    CHECK(mock_stream("is-c-token").accepted == 2);
+    amperity_cancel_token_free(token);
+    amperity_stream_client_free(client);
+    mock_clear();
+}
+
 void test_stream(void) {
     CHECK(mock_http("DELETE", "/__mock/streams", NULL) == 204);
     stream_settings();
     single_sends();
+    token_sends();
     sender_options();
     sender_queue();
     sender_failures();

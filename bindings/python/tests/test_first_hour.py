@@ -161,6 +161,14 @@ def test_mypy_catches_a_region_outside_the_set(tmp_path: Path) -> None:
             good = amperity.Client("acme", token="t", region="azure")
             bad = amperity.Client("acme", token="t", region="europe")
             run = good.workflow_runs.run("cg-1", run_mode="everything")
+            runs = good.workflow_runs.list(state="succeded")
+            fine = good.workflow_runs.list(state=amperity.RunState.SUCCEEDED)
+            also = good.workflow_runs.list(state="in-progress")
+
+            async def walk() -> None:
+                async with amperity.AsyncClient("acme", token="t") as client:
+                    async for _ in client.workflow_runs.list(state="succeded"):
+                        pass
             """
         )
     )
@@ -174,7 +182,10 @@ def test_mypy_catches_a_region_outside_the_set(tmp_path: Path) -> None:
     assert result.returncode == 1, out
     assert 'snippet.py:4: error: Argument "region" to "Client" has incompatible type' in out, out
     assert 'snippet.py:5: error: Argument "run_mode" to "run" of ' in out, out
-    assert "snippet.py:3:" not in out, out
+    assert 'snippet.py:6: error: Argument "state" to "list" of "WorkflowRuns" has incompatible type' in out, out
+    assert 'snippet.py:12: error: Argument "state" to "list" of ' in out, out
+    for line in (3, 7, 8):
+        assert f"snippet.py:{line}:" not in out, out
 
 
 def test_help_shows_readable_defaults() -> None:

@@ -3,6 +3,7 @@
 //! `amperity_stream_sender` (a bounded queue drained by worker threads) and the
 //! `amperity_delivery_report` its flushes and closes return.
 
+use super::cancel::amperity_cancel_token;
 use super::config::{amperity_request_fn, report_request, RequestCallback};
 use super::error::{amperity_result, guard, LastError};
 use super::util::{
@@ -384,20 +385,29 @@ pub extern "C" fn amperity_stream_client_cancel(
     })
 }
 
-/// The body of the two single sends.
+/// The body of the single sends, with or without a cancel token.
 fn send_one(
     client: *const amperity_stream_client,
     stream_id: *const c_char,
     event: *const c_char,
     format: PayloadFormat,
+    token: Option<*const amperity_cancel_token>,
 ) -> amperity_result {
     guard(|| {
         let client = unsafe { arg_ref(client, "client")? };
         let stream_id = unsafe { arg_str(stream_id, "stream_id")? };
         let event = unsafe { arg_str(event, "event")? };
-        match format {
-            PayloadFormat::Xml => client.client.send_xml(stream_id, event)?,
-            _ => client.client.send_json(stream_id, event)?,
+        let token = match token {
+            Some(token) => Some(unsafe { arg_ref(token, "token")? }),
+            None => None,
+        };
+        let send = || match format {
+            PayloadFormat::Xml => client.client.send_xml(stream_id, event),
+            _ => client.client.send_json(stream_id, event),
+        };
+        match token {
+            Some(token) => token.token.run(send)?,
+            None => send()?,
         }
         Ok(())
     })
@@ -415,7 +425,7 @@ pub extern "C" fn amperity_stream_send_json(
     stream_id: *const c_char,
     event: *const c_char,
 ) -> amperity_result {
-    send_one(client, stream_id, event, PayloadFormat::Json)
+    send_one(client, stream_id, event, PayloadFormat::Json, None)
 }
 
 /// `POST /stream/v0/data/{stream_id}` of one XML document (`application/xml`), as
@@ -428,7 +438,33 @@ pub extern "C" fn amperity_stream_send_xml(
     stream_id: *const c_char,
     event: *const c_char,
 ) -> amperity_result {
-    send_one(client, stream_id, event, PayloadFormat::Xml)
+    send_one(client, stream_id, event, PayloadFormat::Xml, None)
+}
+
+/// `amperity_stream_send_json` carrying `token`: `amperity_cancel_token_cancel(token)`, from any
+/// thread, ends this send with `AMPERITY_RESULT_CANCELLED` within milliseconds (in a retry pause,
+/// a `Retry-After` pause or a stalled request; only its own connection is shut down) and leaves
+/// the other sends and senders of `client` alone. A token already cancelled fails the send at
+/// once, without a request. `token` is not consumed.
+#[no_mangle]
+pub extern "C" fn amperity_stream_send_json_with_token(
+    client: *const amperity_stream_client,
+    stream_id: *const c_char,
+    event: *const c_char,
+    token: *const amperity_cancel_token,
+) -> amperity_result {
+    send_one(client, stream_id, event, PayloadFormat::Json, Some(token))
+}
+
+/// `amperity_stream_send_xml` carrying `token`, cancelled as `amperity_stream_send_json_with_token`.
+#[no_mangle]
+pub extern "C" fn amperity_stream_send_xml_with_token(
+    client: *const amperity_stream_client,
+    stream_id: *const c_char,
+    event: *const c_char,
+    token: *const amperity_cancel_token,
+) -> amperity_result {
+    send_one(client, stream_id, event, PayloadFormat::Xml, Some(token))
 }
 
 /// How a stream sender queues and delivers.

@@ -24,6 +24,7 @@ from . import _schema as m
 from ._calls import _call, _page_options, _Resource, _utc
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _list_of
+from ._types import RunStateName
 "#;
 
 /// Reads the metadata of `library` and writes the module to `output`.
@@ -76,8 +77,10 @@ fn parameter(list: &ListEndpoint, field: &FieldMetadata) -> Result<(String, Stri
     let name = &field.name;
     let plain = |annotation: &str| (annotation.to_owned(), name.clone());
     Ok(match list.field_kind(field)? {
-        // Python takes the wire string (and a RunState constant is one).
-        FieldKind::RunState | FieldKind::OptionalString => plain("Optional[str]"),
+        // Python takes the wire string (a `RunState` constant is one), typed as the documented
+        // states so that mypy catches a misspelt one.
+        FieldKind::RunState => plain("Optional[RunStateName]"),
+        FieldKind::OptionalString => plain("Optional[str]"),
         FieldKind::Pairs(pairs) => (
             "Optional[Mapping[str, str]]".into(),
             format!(

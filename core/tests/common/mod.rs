@@ -97,3 +97,49 @@ pub fn tls_builder(server: &MockServer) -> ClientBuilder {
         .token(TLS_TOKEN)
         .add_root_certificate_pem(server.ca_cert_pem().unwrap())
 }
+
+/// A listener on 127.0.0.1 that never accepts, with its accept queue filled: a connect to it
+/// gets no answer (the kernel drops the SYN) until the connect timeout. Keep the value alive for
+/// as long as connects must hang.
+pub struct UnansweredListener {
+    pub address: std::net::SocketAddr,
+    _listener: std::net::TcpListener,
+    _queued: Vec<std::net::TcpStream>,
+}
+
+impl UnansweredListener {
+    /// `None` where the system answers every connect (the accept queue never fills), so that a
+    /// test can say so instead of passing without its condition.
+    pub fn start() -> Option<UnansweredListener> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let address = listener.local_addr().expect("local address");
+        let mut queued = Vec::new();
+        for _ in 0..4096 {
+            match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)) {
+                Ok(stream) => queued.push(stream),
+                Err(_) => {
+                    return Some(UnansweredListener {
+                        address,
+                        _listener: listener,
+                        _queued: queued,
+                    })
+                }
+            }
+        }
+        None
+    }
+
+    /// The base URL of the API on this listener.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api", self.address)
+    }
+}
+
+/// What a hanging-connect test does where [`UnansweredListener::start`] found no way to make one:
+/// fails on Linux (where it must work), says so elsewhere.
+pub fn no_hanging_connect() {
+    if cfg!(target_os = "linux") {
+        panic!("the accept queue of a 127.0.0.1 listener never filled: no hanging connect");
+    }
+    println!("skipped: this system answers every connect to a listener that does not accept");
+}

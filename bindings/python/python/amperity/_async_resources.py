@@ -13,7 +13,7 @@ from ._calls import _DEFAULT_WAIT_TIMEOUT
 from ._client import Client, IngestJobs, QueryParams
 from ._lists import AuditEvents, CampaignDrafts, Campaigns, Indexes, Profiles, Segments, WorkflowRuns
 from ._operations import WaitProgress
-from ._types import RunMode
+from ._types import RunMode, RunStateName
 from typing import Any, Callable, Mapping, Optional
 
 __all__ = [
@@ -279,7 +279,7 @@ class AsyncWorkflowRuns(_AsyncResource[Client, WorkflowRuns]):
         created_to: Optional[_datetime.datetime] = None,
         ended_from: Optional[_datetime.datetime] = None,
         ended_to: Optional[_datetime.datetime] = None,
-        state: Optional[str] = None,
+        state: Optional[RunStateName] = None,
         workflow_type: Optional[str] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,

@@ -12,6 +12,7 @@ from . import _schema as m
 from ._calls import _call, _page_options, _Resource, _utc
 from ._native import amperity as _ffi
 from ._pagination import Paginator, _list_of
+from ._types import RunStateName
 from ._operations import IndexesOperations
 from ._operations import ProfilesOperations
 from ._operations import WorkflowRunsOperations
@@ -249,7 +250,7 @@ class WorkflowRuns(WorkflowRunsOperations):
         created_to: Optional[_dt.datetime] = None,
         ended_from: Optional[_dt.datetime] = None,
         ended_to: Optional[_dt.datetime] = None,
-        state: Optional[str] = None,
+        state: Optional[RunStateName] = None,
         workflow_type: Optional[str] = None,
         cursor: Optional[str] = None,
         with_total: bool = False,

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Final, Iterator, List, Optional
 
 from ._model_base import (
     _JsonModel,
@@ -27,35 +27,35 @@ class RunState(_RunStateMethods):
     """
 
     #: Scheduled, not started.
-    SCHEDULED = "scheduled"
+    SCHEDULED: Final = "scheduled"
     #: Started.
-    STARTED = "started"
+    STARTED: Final = "started"
     #: In progress.
-    IN_PROGRESS = "in-progress"
+    IN_PROGRESS: Final = "in-progress"
     #: Running.
-    RUNNING = "running"
+    RUNNING: Final = "running"
     #: Running, some tasks failed.
-    RUNNING_WITH_FAILURES = "running-with-failures"
+    RUNNING_WITH_FAILURES: Final = "running-with-failures"
     #: Finalizing (tasks).
-    FINALIZING = "finalizing"
+    FINALIZING: Final = "finalizing"
     #: Stopping.
-    STOPPING = "stopping"
+    STOPPING: Final = "stopping"
     #: Stopped (terminal).
-    STOPPED = "stopped"
+    STOPPED: Final = "stopped"
     #: Canceling.
-    CANCELING = "canceling"
+    CANCELING: Final = "canceling"
     #: Canceled (terminal).
-    CANCELED = "canceled"
+    CANCELED: Final = "canceled"
     #: Paused.
-    PAUSED = "paused"
+    PAUSED: Final = "paused"
     #: Waiting for a retry (tasks).
-    UP_FOR_RETRY = "up-for-retry"
+    UP_FOR_RETRY: Final = "up-for-retry"
     #: Succeeded (terminal).
-    SUCCEEDED = "succeeded"
+    SUCCEEDED: Final = "succeeded"
     #: Failed (terminal).
-    FAILED = "failed"
+    FAILED: Final = "failed"
     #: Skipped (terminal, tasks and feeds).
-    SKIPPED = "skipped"
+    SKIPPED: Final = "skipped"
 
 __all__ = [
     "RunState",

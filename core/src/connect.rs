@@ -1,0 +1,309 @@
+//! TCP connections whose connect can be interrupted. ureq's own `TcpConnector` blocks the calling
+//! thread in `connect(2)` until the server answers or the connect timeout passes, out of reach of
+//! a cancel. Here the connect runs on a short-lived helper thread while the calling thread waits
+//! for its result or for a shutdown of the connection attempt (a [`CancelToken`] cancel through
+//! `crate::interrupt`, or [`Client::cancel`] through the agent's shutdown), whichever comes
+//! first; an abandoned helper ends with its connect (the timeout bounds it) and closes the socket.
+//!
+//! [`TcpTransport`] is the transport over the connected socket: the same I/O, timeouts and
+//! shutdown handle as ureq's own (which is not public).
+//!
+//! [`CancelToken`]: crate::CancelToken
+//! [`Client::cancel`]: crate::Client::cancel
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
+    Transport,
+};
+
+/// Opens plain TCP connections (the place of ureq's `TcpConnector` in the connector chain).
+#[derive(Debug, Default)]
+pub(crate) struct InterruptibleTcpConnector;
+
+impl<In: Transport> Connector<In> for InterruptibleTcpConnector {
+    type Out = Either<In, TcpTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        if let Some(transport) = chained {
+            // A proxy connector already made the connection.
+            return Ok(Some(Either::A(transport)));
+        }
+        let attempt = Arc::new(Attempt::default());
+        (details.register_shutdown)(Arc::downgrade(&attempt) as Weak<dyn ShutdownHandle>)?;
+        // A token cancelled before the registration above found no attempt to shut down.
+        if crate::cancel_token::current_cancelled() {
+            return Err(crate::interrupt::cancelled());
+        }
+        let addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
+        let budget = details.timeout.not_zero().map(|after| *after);
+        let reason = details.timeout.reason;
+        let helper = Arc::clone(&attempt);
+        std::thread::Builder::new()
+            .name("amperity-connect".into())
+            .spawn(move || helper.finish(connect_any(&addrs, budget, reason)))
+            .map_err(ureq::Error::Io)?;
+        let stream = attempt.wait()?;
+        if details.config.no_delay() {
+            stream.set_nodelay(true)?;
+        }
+        let buffers = LazyBuffers::new(
+            details.config.input_buffer_size(),
+            details.config.output_buffer_size(),
+        );
+        let transport = TcpTransport::new(stream, buffers);
+        (details.register_shutdown)(transport.shutdown_handle())?;
+        Ok(Some(Either::B(transport)))
+    }
+}
+
+/// One connect in progress: its result once the helper thread has it, or the shutdown that
+/// ended the wait for it.
+#[derive(Default)]
+struct Attempt {
+    state: Mutex<AttemptState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+enum AttemptState {
+    #[default]
+    Connecting,
+    Done(Result<TcpStream, ureq::Error>),
+    ShutDown,
+    Over,
+}
+
+impl Attempt {
+    fn lock(&self) -> MutexGuard<'_, AttemptState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands over the helper's result (dropped, closing its socket, when the wait was shut down).
+    fn finish(&self, result: Result<TcpStream, ureq::Error>) {
+        let mut state = self.lock();
+        if matches!(*state, AttemptState::Connecting) {
+            *state = AttemptState::Done(result);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits for the helper's result or a shutdown.
+    fn wait(&self) -> Result<TcpStream, ureq::Error> {
+        let mut state = self.lock();
+        while matches!(*state, AttemptState::Connecting) {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        // Whatever happens next, the attempt is over: a late shutdown or result is ignored.
+        match std::mem::replace(&mut *state, AttemptState::Over) {
+            AttemptState::Done(result) => result,
+            _ => Err(crate::interrupt::cancelled()),
+        }
+    }
+}
+
+impl ShutdownHandle for Attempt {
+    fn shutdown(&self) {
+        let mut state = self.lock();
+        if matches!(*state, AttemptState::Connecting) {
+            *state = AttemptState::ShutDown;
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// Tries the addresses in order, sharing the budget between them as ureq does (halving it for
+/// each next address, 10 ms at least), and moving on after failures that concern one address.
+fn connect_any(
+    addrs: &[SocketAddr],
+    budget: Option<Duration>,
+    reason: ureq::Timeout,
+) -> Result<TcpStream, ureq::Error> {
+    let start = Instant::now();
+    let total_weight = 2.0 * (1.0 - 0.5_f64.powi(i32::try_from(addrs.len()).unwrap_or(i32::MAX)));
+    let mut weight = 1.0_f64;
+    let mut last_error = None;
+    for addr in addrs {
+        let per_address = budget.map(|total| {
+            total
+                .mul_f64(weight / total_weight)
+                .max(Duration::from_millis(10))
+        });
+        weight /= 2.0;
+        let attempt = match per_address {
+            Some(limit) => TcpStream::connect_timeout(addr, limit),
+            None => TcpStream::connect(addr),
+        };
+        match attempt {
+            Ok(stream) => return Ok(stream),
+            Err(e) if is_timeout(&e) => {
+                if budget.is_some_and(|total| start.elapsed() >= total) {
+                    return Err(ureq::Error::Timeout(reason));
+                }
+                last_error = Some(ureq::Error::Timeout(ureq::Timeout::Connect));
+            }
+            Err(e) if is_address_specific(&e) => last_error = Some(ureq::Error::Io(e)),
+            Err(e) => return Err(ureq::Error::Io(e)),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        ureq::Error::Io(io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            "no address to connect to",
+        ))
+    }))
+}
+
+/// A connect or I/O that ran out of time (a timed-out blocking socket says `WouldBlock` on Unix).
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
+/// Failures after which the host's next address may still work (refused, or no route, as for
+/// a host with IPv6 addresses first and no IPv6 route).
+fn is_address_specific(e: &io::Error) -> bool {
+    #[cfg(windows)]
+    if e.raw_os_error() == Some(10013) {
+        // WSAEACCES: a firewall or VPN refusing one address family.
+        return true;
+    }
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::NetworkDown
+            | io::ErrorKind::AddrNotAvailable
+    )
+}
+
+/// A connected TCP socket as a ureq transport.
+pub(crate) struct TcpTransport {
+    /// Shared (weakly) with the shutdown handle, which shuts the socket down while it is in use.
+    stream: Arc<TcpStream>,
+    buffers: LazyBuffers,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for TcpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpTransport")
+            .field("peer", &self.stream.peer_addr().ok())
+            .finish()
+    }
+}
+
+impl TcpTransport {
+    fn new(stream: TcpStream, buffers: LazyBuffers) -> Self {
+        TcpTransport {
+            stream: Arc::new(stream),
+            buffers,
+            read_timeout: None,
+            write_timeout: None,
+        }
+    }
+
+    fn shutdown_handle(&self) -> Weak<dyn ShutdownHandle> {
+        Arc::downgrade(&self.stream) as Weak<dyn ShutdownHandle>
+    }
+}
+
+/// The time left of `timeout` (`None`: no limit), or the timeout error when none is left.
+fn time_left(timeout: NextTimeout) -> Result<Option<Duration>, ureq::Error> {
+    if timeout.after.is_zero() {
+        return Err(ureq::Error::Timeout(timeout.reason));
+    }
+    Ok(timeout.not_zero().map(|after| *after))
+}
+
+/// Sets a socket timeout only when it changes (one system call saved per read or write).
+fn update_timeout(
+    cached: &mut Option<Duration>,
+    wanted: Option<Duration>,
+    set: impl FnOnce(Option<Duration>) -> io::Result<()>,
+) -> io::Result<()> {
+    if *cached != wanted {
+        match set(wanted) {
+            Ok(()) => *cached = wanted,
+            // macOS refuses to change a timeout after the peer closed with unread request
+            // data; the I/O that follows reports what happened.
+            Err(e) if cfg!(target_os = "macos") && e.kind() == io::ErrorKind::InvalidInput => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+impl Transport for TcpTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let timeout = timeout.for_write();
+        let left = time_left(timeout)?;
+        let stream = Arc::clone(&self.stream);
+        update_timeout(&mut self.write_timeout, left, |t| {
+            stream.set_write_timeout(t)
+        })?;
+        let output = &self.buffers.output()[..amount];
+        match (&*self.stream).write_all(output) {
+            Ok(()) => Ok(()),
+            Err(e) if is_timeout(&e) => Err(ureq::Error::Timeout(timeout.reason)),
+            Err(e) => Err(ureq::Error::Io(e)),
+        }
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let timeout = timeout.for_read();
+        let limit = time_left(timeout)?;
+        let started = Instant::now();
+        let stream = Arc::clone(&self.stream);
+        let mut left = limit;
+        let amount = loop {
+            update_timeout(&mut self.read_timeout, left, |t| stream.set_read_timeout(t))?;
+            match (&*stream).read(self.buffers.input_append_buf()) {
+                Ok(amount) => break amount,
+                // A signal interrupted the read: read again with what is left of the time.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    left = match limit {
+                        Some(limit) => match limit.checked_sub(started.elapsed()) {
+                            Some(rest) if !rest.is_zero() => Some(rest),
+                            _ => return Err(ureq::Error::Timeout(timeout.reason)),
+                        },
+                        None => None,
+                    };
+                }
+                Err(e) if is_timeout(&e) => return Err(ureq::Error::Timeout(timeout.reason)),
+                Err(e) => return Err(ureq::Error::Io(e)),
+            }
+        };
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        probe(&self.stream).unwrap_or(false)
+    }
+}
+
+/// Whether a pooled connection is still usable: nothing to read (the server closed it, or sent
+/// bytes nobody asked for, otherwise).
+fn probe(mut stream: &TcpStream) -> io::Result<bool> {
+    stream.set_nonblocking(true)?;
+    let mut byte = [0u8];
+    let open = matches!(stream.read(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    stream.set_nonblocking(false)?;
+    Ok(open)
+}
