@@ -33,6 +33,9 @@ internal object CallToken {
         return scope.view!!
     }
 
+    /** The cancel token of the call running on this thread (a [StreamClient]'s sends read it). */
+    fun token(): FfiCancelToken? = current.get()?.token
+
     /** Runs [block] with [token] carried by the calls it makes on this thread. */
     fun <T> with(token: FfiCancelToken, block: () -> T): T {
         val previous = current.get()
@@ -46,9 +49,11 @@ internal object CallToken {
 }
 
 /**
- * A [CompletableFuture] of one call of [AsyncCalls]: [cancel] also cancels the native call, which
- * ends within milliseconds (even in a `Retry-After` pause, a rate-limiter wait, a wait's polls or
- * a stalled response) and frees its thread; the other calls of the client go on.
+ * A [CompletableFuture] of one call of [AsyncCalls] or [AsyncStreamCalls]: [cancel] also cancels
+ * the native call, which ends within milliseconds (even in a `Retry-After` pause, a rate-limiter
+ * wait, a wait's polls or a stalled response) and frees its thread; the other calls of the client
+ * go on. The calls of an [EventSender] have no native cancellation: cancelling their future stops
+ * the wait for them, and the call keeps its thread until it returns.
  */
 class CancellableFuture<T> internal constructor(private val token: FfiCancelToken) : CompletableFuture<T>() {
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
@@ -63,17 +68,12 @@ class CancellableFuture<T> internal constructor(private val token: FfiCancelToke
 }
 
 /**
- * Runs calls of a blocking [Client] on an executor, each with a cancel token of its own: the
- * machinery of [FutureClient] (Java's `CompletableFuture`) and of the coroutine API
- * (`com.amperity.sdk.coroutines`). Owns a pool of [threads] daemon threads unless an [executor]
- * is given (then the caller owns and shuts down that executor).
+ * The executor of an async client and how one call runs on it: with a cancel token of its own,
+ * carried by the blocking calls it makes ([CallToken]), completing a [CancellableFuture]. Owns a
+ * pool of [threads] daemon threads unless an [executor] is given. Shared by [AsyncCalls] (a
+ * [Client]'s calls) and [AsyncStreamCalls] (a [StreamClient]'s and its senders').
  */
-class AsyncCalls @JvmOverloads constructor(
-    /** The blocking client whose calls run here. */
-    val client: Client,
-    executor: Executor? = null,
-    threads: Int = DEFAULT_THREADS,
-) : AutoCloseable {
+internal class CallPool(executor: Executor?, threads: Int) : AutoCloseable {
     private val owned: ExecutorService? =
         if (executor == null) {
             if (threads < 1) throw invalidArgument("threads must be at least 1, got $threads")
@@ -85,17 +85,14 @@ class AsyncCalls @JvmOverloads constructor(
     /** Where the calls run: the given executor, or the pool this object owns. */
     val executor: Executor = executor ?: owned!!
 
-    /** Runs [block] with [client] on the executor, with a new cancel token. */
-    fun <T> submit(block: (Client) -> T): CancellableFuture<T> = submit(FfiCancelToken(), block)
-
-    /** Runs [block] with [client] on the executor, carrying [token] (shared by a walk's pages). */
-    internal fun <T> submit(token: FfiCancelToken, block: (Client) -> T): CancellableFuture<T> {
+    /** Runs [block] on the executor, carrying [token]. */
+    fun <T> submit(token: FfiCancelToken, block: () -> T): CancellableFuture<T> {
         val future = CancellableFuture<T>(token)
         try {
             executor.execute {
                 if (future.isDone) return@execute // cancelled before it started
                 try {
-                    future.complete(CallToken.with(token) { block(client) })
+                    future.complete(CallToken.with(token, block))
                 } catch (e: Throwable) {
                     future.completeExceptionally(e)
                 }
@@ -106,18 +103,12 @@ class AsyncCalls @JvmOverloads constructor(
         return future
     }
 
-    /** Walks the list made by [list] page by page, each page fetched on the executor. */
-    fun <T> pages(list: (Client) -> PagedList<T>): FuturePages<T> = FuturePages(this, list)
-
     /** Shuts down the pool this object owns (running calls finish); not a given executor. */
     override fun close() {
         owned?.shutdown()
     }
 
-    companion object {
-        /** Threads of the pool an [AsyncCalls] owns when no executor is given: calls in flight. */
-        const val DEFAULT_THREADS: Int = 16
-
+    private companion object {
         private val pools = AtomicInteger()
 
         private fun daemonThreads(): ThreadFactory {
@@ -128,6 +119,70 @@ class AsyncCalls @JvmOverloads constructor(
             }
         }
     }
+}
+
+/**
+ * Runs calls of a blocking [Client] on an executor, each with a cancel token of its own: the
+ * machinery of [FutureClient] (Java's `CompletableFuture`) and of the coroutine API
+ * (`com.amperity.sdk.coroutines`). Owns a pool of [threads] daemon threads unless an [executor]
+ * is given (then the caller owns and shuts down that executor).
+ */
+class AsyncCalls @JvmOverloads constructor(
+    /** The blocking client whose calls run here. */
+    val client: Client,
+    executor: Executor? = null,
+    threads: Int = DEFAULT_THREADS,
+) : AutoCloseable {
+    private val pool = CallPool(executor, threads)
+
+    /** Where the calls run: the given executor, or the pool this object owns. */
+    val executor: Executor get() = pool.executor
+
+    /** Runs [block] with [client] on the executor, with a new cancel token. */
+    fun <T> submit(block: (Client) -> T): CancellableFuture<T> = submit(FfiCancelToken(), block)
+
+    /** Runs [block] with [client] on the executor, carrying [token] (shared by a walk's pages). */
+    internal fun <T> submit(token: FfiCancelToken, block: (Client) -> T): CancellableFuture<T> =
+        pool.submit(token) { block(client) }
+
+    /** Walks the list made by [list] page by page, each page fetched on the executor. */
+    fun <T> pages(list: (Client) -> PagedList<T>): FuturePages<T> = FuturePages(this, list)
+
+    /** Shuts down the pool this object owns (running calls finish); not a given executor. */
+    override fun close() = pool.close()
+
+    companion object {
+        /** Threads of the pool an [AsyncCalls] owns when no executor is given: calls in flight. */
+        const val DEFAULT_THREADS: Int = 16
+    }
+}
+
+/**
+ * Runs calls of a blocking [StreamClient], and of the [EventSender]s it made, on an executor:
+ * the machinery of [FutureStreamClient] and `com.amperity.sdk.coroutines.CoroutineStreamClient`,
+ * as [AsyncCalls] is for a [Client]. Each call has a cancel token of its own, which the client's
+ * sends ([StreamClient.sendJson], [StreamClient.sendXml]) carry: cancelling the future of a send
+ * ends that one request within milliseconds and frees its thread. A sender's calls have no
+ * native cancellation: cancelling their future stops the wait, not the call (see
+ * [FutureEventSender]). Owns a pool of [threads] daemon threads unless an [executor] is given
+ * (then the caller owns and shuts down that executor).
+ */
+class AsyncStreamCalls @JvmOverloads constructor(
+    /** The blocking stream client whose calls run here. */
+    val client: StreamClient,
+    executor: Executor? = null,
+    threads: Int = AsyncCalls.DEFAULT_THREADS,
+) : AutoCloseable {
+    private val pool = CallPool(executor, threads)
+
+    /** Where the calls run: the given executor, or the pool this object owns. */
+    val executor: Executor get() = pool.executor
+
+    /** Runs [block] with [client] on the executor, with a new cancel token. */
+    fun <T> submit(block: (StreamClient) -> T): CancellableFuture<T> = pool.submit(FfiCancelToken()) { block(client) }
+
+    /** Shuts down the pool this object owns (running calls finish); not a given executor. */
+    override fun close() = pool.close()
 }
 
 /**

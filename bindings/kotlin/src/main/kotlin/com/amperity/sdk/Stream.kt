@@ -3,6 +3,7 @@ package com.amperity.sdk
 import com.amperity.sdk.ffi.SenderOptions
 import com.amperity.sdk.ffi.StreamConfig
 import java.time.Duration
+import com.amperity.sdk.ffi.CancelToken as FfiCancelToken
 import com.amperity.sdk.ffi.DeliveryReport as FfiDeliveryReport
 import com.amperity.sdk.ffi.EventSender as FfiEventSender
 import com.amperity.sdk.ffi.StreamClient as FfiStreamClient
@@ -107,7 +108,9 @@ class StreamClient @JvmOverloads constructor(
      * @param streamId the stream's id, e.g. `is-AbCDefGH`.
      * @param event the event as JSON text.
      */
-    fun sendJson(streamId: String, event: String): Unit = call { it.sendJson(streamId, event) }
+    fun sendJson(streamId: String, event: String): Unit = call { client, token ->
+        if (token == null) client.sendJson(streamId, event) else client.sendJsonWithToken(streamId, event, token)
+    }
 
     /**
      * Sends one XML document and waits for the 202, as [sendJson] does. The XML is not checked
@@ -116,7 +119,9 @@ class StreamClient @JvmOverloads constructor(
      * @param streamId the stream's id.
      * @param event the XML document.
      */
-    fun sendXml(streamId: String, event: String): Unit = call { it.sendXml(streamId, event) }
+    fun sendXml(streamId: String, event: String): Unit = call { client, token ->
+        if (token == null) client.sendXml(streamId, event) else client.sendXmlWithToken(streamId, event, token)
+    }
 
     /**
      * A sender for volume to [streamId]: a bounded queue drained by worker threads that share
@@ -175,9 +180,15 @@ class StreamClient @JvmOverloads constructor(
     /** The tenant and base URL (never the token). */
     override fun toString(): String = "StreamClient(tenant=$tenant, baseUrl=$baseUrl)"
 
-    private inline fun <T> call(block: (FfiStreamClient) -> T): T {
+    /**
+     * Runs a send of the native client, with the cancel token of the async call running on this
+     * thread (an [AsyncStreamCalls] call), if any: interrupting the thread then cancels that token
+     * only, else every call of the client.
+     */
+    private inline fun <T> call(block: (FfiStreamClient, FfiCancelToken?) -> T): T {
         val client = native
-        return interruptible(client::cancel) { ffi { block(client) } }
+        val token = CallToken.token()
+        return interruptible(token?.let { it::cancel } ?: client::cancel) { ffi { block(client, token) } }
     }
 }
 

@@ -2,6 +2,8 @@ package com.amperity.sdk
 
 import com.amperity.sdk.coroutines.AsyncResources
 import com.amperity.sdk.coroutines.CoroutineClient
+import com.amperity.sdk.coroutines.CoroutineEventSender
+import com.amperity.sdk.coroutines.CoroutineStreamClient
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -81,6 +83,30 @@ class CoroutinesTest {
                 assertEquals(names(sync), names(Class.forName(prefix + group)), group)
             }
             assertTrue(names(async).containsAll(setOf("raw", "rawPages")), "${names(async)}")
+        }
+    }
+
+    @Test
+    fun `the coroutine and future stream clients have every operation of the blocking stream client`() {
+        val blocking = names(StreamClient::class.java)
+        assertEquals(setOf("sendJson", "sendXml", "sender", "cancel", "close"), blocking)
+        assertEquals(blocking, names(CoroutineStreamClient::class.java))
+        assertEquals(blocking, names(FutureStreamClient::class.java))
+        // The senders: every method but the blocking close() (AutoCloseable), whose async form is
+        // closeAndReport; the coroutine sender adds a suspending use { }.
+        val sender = names(EventSender::class.java)
+        assertEquals(setOf("send", "trySend", "flush", "closeAndReport", "close"), sender)
+        assertEquals(sender - "close" + "use", names(CoroutineEventSender::class.java))
+        assertEquals(sender - "close", names(FutureEventSender::class.java))
+        // The same properties too (`getX`), besides the blocking sender itself.
+        val properties = groups(EventSender::class.java)
+        assertEquals(setOf("getStreamId", "getFormat", "getPending", "getCloseReport"), properties)
+        assertEquals(properties + "getSender", groups(CoroutineEventSender::class.java))
+        assertEquals(properties + "getSender", groups(FutureEventSender::class.java))
+        // sender(...) takes the blocking one's arguments.
+        fun senderArguments(type: Class<*>) = type.methods.single { it.name == "sender" && it.parameterCount == 6 }.parameterTypes.toList()
+        for (async in listOf(CoroutineStreamClient::class.java, FutureStreamClient::class.java)) {
+            assertEquals(senderArguments(StreamClient::class.java), senderArguments(async), async.simpleName)
         }
     }
 
