@@ -47,6 +47,9 @@ mod client;
 mod config;
 mod env;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hook;
 mod interrupt;
 mod models;
