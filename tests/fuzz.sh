@@ -48,12 +48,15 @@ for t in $targets; do
   mkdir -p "$corpus" "$artifacts"
   limit="up to $seconds s"; [ "$runs" = 0 ] || limit="$limit or $runs executions"
   echo "== fuzz: $t, $limit"
+  stamp="$out/$t.started"; : > "$stamp"
   started=$SECONDS
   (cd core/fuzz && nice -n 15 cargo +nightly fuzz run -O "$t" "$corpus" "$root/core/fuzz/corpus/$t" -- \
       -max_total_time="$seconds" -runs="$( [ "$runs" = 0 ] && echo -1 || echo "$runs")" \
       -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/") > "$log" 2>&1
-  took=$((SECONDS - started))
+  took=$((SECONDS - started))   # with the build of the target; libFuzzer's own time when it says
+  fuzzed=$(sed -nE 's/^Done [0-9]+ runs in ([0-9]+) second.*/\1/p' "$log" | tail -n 1)
+  [ -n "$fuzzed" ] && took=$fuzzed
   # libFuzzer's last status line: "#123456 DONE cov: 1234 ft: 5678 corp: 90/12Kb ... exec/s: 411 rss: ..."
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
   execs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$last")
@@ -62,7 +65,8 @@ for t in $targets; do
   corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
   rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
   [ -n "$rate" ] || rate=$(sed -nE 's/.* exec\/s: ([0-9]+).*/\1/p' <<<"$last")
-  findings=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
+  # Only what this run found (the directory keeps earlier runs' findings).
+  findings=$(find "$artifacts" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
   note=$findings
   if [ "$findings" -gt 0 ]; then
     found=1
