@@ -48,6 +48,9 @@ mod config;
 mod connect;
 mod env;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hook;
 mod interrupt;
 mod models;

@@ -137,6 +137,20 @@ pub struct Pager<T> {
     call: Call,
     limit: Option<u32>,
     with_total: bool,
+    /// Where the walk stands: the cursor to follow, the cursors followed, done or not.
+    walk: Walk,
+    invalid: Option<Error>,
+    accept_bare_object: bool,
+    read_ahead: bool,
+    /// The page being fetched in the background (read-ahead), with the cursor it asks for.
+    ahead: Option<ReadAhead<T>>,
+    _items: PhantomData<fn() -> T>,
+}
+
+/// The cursor bookkeeping of a walk, apart from any I/O: which cursor comes next, which were
+/// followed already (a cursor seen twice ends the walk instead of looping), and whether the
+/// list is exhausted.
+pub(crate) struct Walk {
     cursor: Option<String>,
     /// Hashes of every cursor already followed (8 bytes a page, so a long walk stays flat).
     seen: HashSet<u64>,
@@ -144,12 +158,73 @@ pub struct Pager<T> {
     started: bool,
     done: bool,
     total: Option<i64>,
-    invalid: Option<Error>,
-    accept_bare_object: bool,
-    read_ahead: bool,
-    /// The page being fetched in the background (read-ahead), with the cursor it asks for.
-    ahead: Option<ReadAhead<T>>,
-    _items: PhantomData<fn() -> T>,
+}
+
+impl Walk {
+    /// A walk from the first page, or from `cursor` (an empty cursor is the first page).
+    pub(crate) fn new(cursor: Option<String>) -> Self {
+        Walk {
+            cursor: cursor.filter(|c| !c.is_empty()),
+            seen: HashSet::new(),
+            hasher: RandomState::new(),
+            started: false,
+            done: false,
+            total: None,
+        }
+    }
+
+    /// Checks a fetched page against the walk (a cursor seen before ends it, and leaves the walk
+    /// where it was) and moves on.
+    pub(crate) fn accept<T>(&mut self, operation: &str, page: Page<T>) -> Result<Page<T>> {
+        if let Some(next) = &page.next_token {
+            if self.cursor.as_ref() == Some(next) || self.seen.contains(&self.hasher.hash_one(next))
+            {
+                return Err(Error::RepeatedCursor {
+                    operation: operation.to_owned(),
+                    cursor: next.clone(),
+                });
+            }
+        }
+        self.started = true;
+        if page.total.is_some() {
+            self.total = page.total;
+        }
+        if let Some(previous) = self.cursor.take() {
+            self.seen.insert(self.hasher.hash_one(&previous));
+        }
+        self.cursor = page.next_token.clone();
+        self.done = self.cursor.is_none();
+        Ok(page)
+    }
+
+    /// The cursor the next page request carries (`None` for the first page).
+    pub(crate) fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// See [`Pager::resume_cursor`].
+    pub(crate) fn resume_cursor(&self) -> Option<&str> {
+        if self.done {
+            None
+        } else {
+            self.cursor.as_deref()
+        }
+    }
+
+    /// True once a page has been accepted.
+    pub(crate) fn started(&self) -> bool {
+        self.started
+    }
+
+    /// True once the last page has been accepted.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The last `total` a page reported.
+    pub(crate) fn total(&self) -> Option<i64> {
+        self.total
+    }
 }
 
 /// A page fetched on a background thread.
@@ -194,8 +269,8 @@ impl<T> std::fmt::Debug for Pager<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pager")
             .field("operation", &self.call.operation)
-            .field("cursor", &self.cursor)
-            .field("done", &self.done)
+            .field("cursor", &self.walk.cursor)
+            .field("done", &self.walk.done)
             .finish_non_exhaustive()
     }
 }
@@ -209,12 +284,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             call,
             limit: options.limit,
             with_total: options.with_total,
-            cursor: options.cursor.filter(|c| !c.is_empty()),
-            seen: HashSet::new(),
-            hasher: RandomState::new(),
-            started: false,
-            done: false,
-            total: None,
+            walk: Walk::new(options.cursor),
             invalid,
             accept_bare_object: false,
             read_ahead: options.read_ahead,
@@ -252,14 +322,14 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     /// Fetches the next page, or `Ok(None)` when the list is exhausted.
     pub fn next_page(&mut self) -> Result<Option<Page<T>>> {
         if let Some(error) = self.invalid.take() {
-            self.done = true;
+            self.walk.done = true;
             return Err(error);
         }
-        if self.done {
+        if self.walk.done {
             return Ok(None);
         }
         let page = match self.ahead.take() {
-            Some(ahead) if ahead.cursor == self.cursor => {
+            Some(ahead) if ahead.cursor.as_deref() == self.walk.cursor() => {
                 ahead.thread.join().unwrap_or_else(|_| {
                     Err(Error::Transport {
                         kind: crate::TransportKind::Other,
@@ -271,8 +341,8 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             }
             _ => self.request().fetch(),
         }?;
-        let page = self.accept(page)?;
-        if self.read_ahead && !self.done {
+        let page = self.walk.accept(&self.call.operation, page)?;
+        if self.read_ahead && !self.walk.done {
             self.read_next_page_ahead();
         }
         Ok(Some(page))
@@ -284,15 +354,16 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             inner: &self.inner,
             call: &self.call,
             limit: self.limit,
-            with_total: self.with_total && !self.started,
-            cursor: self.cursor.as_deref(),
+            with_total: self.with_total && !self.walk.started(),
+            cursor: self.walk.cursor(),
             accept_bare_object: self.accept_bare_object,
         }
     }
 
     /// Starts fetching the next page on a background thread; it owns copies of what it sends.
     fn read_next_page_ahead(&mut self) {
-        let (inner, call, cursor) = (self.inner.clone(), self.call.clone(), self.cursor.clone());
+        let (inner, call) = (self.inner.clone(), self.call.clone());
+        let cursor = self.walk.cursor.clone();
         let request = self.request();
         let (limit, with_total, bare) = (
             request.limit,
@@ -321,48 +392,20 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             .map(|thread| ReadAhead { cursor, thread });
     }
 
-    /// Checks a fetched page against the walk (a cursor seen before ends it) and moves on.
-    fn accept(&mut self, page: Page<T>) -> Result<Page<T>> {
-        let call = &self.call;
-        if let Some(next) = &page.next_token {
-            if self.cursor.as_ref() == Some(next) || self.seen.contains(&self.hasher.hash_one(next))
-            {
-                return Err(Error::RepeatedCursor {
-                    operation: call.operation.to_string(),
-                    cursor: next.clone(),
-                });
-            }
-        }
-        self.started = true;
-        if page.total.is_some() {
-            self.total = page.total;
-        }
-        if let Some(previous) = self.cursor.take() {
-            self.seen.insert(self.hasher.hash_one(&previous));
-        }
-        self.cursor = page.next_token.clone();
-        self.done = self.cursor.is_none();
-        Ok(page)
-    }
-
     /// The cursor of the next page to fetch: pass it as [`PageOptions::cursor`] to resume this
     /// walk later (after an error too). `None` at the very start or once the list is exhausted.
     pub fn resume_cursor(&self) -> Option<&str> {
-        if self.done {
-            None
-        } else {
-            self.cursor.as_deref()
-        }
+        self.walk.resume_cursor()
     }
 
     /// True once the last page has been returned.
     pub fn is_done(&self) -> bool {
-        self.done
+        self.walk.is_done()
     }
 
     /// The `total` reported by the server (when requested with `with_total`).
     pub fn total(&self) -> Option<i64> {
-        self.total
+        self.walk.total()
     }
 
     /// An iterator over the records, fetching one page at a time.
@@ -466,6 +509,36 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Items<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(next_token: Option<&str>) -> Page<u8> {
+        Page {
+            items: vec![1],
+            next_token: next_token.map(str::to_owned),
+            total: None,
+        }
+    }
+
+    #[test]
+    fn a_walk_follows_each_cursor_once_and_a_refusal_leaves_it_in_place() {
+        let mut walk = Walk::new(Some(String::new()));
+        assert_eq!(
+            walk.cursor(),
+            None,
+            "an empty starting cursor is the first page"
+        );
+        walk.accept("op", page(Some("a"))).unwrap();
+        walk.accept("op", page(Some("b"))).unwrap();
+        assert_eq!(walk.resume_cursor(), Some("b"));
+        for repeated in ["a", "b"] {
+            match walk.accept("op", page(Some(repeated))) {
+                Err(Error::RepeatedCursor { cursor, .. }) => assert_eq!(cursor, repeated),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!((walk.cursor(), walk.is_done()), (Some("b"), false));
+        }
+        walk.accept("op", page(None)).unwrap();
+        assert!(walk.is_done() && walk.resume_cursor().is_none());
+    }
 
     #[test]
     fn envelopes() {

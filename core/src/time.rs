@@ -32,7 +32,8 @@ impl Timestamp {
     pub fn from_unix(secs: i64, nanos: u32) -> Self {
         let extra = i64::from(nanos / 1_000_000_000);
         Timestamp {
-            secs: secs + extra,
+            // Saturating: `i64::MAX` seconds and a nanosecond overflow are no panic.
+            secs: secs.saturating_add(extra),
             nanos: nanos % 1_000_000_000,
         }
     }
@@ -55,9 +56,18 @@ impl Timestamp {
         self.secs
     }
 
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch (saturating at `i64::MIN`/`i64::MAX` for instants more
+    /// than 292 million years away, which only [`from_unix`](Self::from_unix) can make).
     pub fn unix_millis(&self) -> i64 {
-        self.secs * 1000 + i64::from(self.nanos / 1_000_000)
+        self.secs
+            .saturating_mul(1000)
+            .saturating_add(i64::from(self.nanos / 1_000_000))
+    }
+
+    /// True for an instant RFC 3339 can write: years 0000 to 9999 in UTC. Every timestamp parsed
+    /// from text is one (so it displays as text that parses back to it).
+    pub(crate) fn is_rfc3339_range(&self) -> bool {
+        (MIN_RFC3339_SECS..=MAX_RFC3339_SECS).contains(&self.secs)
     }
 
     /// Nanoseconds within the second.
@@ -70,6 +80,10 @@ impl Timestamp {
         parse(text.trim()).ok_or_else(|| TimestampError(text.to_owned()))
     }
 }
+
+/// `0000-01-01T00:00:00Z` and `9999-12-31T23:59:59Z` in Unix seconds: the range of RFC 3339.
+const MIN_RFC3339_SECS: i64 = -62_167_219_200;
+const MAX_RFC3339_SECS: i64 = 253_402_300_799;
 
 /// A string that is not a timestamp Amperity would send or accept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,14 +115,25 @@ impl From<SystemTime> for Timestamp {
     }
 }
 
+/// Saturates at the range of RFC 3339 (years 0000 to 9999) where the platform's `SystemTime`
+/// cannot hold the instant (never for a parsed timestamp; `SystemTime` arithmetic would panic).
 impl From<Timestamp> for SystemTime {
     fn from(ts: Timestamp) -> Self {
-        if ts.secs >= 0 {
-            UNIX_EPOCH + Duration::new(ts.secs as u64, ts.nanos)
+        let exact = if ts.secs >= 0 {
+            UNIX_EPOCH.checked_add(Duration::new(ts.secs.unsigned_abs(), ts.nanos))
         } else {
-            UNIX_EPOCH - Duration::from_secs(ts.secs.unsigned_abs())
-                + Duration::from_nanos(u64::from(ts.nanos))
-        }
+            UNIX_EPOCH
+                .checked_sub(Duration::from_secs(ts.secs.unsigned_abs()))
+                .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(ts.nanos))))
+        };
+        exact.unwrap_or_else(|| {
+            let clamped = ts.secs.clamp(MIN_RFC3339_SECS, MAX_RFC3339_SECS);
+            if clamped >= 0 {
+                UNIX_EPOCH + Duration::from_secs(clamped.unsigned_abs())
+            } else {
+                UNIX_EPOCH - Duration::from_secs(clamped.unsigned_abs())
+            }
+        })
     }
 }
 
@@ -223,7 +248,9 @@ fn parse(s: &str) -> Option<Timestamp> {
         _ => return None,
     };
     let secs = date_secs + hour * 3600 + minute * 60 + second.min(59) - offset;
-    Some(Timestamp { secs, nanos })
+    // An offset can move a time at the edge of year 0000 or 9999 out of RFC 3339's range, where
+    // it could not be written back (`-001-12-31T…`, `10000-01-01T…`).
+    Some(Timestamp { secs, nanos }).filter(Timestamp::is_rfc3339_range)
 }
 
 fn is_leap(y: i64) -> bool {
@@ -312,6 +339,38 @@ mod tests {
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn offsets_never_leave_the_years_rfc_3339_can_write() {
+        // Found by fuzzing (core/fuzz/regressions/datetime): these parsed to instants in year -1
+        // and 10000, which displayed as text that no longer parsed.
+        for edge in ["0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"] {
+            assert!(Timestamp::parse(edge).is_err(), "{edge}");
+        }
+        for inside in [
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999Z",
+            "0000-01-01T00:01:00+00:01",
+        ] {
+            let t = Timestamp::parse(inside).unwrap();
+            assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t, "{inside}");
+        }
+    }
+
+    #[test]
+    fn extreme_instants_do_not_overflow() {
+        // Found by fuzzing (core/fuzz/regressions/datetime): `from_unix` added the whole seconds
+        // of `nanos` and `unix_millis` multiplied without a check (a panic in debug builds).
+        let max = Timestamp::from_unix(i64::MAX, 1_999_999_999);
+        assert_eq!(
+            (max.unix_seconds(), max.subsec_nanos()),
+            (i64::MAX, 999_999_999)
+        );
+        assert_eq!(max.unix_millis(), i64::MAX);
+        assert_eq!(Timestamp::from_unix(i64::MIN, 0).unix_millis(), i64::MIN);
+        let _ = (SystemTime::from(max), max.to_string());
+        let _ = SystemTime::from(Timestamp::from_unix(i64::MIN, 0));
     }
 
     #[test]

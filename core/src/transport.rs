@@ -53,13 +53,15 @@ pub struct DeprecationNotice {
 }
 
 /// A `Deprecation` or `Sunset` header value as a time: `@<unix seconds>` or an HTTP date.
-fn header_time(value: Option<&str>) -> Option<crate::Timestamp> {
+pub(crate) fn header_time(value: Option<&str>) -> Option<crate::Timestamp> {
     let value = value?.trim();
     if let Some(seconds) = value.strip_prefix('@') {
         return seconds
             .parse::<i64>()
             .ok()
-            .map(|s| crate::Timestamp::from_unix(s, 0));
+            .map(|s| crate::Timestamp::from_unix(s, 0))
+            // Beyond the years 0000-9999 it is no time a language's date type could hold.
+            .filter(crate::Timestamp::is_rfc3339_range);
     }
     crate::retry::parse_http_date(value).map(crate::Timestamp::from)
 }
@@ -105,12 +107,7 @@ impl Transport {
         let proxy_address = proxy_url
             .as_deref()
             .map(crate::proxy::address_without_credentials);
-        let proxy = match proxy_url {
-            Some(url) => Some(ureq::Proxy::new(&url).map_err(|e| {
-                Error::config(format!("invalid proxy URL: {}", redact_url_error(&e)))
-            })?),
-            None => None,
-        };
+        let proxy = proxy_url.as_deref().map(parse_proxy).transpose()?;
         let agent_config = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout))
@@ -475,6 +472,12 @@ fn parse_root_certs(extra_pems: &[(String, String)]) -> Result<RootCerts> {
     Ok(RootCerts::from(certs))
 }
 
+/// The proxy of a proxy URL, or a configuration error that does not quote it.
+pub(crate) fn parse_proxy(url: &str) -> Result<ureq::Proxy> {
+    ureq::Proxy::new(url)
+        .map_err(|e| Error::config(format!("invalid proxy URL: {}", redact_url_error(&e))))
+}
+
 /// A proxy URL may carry credentials; never echo it.
 fn redact_url_error(error: &ureq::Error) -> String {
     match error {
@@ -520,25 +523,44 @@ fn transport_error(operation: &str, error: ureq::Error) -> Error {
     }
 }
 
-#[derive(serde::Deserialize)]
+/// The fields of Amperity's error body (`{"status", "message", "request_id", "trace_id"}`).
 struct ErrorBody {
-    #[serde(default)]
+    /// The message, when it is a string with something in it.
     message: Option<String>,
-    #[serde(default)]
     request_id: Option<String>,
-    #[serde(default)]
     trace_id: Option<String>,
 }
 
-fn api_error(
+impl ErrorBody {
+    /// Reads the fields of a JSON object body one by one, so that one field of an unexpected
+    /// type (a `message` object, a numeric `status` string) or a repeated key does not lose the
+    /// others: the ids are what Support asks for. `None` when the body is not a JSON object.
+    fn parse(body: &[u8]) -> Option<ErrorBody> {
+        let serde_json::Value::Object(fields) = serde_json::from_slice(body).ok()? else {
+            return None;
+        };
+        let text = |key: &str| {
+            fields
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        Some(ErrorBody {
+            message: text("message").filter(|m| !m.trim().is_empty()),
+            request_id: text("request_id"),
+            trace_id: text("trace_id"),
+        })
+    }
+}
+
+pub(crate) fn api_error(
     operation: &str,
     status: u16,
     content_type: &str,
     body: &[u8],
     retry_after: Option<std::time::Duration>,
 ) -> ApiError {
-    let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
-    let (message, request_id, trace_id) = match parsed {
+    let (message, request_id, trace_id) = match ErrorBody::parse(body) {
         Some(ErrorBody {
             message: Some(message),
             request_id,
@@ -548,8 +570,8 @@ fn api_error(
             request_id,
             trace_id,
             ..
-        }) if body.first() == Some(&b'{') => (snippet(body, content_type), request_id, trace_id),
-        _ => (snippet(body, content_type), None, None),
+        }) => (snippet(body, content_type), request_id, trace_id),
+        None => (snippet(body, content_type), None, None),
     };
     ApiError {
         status,
@@ -567,7 +589,7 @@ fn api_error(
 /// without an `/api` segment (a base URL missing its `/api` suffix), or a body that is not
 /// Amperity's error shape (a web page or another service answered). Streaming Ingest paths
 /// (`/stream/…`) have no `/api` segment by design.
-fn not_found_hint(url: &str, body: &[u8]) -> Option<&'static str> {
+pub(crate) fn not_found_hint(url: &str, body: &[u8]) -> Option<&'static str> {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = after_scheme
         .find('/')
@@ -582,8 +604,8 @@ fn not_found_hint(url: &str, body: &[u8]) -> Option<&'static str> {
         );
     }
     let amperity_shape = matches!(
-        serde_json::from_slice::<ErrorBody>(body),
-        Ok(ErrorBody {
+        ErrorBody::parse(body),
+        Some(ErrorBody {
             message: Some(_),
             ..
         })
@@ -595,7 +617,7 @@ fn not_found_hint(url: &str, body: &[u8]) -> Option<&'static str> {
 }
 
 /// The message of a refused redirect: where it pointed, without query, fragment or userinfo.
-fn redirect_message(location: Option<&str>) -> String {
+pub(crate) fn redirect_message(location: Option<&str>) -> String {
     match location {
         Some(location) => {
             let target = location.split(['?', '#']).next().unwrap_or_default();
@@ -619,7 +641,7 @@ fn redirect_message(location: Option<&str>) -> String {
 }
 
 /// A short, single-line excerpt of a body that is not the documented error JSON.
-fn snippet(body: &[u8], content_type: &str) -> String {
+pub(crate) fn snippet(body: &[u8], content_type: &str) -> String {
     if body.is_empty() {
         return "empty response body".to_owned();
     }
@@ -692,6 +714,71 @@ mod tests {
     }
 
     #[test]
+    fn error_bodies_keep_their_ids_whatever_else_they_hold() {
+        // Found by fuzzing (core/fuzz/regressions/error_body): a repeated key or a `message` that
+        // is not a string made the whole body undecodable, and the request and trace ids were
+        // lost with it.
+        let repeated = api_error(
+            "op",
+            404,
+            "application/json",
+            br#"{"message":"not found","request_id":"a","request_id":"r1","trace_id":"t1"}"#,
+            None,
+        );
+        assert_eq!(repeated.message, "not found");
+        assert_eq!(
+            repeated.request_id.as_deref(),
+            Some("r1"),
+            "the last one, as JSON parsers do"
+        );
+        let object = api_error(
+            "op",
+            500,
+            "application/json",
+            br#"{"message":{"detail":"boom"},"request_id":"r1","trace_id":"t1"}"#,
+            None,
+        );
+        assert!(
+            object
+                .message
+                .starts_with("unexpected non-JSON response body"),
+            "{}",
+            object.message
+        );
+        assert_eq!(
+            (object.request_id.as_deref(), object.trace_id.as_deref()),
+            (Some("r1"), Some("t1"))
+        );
+        let blank = api_error(
+            "op",
+            400,
+            "application/json",
+            br#" {"message":" ","request_id":"r"}"#,
+            None,
+        );
+        assert!(
+            blank.message.contains(r#""request_id":"r""#),
+            "{}",
+            blank.message
+        );
+        assert_eq!(blank.request_id.as_deref(), Some("r"));
+        let array = api_error("op", 400, "application/json", br#"["m","r","t"]"#, None);
+        assert_eq!((array.request_id, array.trace_id), (None, None));
+    }
+
+    #[test]
+    fn deprecation_times_stay_within_rfc_3339() {
+        // Found by fuzzing (core/fuzz/regressions/headers): `@<seconds>` far out made a
+        // `deprecated_at` that displayed as a year no date type of the bindings holds.
+        assert_eq!(header_time(Some("@99999999999999")), None);
+        assert_eq!(header_time(Some("@-9223372036854775808")), None);
+        let t = header_time(Some(" @1735689600 ")).unwrap();
+        assert_eq!(t.to_string(), "2025-01-01T00:00:00Z");
+        let date = header_time(Some("Tue, 1 Sep 2024 23:59:59 GMT")).unwrap();
+        assert_eq!(date.to_string(), "2024-09-01T23:59:59Z");
+    }
+
+    #[test]
     fn error_bodies() {
         let e = api_error(
             "op",
@@ -717,6 +804,14 @@ mod tests {
             None,
         );
         assert!(html.message.contains("502 Bad Gateway"), "{}", html.message);
+        let html_ids = api_error(
+            "op",
+            502,
+            "text/html",
+            b"<p>{\"request_id\":\"r\"}</p>",
+            None,
+        );
+        assert_eq!(html_ids.request_id, None);
         assert!(html.message.contains("text/html"));
         assert_eq!(html.kind, ApiErrorKind::ServerError);
     }

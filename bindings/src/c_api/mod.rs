@@ -24,6 +24,11 @@ pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;
+// The body of the `c_api_strings` fuzz target (`cfg(fuzzing)`: cargo-fuzz builds) and its
+// stable replay test.
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod iter;
 pub mod logging;
 pub mod object;

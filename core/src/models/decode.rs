@@ -270,6 +270,21 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_extra_survive_a_round_trip() {
+        // Found by fuzzing (core/fuzz/regressions/models): without serde_json's float_roundtrip
+        // a long mantissa decoded one unit off the nearest f64, and written out and read again
+        // it changed.
+        let body = br#"{"id":"s","name":"n","a":-0.05555001076616672134503535,"b":1.7976931348623157e308}"#;
+        let segment: Segment = super::json_body(body).unwrap();
+        assert_eq!(
+            segment.extra["a"].as_f64(),
+            Some(-0.055_550_010_766_166_724)
+        );
+        let again: Segment = super::json_body(&serde_json::to_vec(&segment).unwrap()).unwrap();
+        assert_eq!(again, segment);
+    }
+
+    #[test]
     fn renamed_and_decoded_with_fields() {
         let feed: IngestFeed = serde_json::from_str(
             r#"{"feed_id":"df-1","job_id":"ij-1","table_name":"T","state":"Succeeded","read":null,"files":null}"#,
