@@ -234,15 +234,26 @@ static void soak(long seconds, const char *ids_dir) {
     if (warm < 1) warm = 1;
     if (warm > 60) warm = 60;
     sleep((unsigned)warm);
-    long rss0, fd0, th0, rss1, fd1, th1;
-    sample(&rss0, &fd0, &th0);
-    rss1 = rss0; fd1 = fd0; th1 = th0;
-    while (now() + 1 < deadline) { sleep(1); sample(&rss1, &fd1, &th1); }
+    /* A sample a second; reported: the highest of the first and of the last third. */
+    size_t ns = 0, cap = (size_t)seconds + 8;
+    long (*smp)[3] = calloc(cap, sizeof *smp);
+    sample(&smp[ns][0], &smp[ns][1], &smp[ns][2]); ns++;
+    while (now() + 1 < deadline && ns + 1 < cap) { sleep(1); sample(&smp[ns][0], &smp[ns][1], &smp[ns][2]); ns++; }
     double left = deadline - now();
     if (left > 0) { struct timespec ts = {(time_t)left, (long)((left - (long)left) * 1e9)}; nanosleep(&ts, NULL); }
-    long r2, f2, t2;
-    sample(&r2, &f2, &t2);
-    if (r2 > rss1) { rss1 = r2; fd1 = f2; th1 = t2; }
+    sample(&smp[ns][0], &smp[ns][1], &smp[ns][2]); ns++;
+    size_t third = (ns + 2) / 3;
+    long rss0 = 0, fd0 = 0, th0 = 0, rss1 = 0, fd1 = 0, th1 = 0;
+    for (size_t i = 0; i < third; i++) {
+        if (smp[i][0] > rss0) rss0 = smp[i][0];
+        if (smp[i][1] > fd0) fd0 = smp[i][1];
+        if (smp[i][2] > th0) th0 = smp[i][2];
+        size_t j = ns - 1 - i;
+        if (smp[j][0] > rss1) rss1 = smp[j][0];
+        if (smp[j][1] > fd1) fd1 = smp[j][1];
+        if (smp[j][2] > th1) th1 = smp[j][2];
+    }
+    free(smp);
     atomic_store(&stop_flag, true);
     for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
 

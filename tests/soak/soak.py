@@ -158,15 +158,17 @@ def soak(origin, seconds, ids_dir):
     workers = [threading.Thread(target=worker, args=(t,), daemon=True) for t in range(THREADS)]
     for w in workers:
         w.start()
+    # Warm-up, then a sample a second; reported: the highest of the first and of the last third.
     time.sleep(min(max(seconds // 6, 1), 60))
-    first = last = sample()
+    samples = [sample()]
     while time.monotonic() + 1 < deadline:
         time.sleep(1)
-        last = sample()
+        samples.append(sample())
     time.sleep(max(0.0, deadline - time.monotonic()))
-    end = sample()
-    if end[0] > last[0]:
-        last = end
+    samples.append(sample())
+    third = (len(samples) + 2) // 3
+    first = [max(x[i] for x in samples[:third]) for i in range(3)]
+    last = [max(x[i] for x in samples[-third:]) for i in range(3)]
     stop.set()
     for w in workers:
         w.join()

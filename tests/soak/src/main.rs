@@ -257,23 +257,27 @@ fn soak(origin: &str, seconds: u64, ids_dir: &str) {
             }
         }));
     }
-    // Warm-up: a sixth of the run (at most 60 s), then samples every second to the end.
+    // Warm-up: a sixth of the run (at most 60 s), then a sample every second to the end. What
+    // is reported is the highest value of the first third of the samples and of the last third:
+    // a pool's connections and a collector come and go, a leak grows from one third to the other.
     let warm = Duration::from_secs((seconds / 6).clamp(1, 60));
     std::thread::sleep(warm);
-    let first = sample();
-    let mut last = first;
+    let mut samples = vec![sample()];
     while Instant::now() + Duration::from_secs(1) < deadline {
         std::thread::sleep(Duration::from_secs(1));
-        last = sample();
+        samples.push(sample());
     }
     let now = Instant::now();
     if now < deadline {
         std::thread::sleep(deadline - now);
     }
-    let end = sample();
-    if end.0 > last.0 {
-        last = end;
-    }
+    samples.push(sample());
+    let third = samples.len().div_ceil(3);
+    let peak = |s: &[(u64, u64, u64)]| {
+        s.iter().fold((0, 0, 0), |m, x| (m.0.max(x.0), m.1.max(x.1), m.2.max(x.2)))
+    };
+    let first = peak(&samples[..third]);
+    let last = peak(&samples[samples.len() - third..]);
     stop.store(true, Ordering::Relaxed);
     let mut panics = 0;
     for w in workers {

@@ -165,20 +165,24 @@ object Soak {
             }.apply { start() }
         }
         Thread.sleep((seconds / 6).coerceIn(1, 60) * 1000)
-        // A full collection before each sample: the heap's garbage is not a leak.
+        // A full collection before each sample (the heap's garbage is not a leak), a sample a
+        // second; reported: the highest of the first and of the last third of the samples.
+        val samples = mutableListOf<LongArray>()
         System.gc()
-        val first = sample()
-        var last = first
+        samples.add(sample())
         while (System.nanoTime() + 1_000_000_000L < deadline) {
             Thread.sleep(1000)
             System.gc()
-            last = sample()
+            samples.add(sample())
         }
         val left = (deadline - System.nanoTime()) / 1_000_000
         if (left > 0) Thread.sleep(left)
         System.gc()
-        val end = sample()
-        if (end[0] > last[0]) last = end
+        samples.add(sample())
+        val third = (samples.size + 2) / 3
+        fun peak(s: List<LongArray>) = LongArray(3) { i -> s.maxOf { it[i] } }
+        val first = peak(samples.take(third))
+        val last = peak(samples.takeLast(third))
         stop.set(true)
         workers.forEach { it.join() }
         val fields = listOf(
