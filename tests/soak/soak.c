@@ -253,7 +253,6 @@ static void soak(long seconds, const char *ids_dir) {
         if (smp[j][1] > fd1) fd1 = smp[j][1];
         if (smp[j][2] > th1) th1 = smp[j][2];
     }
-    free(smp);
     atomic_store(&stop_flag, true);
     for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
 
@@ -274,7 +273,10 @@ static void soak(long seconds, const char *ids_dir) {
         printf("%s\"%s\":%lu", first ? "" : ",", amperity_result_name((uint32_t)k), v);
         first = false;
     }
-    printf("},\"failures\":[");
+    printf("},\"samples\":[");
+    for (size_t i = 0; i < ns; i++) printf("%s[%ld,%ld,%ld]", i ? "," : "", smp[i][0], smp[i][1], smp[i][2]);
+    free(smp);
+    printf("],\"failures\":[");
     for (int i = 0; i < n_failures; i++) printf("%s\"%s\"", i ? "," : "", failures[i]);
     printf("]}\n");
     fflush(stdout);

@@ -176,7 +176,7 @@ def soak(origin, seconds, ids_dir):
     report.update(
         lang=LANG, seconds=time.monotonic() - start, threads=THREADS, error_kinds=stats.kinds,
         stream_id="soak-python", rss_kb=[first[0], last[0]], fds=[first[1], last[1]],
-        os_threads=[first[2], last[2]], panics=panics[0], failures=stats.failures)
+        os_threads=[first[2], last[2]], samples=samples, panics=panics[0], failures=stats.failures)
     print("SOAK " + json.dumps(report), flush=True)
 
 

@@ -148,7 +148,9 @@ fn walk<T: serde::de::DeserializeOwned + Send + 'static>(
                 stats.resumes.fetch_add(1, Ordering::Relaxed);
                 let cursor = pager.resume_cursor().map(str::to_string);
                 if cursor.is_none() && pos != 0 {
-                    stats.fail(format!("{what}: no resume cursor at record {pos} after {e}"));
+                    stats.fail(format!(
+                        "{what}: no resume cursor at record {pos} after {e}"
+                    ));
                     return;
                 }
                 pager = pager_at(cursor);
@@ -240,7 +242,9 @@ fn soak(origin: &str, seconds: u64, ids_dir: &str) {
                     }
                     _ => {
                         for k in 0..25 {
-                            let event = format!("{{\"lang\":\"{LANG}\",\"thread\":{t},\"op\":{n},\"k\":{k}}}");
+                            let event = format!(
+                                "{{\"lang\":\"{LANG}\",\"thread\":{t},\"op\":{n},\"k\":{k}}}"
+                            );
                             stats.stream_sent.fetch_add(1, Ordering::Relaxed);
                             match streams.send_json("soak-rust", &event) {
                                 Ok(()) => stats.stream_ok.fetch_add(1, Ordering::Relaxed),
@@ -274,7 +278,8 @@ fn soak(origin: &str, seconds: u64, ids_dir: &str) {
     samples.push(sample());
     let third = samples.len().div_ceil(3);
     let peak = |s: &[(u64, u64, u64)]| {
-        s.iter().fold((0, 0, 0), |m, x| (m.0.max(x.0), m.1.max(x.1), m.2.max(x.2)))
+        s.iter()
+            .fold((0, 0, 0), |m, x| (m.0.max(x.0), m.1.max(x.1), m.2.max(x.2)))
     };
     let first = peak(&samples[..third]);
     let last = peak(&samples[samples.len() - third..]);
@@ -310,6 +315,7 @@ fn soak(origin: &str, seconds: u64, ids_dir: &str) {
         "rss_kb": [first.0, last.0],
         "fds": [first.1, last.1],
         "os_threads": [first.2, last.2],
+        "samples": samples.iter().map(|s| [s.0, s.1, s.2]).collect::<Vec<_>>(),
         "panics": panics,
         "failures": *s.failures.lock().unwrap(),
     });
@@ -344,7 +350,10 @@ fn load(origin: &str, seconds: u64, threads: usize) {
                 let mut lat = Vec::with_capacity(100_000);
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    if client.get_workflow_run(&id, WorkflowView::Overview).is_err() {
+                    if client
+                        .get_workflow_run(&id, WorkflowView::Overview)
+                        .is_err()
+                    {
                         errors.fetch_add(1, Ordering::Relaxed);
                     }
                     lat.push(t.elapsed().as_micros() as u64);
@@ -385,7 +394,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| -> &str {
         args.get(i).map(String::as_str).unwrap_or_else(|| {
-            eprintln!("usage: amperity-soak soak ORIGIN SECONDS IDS_DIR | load ORIGIN SECONDS THREADS");
+            eprintln!(
+                "usage: amperity-soak soak ORIGIN SECONDS IDS_DIR | load ORIGIN SECONDS THREADS"
+            );
             std::process::exit(2)
         })
     };

@@ -195,6 +195,7 @@ object Soak {
         println(
             "SOAK {\"lang\":\"$LANG\",\"seconds\":$secs,\"threads\":$THREADS,$fields,\"stream_id\":\"soak-kotlin\"," +
                 "\"rss_kb\":[${first[0]},${last[0]}],\"fds\":[${first[1]},${last[1]}],\"os_threads\":[${first[2]},${last[2]}]," +
+                "\"samples\":[${samples.joinToString(",") { "[${it[0]},${it[1]},${it[2]}]" }}]," +
                 "\"panics\":${panics.get()},\"error_kinds\":{$kindsJson},\"failures\":[$failuresJson]}",
         )
         streams.close()
