@@ -73,7 +73,7 @@ def walk(stats, expected, what, pager_at, ident):
                 stats.fail(f"{what}: more than 100 resumes ({e})")
                 return
             stats.add("resumes")
-            cursor = pager.resume_cursor()
+            cursor = pager.resume_cursor
             if cursor is None and pos != 0:
                 stats.fail(f"{what}: no resume cursor at record {pos} after {e}")
                 return
