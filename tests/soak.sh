@@ -105,7 +105,8 @@ driver() {
         rust) target/release/amperity-soak "$@" ;;
         c) "$out/soak-c" "$@" ;;
         python) "$VENV/bin/python" tests/soak/soak.py "$@" ;;
-        kotlin) java -Xms64m -Xmx256m -cp "$(cat "$cpfile")" com.amperity.sdk.soak.Soak "$@" ;;
+        # A fixed, pre-touched heap: RSS then shows native memory and code, not how far the heap grew.
+        kotlin) java -Xms192m -Xmx192m -XX:+AlwaysPreTouch -cp "$(cat "$cpfile")" com.amperity.sdk.soak.Soak "$@" ;;
     esac
 }
 
