@@ -396,6 +396,14 @@ impl MockServer {
         self.shared.chaos_stats()
     }
 
+    /// The TCP connections accepted so far (`GET /__mock/connections`): how well a client reuses
+    /// its connections.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The `POST /workflow/runs` requests received so far, by `config_id`.
     pub fn workflow_posts(&self) -> WorkflowPosts {
         self.shared.workflow_posts()

@@ -144,6 +144,13 @@ fn workflow_posts_are_counted_per_config_id() {
         204
     );
     assert_eq!(s.workflow_posts().posts, 0);
+    assert!(s.connections_accepted() >= 1);
+    assert!(
+        get(&s, "/__mock/connections", &[]).json()["accepted"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
 }
 
 #[test]

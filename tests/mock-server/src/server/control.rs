@@ -107,6 +107,10 @@ pub(super) fn control(sh: &Shared, method: &Method, path: &str, query: &str, bod
                 "stats": sh.chaos_stats(),
             }),
         ),
+        ("/__mock/connections", &Method::GET) => Resp::value(
+            200,
+            &json!({"accepted": sh.connections.load(std::sync::atomic::Ordering::Relaxed)}),
+        ),
         ("/__mock/workflow-posts", &Method::GET) => Resp::value(200, &json!(sh.workflow_posts())),
         ("/__mock/workflow-posts", &Method::DELETE) => {
             sh.clear_workflow_posts();

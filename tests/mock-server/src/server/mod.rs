@@ -70,6 +70,7 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                shared.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let sh = shared.clone();
                 let tls = tls.clone();
                 tokio::spawn(async move {

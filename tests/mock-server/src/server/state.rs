@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     profile_indexes: OnceLock<Vec<IndexData>>,
     pub(super) streams: StreamStore,
     chaos: Option<Mutex<ChaosState>>,
+    /// TCP connections accepted.
+    pub(crate) connections: AtomicU64,
     /// `POST /workflow/runs` by `config_id`: (requests, requests refused with 429).
     run_posts: Mutex<HashMap<String, (u64, u64)>>,
 }
@@ -72,6 +74,7 @@ impl Shared {
         Shared {
             chaos: cfg.chaos.clone().map(|c| Mutex::new(ChaosState::new(c))),
             run_posts: Mutex::new(HashMap::new()),
+            connections: AtomicU64::new(0),
             streams: StreamStore::new(cfg.stream_rate_limit),
             profile_indexes: OnceLock::new(),
             secret: rng.next_u64(),
