@@ -12,12 +12,14 @@ source tests/deps.sh
 mkdir -p target
 log=target/run-all.log
 : > "$log"
-suites=(versions rust c python kotlin swift platforms release)
+suites=(versions rust c python kotlin swift platforms release soak)
 for suite in "${suites[@]}"; do
   echo "######## $suite" | tee -a "$log"
   args=()
   # CI runs one foreign platform (linux-aarch64 under qemu); `tests/platforms.sh` alone runs them all.
   [ "$suite" = platforms ] && read -r -a args <<< "${AMPERITY_PLATFORMS:-linux-aarch64}"
+  # Soak: 60 s per language under the mock's chaos mode, then 5 s of load at 8 and 64 threads.
+  [ "$suite" = soak ] && args=(--ci)
   bash "tests/$suite.sh" "${args[@]}" 2>&1 | tee -a "$log"
 done
 echo "######## all suites passed in $SECONDS s: ${suites[*]}"
@@ -41,6 +43,8 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
         found = m.groups()
         counts[suite] = (0, 0)                    # printed twice: keep the last
     elif suite == "platforms" and (m := re.match(r"platforms: (\d+) passed, (\d+) failed", line)):
+        found = m.groups()
+    elif suite == "soak" and (m := re.match(r"soak: (\d+) passed, (\d+) failed", line)):
         found = m.groups()
     elif suite == "swift" and (m := re.match(r"swift: XCTest: Executed (\d+) tests?, with (\d+) failures?", line)):
         found = m.groups()

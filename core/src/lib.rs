@@ -73,7 +73,7 @@ uniffi::setup_scaffolding!("amperity");
 
 pub use api::{
     AttributeMatch, AuditEventFilter, CampaignFilter, IngestJobQuery, ProfileFilter, RawMethod,
-    RawRequest, RawResponse, WaitOptions, WaitProgress, WorkflowRunFilter,
+    RawRequest, RawResponse, WaitOptions, WaitProgress, WorkflowRunFilter, MAX_MISSED_POLLS,
 };
 pub use auth::Secret;
 pub use cancel_token::CancelToken;

@@ -526,3 +526,43 @@ fn tls_with_an_extra_root_certificate() {
         .unwrap_err();
     assert!(matches!(bad, Error::Config { .. }));
 }
+
+#[test]
+fn a_wait_outlasts_a_few_missed_polls_but_not_a_broken_endpoint() {
+    // Found by the soak (tests/soak.sh): one poll whose body came back cut ended the whole wait.
+    let server = server();
+    let client = client(&server);
+    let options = WaitOptions {
+        poll_interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(20),
+        ..WaitOptions::default()
+    };
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-missed"))
+        .unwrap();
+    let path = format!("/api/workflow/runs/{}", run.id);
+    fault(&server, &format!("path={path},truncated_json,count=2"));
+    fault(&server, &format!("path={path},status=503,count=1"));
+    let done = client.wait_for_workflow_run(&run.id, &options).unwrap();
+    assert_eq!(done.state, RunState::Succeeded);
+
+    // Every poll failing: the error after MAX_MISSED_POLLS missed polls, not a hang.
+    let run = client
+        .run_workflow(&WorkflowRunRequest::new("cg-broken"))
+        .unwrap();
+    fault(
+        &server,
+        &format!("path=/api/workflow/runs/{},truncated_json,count=0", run.id),
+    );
+    let before = requests_to(&server, &format!("/api/workflow/runs/{}", run.id)).len();
+    let err = client.wait_for_workflow_run(&run.id, &options).unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let polls = requests_to(&server, &format!("/api/workflow/runs/{}", run.id)).len() - before;
+    assert_eq!(polls, MAX_MISSED_POLLS as usize + 1);
+
+    // A refusal that no poll will change (404) still ends the wait at once.
+    let err = client
+        .wait_for_workflow_run("wf-20240101-1-nope", &options)
+        .unwrap_err();
+    assert_eq!(err.as_api().unwrap().status, 404);
+}

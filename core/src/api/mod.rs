@@ -13,4 +13,4 @@ pub use campaigns::CampaignFilter;
 pub use ingest::IngestJobQuery;
 pub use profile::{AttributeMatch, ProfileFilter};
 pub use raw::{RawMethod, RawRequest, RawResponse};
-pub use workflows::{WaitOptions, WaitProgress, WorkflowRunFilter};
+pub use workflows::{WaitOptions, WaitProgress, WorkflowRunFilter, MAX_MISSED_POLLS};

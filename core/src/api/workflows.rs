@@ -118,6 +118,26 @@ pub struct WaitProgress {
     pub waited: Duration,
 }
 
+/// Consecutive polls of [`Client::wait_for_workflow_run`] that may fail for a passing reason
+/// before the wait returns the error.
+pub const MAX_MISSED_POLLS: u32 = 3;
+
+/// A poll failure that the next poll may not see: a body that does not decode (say, cut by a
+/// proxy), a connection failure or timeout, 429 or 5xx (after the request's own retries).
+fn missed_poll(error: &Error) -> bool {
+    match error {
+        Error::Decode { .. } => true,
+        Error::Transport { kind, .. } => matches!(
+            kind,
+            crate::TransportKind::Connect
+                | crate::TransportKind::ConnectionReset
+                | crate::TransportKind::Timeout
+        ),
+        Error::Api(api) => matches!(api.status, 429 | 500 | 502 | 503 | 504),
+        _ => false,
+    }
+}
+
 impl Client {
     /// `GET /workflow/runs`.
     ///
@@ -186,6 +206,10 @@ impl Client {
     /// Polls a run until it reaches a terminal state (or has an end time) and returns its
     /// verbose view; [`Error::WaitTimeout`] when `options.timeout` passes first.
     ///
+    /// A poll that fails for a passing reason after its own retries (a body that does not decode,
+    /// a connection failure or timeout, 429 or 5xx) counts as a missed poll: the wait goes on,
+    /// and returns that error only after [`MAX_MISSED_POLLS`] missed polls in a row.
+    ///
     /// ```
     /// # let server = amperity_mock::MockServer::start(Default::default()).unwrap();
     /// # let client = amperity::Client::builder("acme").base_url(server.base_url()).token("mock-token").rate_limit(None).build()?;
@@ -238,8 +262,25 @@ impl Client {
             None => WorkflowView::Overview,
         };
         let mut last_seen: Option<(crate::RunState, usize)> = None;
+        let mut missed = 0;
         loop {
-            let run = self.get_workflow_run(workflow_id, view)?;
+            let run = match self.get_workflow_run(workflow_id, view) {
+                Ok(run) => run,
+                Err(error)
+                    if missed_poll(&error)
+                        && missed < MAX_MISSED_POLLS
+                        && start.elapsed() < options.timeout =>
+                {
+                    missed += 1;
+                    log::debug!("wait for {workflow_id}: missed poll {missed} ({error})");
+                    let left = options.timeout.saturating_sub(start.elapsed());
+                    self.inner
+                        .transport
+                        .sleep(options.poll_interval.min(left), "get-workflow")?;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             let waited = start.elapsed();
             if let Some(report) = on_progress.as_mut() {
                 let tasks_finished = run
@@ -265,7 +306,18 @@ impl Client {
                 let run = match view {
                     WorkflowView::Verbose => run,
                     WorkflowView::Overview => {
-                        self.get_workflow_run(workflow_id, WorkflowView::Verbose)?
+                        match self.get_workflow_run(workflow_id, WorkflowView::Verbose) {
+                            Ok(run) => run,
+                            // Missed: poll again (the run stays finished).
+                            Err(error) if missed_poll(&error) && missed < MAX_MISSED_POLLS => {
+                                missed += 1;
+                                log::debug!(
+                                    "wait for {workflow_id}: missed poll {missed} ({error})"
+                                );
+                                continue;
+                            }
+                            Err(error) => return Err(error),
+                        }
                     }
                 };
                 if options.fail_on_unsuccessful && !run.state.is_success() {
@@ -275,6 +327,8 @@ impl Client {
                 }
                 return Ok(run);
             }
+            // A whole poll went through (the verbose re-read above may still miss).
+            missed = 0;
             if waited >= options.timeout {
                 return Err(Error::WaitTimeout {
                     workflow_id: workflow_id.to_owned(),

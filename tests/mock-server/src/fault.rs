@@ -39,6 +39,12 @@ pub enum Fault {
     Delay(Duration),
     /// Send headers with the real `Content-Length`, half of the body, then close the connection.
     CloseMidBody,
+    /// Close the connection after reading the request, before sending any response byte (the
+    /// request may or may not have been acted on, as after a proxy or load-balancer reset).
+    Reset,
+    /// Send headers with the real `Content-Length` and half of the body, then stall this long
+    /// (longer than the client's read timeout) before closing the connection.
+    Stall(Duration),
     /// 200 with a body that is not JSON.
     MalformedJson,
     /// 200, valid HTTP, body is the real JSON cut in half (`Content-Length` matches the cut body).
@@ -77,7 +83,7 @@ impl FaultRule {
     ///
     /// Keys: `path`, `method`, `count` (default 1; 0 = forever) and exactly one fault:
     /// `status=N` (with optional `retry_after=SECS|HTTP-DATE` and `html`), `delay_ms=N`,
-    /// `close_mid_body`, `malformed_json`, `truncated_json`, `huge_body=BYTES`,
+    /// `close_mid_body`, `reset`, `stall_ms=N`, `malformed_json`, `truncated_json`, `huge_body=BYTES`,
     /// `repeat_cursor`, `empty_page`, `deprecation[=VALUE]` (optional `sunset=VALUE`).
     /// Values of `retry_after`, `deprecation` and `sunset` may contain commas (HTTP dates).
     pub fn parse(spec: &str) -> Result<FaultRule, String> {
@@ -174,6 +180,16 @@ impl FaultRule {
                     no_value(&value)?;
                     faults.push(Fault::CloseMidBody)
                 }
+                "reset" => {
+                    no_value(&value)?;
+                    faults.push(Fault::Reset)
+                }
+                "stall_ms" => {
+                    let ms: u64 = need(&value)?
+                        .parse()
+                        .map_err(|_| "stall_ms must be an integer".to_string())?;
+                    faults.push(Fault::Stall(Duration::from_millis(ms)));
+                }
                 "malformed_json" => {
                     no_value(&value)?;
                     faults.push(Fault::MalformedJson)
@@ -260,6 +276,7 @@ fn is_flag(s: &str) -> bool {
         s.to_ascii_lowercase().as_str(),
         "html"
             | "close_mid_body"
+            | "reset"
             | "malformed_json"
             | "truncated_json"
             | "repeat_cursor"
@@ -295,6 +312,8 @@ impl fmt::Display for FaultRule {
             }
             Fault::Delay(d) => write!(f, "delay_ms={}", d.as_millis()),
             Fault::CloseMidBody => write!(f, "close_mid_body"),
+            Fault::Reset => write!(f, "reset"),
+            Fault::Stall(d) => write!(f, "stall_ms={}", d.as_millis()),
             Fault::MalformedJson => write!(f, "malformed_json"),
             Fault::TruncatedJson => write!(f, "truncated_json"),
             Fault::HugeBody { bytes } => write!(f, "huge_body={bytes}"),
@@ -351,8 +370,14 @@ mod tests {
             FaultRule::parse("huge_body=20000000").unwrap().fault,
             Fault::HugeBody { bytes: 20_000_000 }
         );
+        assert_eq!(
+            FaultRule::parse("stall_ms=2500").unwrap().fault,
+            Fault::Stall(Duration::from_millis(2500))
+        );
         for s in [
             "close_mid_body",
+            "reset",
+            "stall_ms=1500",
             "malformed_json",
             "truncated_json",
             "repeat_cursor",

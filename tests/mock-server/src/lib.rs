@@ -18,10 +18,13 @@
 //! `GET|DELETE /__mock/requests`, `GET /__mock/requests/count?method=M&path=PREFIX`
 //! (`{"count": N}`, as [`MockServer::request_count`]), `POST|DELETE /__mock/faults`, `GET /__mock/health`,
 //! `GET|DELETE /__mock/streams` and `GET /__mock/streams/{stream-id}` (what the Streaming
-//! Ingest endpoint accepted, see [`StreamEvents`]).
+//! Ingest endpoint accepted, see [`StreamEvents`]), `GET /__mock/chaos` (what the chaos mode
+//! injected, see [`Chaos`] and [`ChaosStats`]) and `GET /__mock/workflow-posts` (the
+//! `POST /workflow/runs` requests per `config_id`, see [`WorkflowPosts`]).
 
 #![deny(missing_docs)]
 
+mod chaos;
 mod data;
 mod fault;
 mod profiles;
@@ -34,6 +37,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use chaos::{Chaos, ChaosStats, CHAOS_KINDS, DEFAULT_CHAOS_STALL};
 pub use data::{DATA_TEMPLATE_IDS, WORKFLOW_STATES, WORKFLOW_TYPES};
 pub use fault::{Fault, FaultRule, DEFAULT_DEPRECATION, DEFAULT_SUNSET};
 pub use profiles::{
@@ -90,6 +94,24 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// The `POST /workflow/runs` requests the mock received, by the `config_id` of their body
+/// (`GET /__mock/workflow-posts`): a caller that uses one `config_id` per call checks that no
+/// call was sent twice. Requests answered with a 429 fault (refused, so safe to send again) are
+/// counted apart. Kept for every request, whatever [`MAX_RECORDED_REQUESTS`] drops.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WorkflowPosts {
+    /// Every `POST /workflow/runs` received.
+    pub posts: u64,
+    /// Those answered with a 429 fault.
+    pub refused: u64,
+    /// Distinct `config_id`s.
+    pub config_ids: u64,
+    /// The most requests not refused with one `config_id`.
+    pub max_per_config_id: u64,
+    /// The `config_id`s with more than one request not refused (at most 100).
+    pub repeated: Vec<String>,
 }
 
 /// At most this many requests are kept for [`MockServer::requests`] (oldest dropped first), so
@@ -176,6 +198,9 @@ pub struct MockConfig {
     /// Added before answering every API and stream request (default zero): the network and
     /// service time of a real deployment, for the read-ahead benchmark and tests.
     pub latency: Duration,
+    /// Chaos mode: a seeded random fault on a share of the requests no fault rule matched
+    /// (default `None`; `--chaos SEED:RATE[:STALL_MS]`).
+    pub chaos: Option<Chaos>,
 }
 
 impl Default for MockConfig {
@@ -203,6 +228,7 @@ impl Default for MockConfig {
             faults: Vec::new(),
             port: 0,
             latency: Duration::ZERO,
+            chaos: None,
         }
     }
 }
@@ -363,6 +389,24 @@ impl MockServer {
     /// The ids of the streams that accepted at least one event, sorted.
     pub fn stream_ids(&self) -> Vec<String> {
         self.shared.stream_ids()
+    }
+
+    /// What the chaos mode injected so far (all zero without [`MockConfig::chaos`]).
+    pub fn chaos_stats(&self) -> ChaosStats {
+        self.shared.chaos_stats()
+    }
+
+    /// The TCP connections accepted so far (`GET /__mock/connections`): how well a client reuses
+    /// its connections.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The `POST /workflow/runs` requests received so far, by `config_id`.
+    pub fn workflow_posts(&self) -> WorkflowPosts {
+        self.shared.workflow_posts()
     }
 
     /// Forgets what every stream accepted.

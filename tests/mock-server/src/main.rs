@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use amperity_mock::{FaultRule, LastCursor, MockConfig, MockServer};
+use amperity_mock::{Chaos, FaultRule, LastCursor, MockConfig, MockServer};
 
 const USAGE: &str = "\
 amperity-mock: mock Amperity API server (control plane, Profile API, Streaming Ingest; binds 127.0.0.1)
@@ -43,6 +43,13 @@ OPTIONS (`--flag VALUE` or `--flag=VALUE`):
   --last-cursor MODE       how the last page ends: absent (default), empty, null
   --fault SPEC             install a fault rule; repeatable
                            (e.g. path=/api/segments,status=429,retry_after=1,count=2)
+  --chaos SEED:RATE[:STALL_MS]
+                           chaos mode: each API and stream request no fault rule matched gets,
+                           with probability RATE (0 to 1), a fault drawn with a generator seeded
+                           with SEED from: 429 with and without Retry-After, 500, 502, 503, 504,
+                           502/503 HTML pages, reset before the response, close mid-body,
+                           truncated JSON, a stall of STALL_MS mid-body (default 3000);
+                           GET /__mock/chaos counts them
   --no-stdin-watch         do not exit when stdin reaches EOF
   -h, --help               print this help
 
@@ -123,6 +130,11 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
                 let spec = value(&flag)?;
                 let rule = FaultRule::parse(&spec).map_err(|e| format!("--fault {spec}: {e}"))?;
                 config.faults.push(rule);
+            }
+            "--chaos" => {
+                let spec = value(&flag)?;
+                config.chaos =
+                    Some(Chaos::parse(&spec).map_err(|e| format!("--chaos {spec}: {e}"))?);
             }
             "--no-stdin-watch" => stdin_watch = false,
             other => return Err(format!("unknown argument: {other}")),

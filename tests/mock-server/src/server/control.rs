@@ -34,6 +34,22 @@ fn request_count(sh: &Shared, query: &str) -> Resp {
     Resp::value(200, &json!({ "count": count }))
 }
 
+/// The ids of a data set in listing order (no filters), one a line, as `text/plain`.
+fn ids(records: &[crate::data::Rec], field: &str) -> Resp {
+    let mut out = String::with_capacity(records.len() * 12);
+    for r in records {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.json) {
+            if let Some(id) = v.get(field).and_then(|i| i.as_str()) {
+                out.push_str(id);
+                out.push('\n');
+            }
+        }
+    }
+    let mut resp = Resp::json(200, out);
+    resp.ctype = "text/plain; charset=utf-8";
+    resp
+}
+
 pub(super) fn control(sh: &Shared, method: &Method, path: &str, query: &str, body: &[u8]) -> Resp {
     match (path, method) {
         ("/__mock/requests/count", &Method::GET) => request_count(sh, query),
@@ -84,6 +100,24 @@ pub(super) fn control(sh: &Shared, method: &Method, path: &str, query: &str, bod
             v["bodies"] = json!(events.bodies);
             Resp::value(200, &v)
         }
+        ("/__mock/chaos", &Method::GET) => Resp::value(
+            200,
+            &json!({
+                "chaos": sh.cfg.chaos.as_ref().map(|c| c.to_string()),
+                "stats": sh.chaos_stats(),
+            }),
+        ),
+        ("/__mock/connections", &Method::GET) => Resp::value(
+            200,
+            &json!({"accepted": sh.connections.load(std::sync::atomic::Ordering::Relaxed)}),
+        ),
+        ("/__mock/workflow-posts", &Method::GET) => Resp::value(200, &json!(sh.workflow_posts())),
+        ("/__mock/workflow-posts", &Method::DELETE) => {
+            sh.clear_workflow_posts();
+            Resp::empty(204)
+        }
+        ("/__mock/ids/segments", &Method::GET) => ids(sh.segments(), "id"),
+        ("/__mock/ids/audit-events", &Method::GET) => ids(sh.audit(), "event_id"),
         ("/__mock/health", _) => sh.error(405, "method not allowed").header("allow", "GET"),
         ("/__mock/requests", _) => sh
             .error(405, "method not allowed")

@@ -12,7 +12,6 @@ mod state;
 mod stream;
 mod workflows;
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +23,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use self::auth::{check_access, token};
 use self::control::control;
 use self::query::Query;
-use self::response::{html_error, huge_body, MockBody, Resp};
+use self::response::{html_error, huge_body, MockBody, Resp, BROKEN_BODY_PAUSE};
 use self::routes::{api, route, Route};
 pub(crate) use self::state::Shared;
 use crate::fault::{Fault, FaultRule};
@@ -71,12 +70,21 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                shared.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let sh = shared.clone();
                 let tls = tls.clone();
                 tokio::spawn(async move {
                     let svc = hyper::service::service_fn(move |req| {
                         let sh = sh.clone();
-                        async move { Ok::<_, Infallible>(handle(sh, req).await) }
+                        async move {
+                            // A service error makes hyper drop the connection without a response.
+                            handle(sh, req).await.ok_or_else(|| {
+                                std::io::Error::new(
+                                    std::io::ErrorKind::ConnectionReset,
+                                    "reset fault",
+                                )
+                            })
+                        }
                     });
                     let mut builder = hyper::server::conn::http1::Builder::new();
                     builder.timer(TokioTimer::new()).keep_alive(true);
@@ -99,7 +107,8 @@ pub(crate) async fn serve(
 // ---------------------------------------------------------------------------------------------
 // Request handling
 
-async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
+/// `None` closes the connection without a response (the reset fault).
+async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Option<Response<MockBody>> {
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(c) => c.to_bytes(),
@@ -108,7 +117,7 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
     let path = parts.uri.path();
     if path == "/__mock" || path.starts_with("/__mock/") {
         let query = parts.uri.query().unwrap_or("");
-        return control(&sh, &parts.method, path, query, &body).into_response(false);
+        return Some(control(&sh, &parts.method, path, query, &body).into_response(None));
     }
     sh.record(&parts, &body);
     if !sh.cfg.latency.is_zero() {
@@ -127,13 +136,20 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
             Ok(rule) => (rule.matches(method, path) && (is_list || !rule.fault.list_only()))
                 .then_some(rule.fault),
             Err(e) => {
-                return sh
-                    .error(400, &format!("invalid X-Mock-Fault: {e}"))
-                    .into_response(false)
+                return Some(
+                    sh.error(400, &format!("invalid X-Mock-Fault: {e}"))
+                        .into_response(None),
+                )
             }
         },
-        None => sh.take_fault(method, path, is_list),
+        None => sh
+            .take_fault(method, path, is_list)
+            .or_else(|| sh.chaos_fault()),
     };
+    if parts.method == hyper::Method::POST && path == "/api/workflow/runs" {
+        let refused = matches!(fault, Some(Fault::Status { status: 429, .. }));
+        sh.count_run_post(&body, refused);
+    }
     match &fault {
         Some(Fault::Status {
             status,
@@ -152,17 +168,19 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
             if let Some(ra) = retry_after {
                 r = r.header("retry-after", ra.clone());
             }
-            return r.into_response(false);
+            return Some(r.into_response(None));
         }
         Some(Fault::MalformedJson) => {
-            return Resp::json(
-                200,
-                "{\"data\": [{\"id\": \"seg-x\", \"name\": <html>Service Unavailable</html>",
+            return Some(
+                Resp::json(
+                    200,
+                    "{\"data\": [{\"id\": \"seg-x\", \"name\": <html>Service Unavailable</html>",
+                )
+                .into_response(None),
             )
-            .into_response(false)
         }
         Some(Fault::HugeBody { bytes }) => {
-            return Resp::json(200, huge_body(*bytes)).into_response(false)
+            return Some(Resp::json(200, huge_body(*bytes)).into_response(None))
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
         _ => {}
@@ -194,7 +212,13 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
         }
     };
 
-    let broken = matches!(fault, Some(Fault::CloseMidBody));
+    // The request was acted on; the reset fault drops the answer.
+    let broken = match &fault {
+        Some(Fault::Reset) => return None,
+        Some(Fault::CloseMidBody) => Some(BROKEN_BODY_PAUSE),
+        Some(Fault::Stall(d)) => Some(*d),
+        _ => None,
+    };
     match fault {
         Some(Fault::TruncatedJson) => {
             resp.body = resp.body.slice(..resp.body.len() / 2);
@@ -209,5 +233,5 @@ async fn handle(sh: Arc<Shared>, req: Request<Incoming>) -> Response<MockBody> {
         }
         _ => {}
     }
-    resp.into_response(broken)
+    Some(resp.into_response(broken))
 }

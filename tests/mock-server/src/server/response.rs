@@ -16,9 +16,13 @@ use serde_json::Value;
 
 pub(crate) enum MockBody {
     Full(Option<Bytes>),
-    /// Yields the bytes, waits a moment (so hyper flushes them), then fails, which makes hyper
-    /// drop the connection.
-    Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
+    /// Yields the bytes, waits the given time (a moment, so hyper flushes them, or a stall),
+    /// then fails, which makes hyper drop the connection.
+    Broken(
+        Option<Bytes>,
+        Duration,
+        Option<Pin<Box<tokio::time::Sleep>>>,
+    ),
 }
 
 impl Body for MockBody {
@@ -31,9 +35,9 @@ impl Body for MockBody {
     ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
         match self.get_mut() {
             MockBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            MockBody::Broken(b, sleep) => {
+            MockBody::Broken(b, pause, sleep) => {
                 if let Some(b) = b.take() {
-                    *sleep = Some(Box::pin(tokio::time::sleep(Duration::from_millis(30))));
+                    *sleep = Some(Box::pin(tokio::time::sleep(*pause)));
                     return Poll::Ready(Some(Ok(Frame::data(b))));
                 }
                 if let Some(s) = sleep.as_mut() {
@@ -61,6 +65,9 @@ impl Body for MockBody {
         }
     }
 }
+
+/// How long a close-mid-body response waits after its half body before it fails.
+pub(super) const BROKEN_BODY_PAUSE: Duration = Duration::from_millis(30);
 
 /// A response before the post-processing faults.
 pub(super) struct Resp {
@@ -94,12 +101,12 @@ impl Resp {
         self.headers.push((HeaderName::from_static(name), v.into()));
         self
     }
-    pub(super) fn into_response(self, broken: bool) -> Response<MockBody> {
+    /// `broken`: send half the body, wait this long, then drop the connection.
+    pub(super) fn into_response(self, broken: Option<Duration>) -> Response<MockBody> {
         let len = self.body.len();
-        let body = if broken {
-            MockBody::Broken(Some(self.body.slice(..len / 2)), None)
-        } else {
-            MockBody::Full(Some(self.body))
+        let body = match broken {
+            Some(pause) => MockBody::Broken(Some(self.body.slice(..len / 2)), pause, None),
+            None => MockBody::Full(Some(self.body)),
         };
         let mut r = Response::new(body);
         *r.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
@@ -110,7 +117,7 @@ impl Resp {
                 HeaderValue::from_static(self.ctype),
             );
         }
-        if broken {
+        if broken.is_some() {
             h.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(len));
         }
         for (k, v) in self.headers {

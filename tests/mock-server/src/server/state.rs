@@ -14,11 +14,12 @@ use serde_json::json;
 use super::auth::mask_form;
 use super::response::Resp;
 use super::stream::StreamStore;
+use crate::chaos::{ChaosState, ChaosStats};
 use crate::data::{self, Rec, Rng, Workflow};
 use crate::fault::{Fault, FaultRule};
 use crate::profiles::{self, IndexData};
 use crate::time::now_ms;
-use crate::{lock, MockConfig, Recorded, RecordedRequest};
+use crate::{lock, MockConfig, Recorded, RecordedRequest, WorkflowPosts};
 
 struct ActiveFault {
     rule: FaultRule,
@@ -54,6 +55,11 @@ pub(crate) struct Shared {
     workflows: OnceLock<Mutex<WfStore>>,
     profile_indexes: OnceLock<Vec<IndexData>>,
     pub(super) streams: StreamStore,
+    chaos: Option<Mutex<ChaosState>>,
+    /// TCP connections accepted.
+    pub(crate) connections: AtomicU64,
+    /// `POST /workflow/runs` by `config_id`: (requests, requests refused with 429).
+    run_posts: Mutex<HashMap<String, (u64, u64)>>,
 }
 
 impl Shared {
@@ -66,6 +72,9 @@ impl Shared {
         let entropy = h.finish() ^ (&cfg as *const MockConfig as u64);
         let mut rng = Rng::new(entropy);
         Shared {
+            chaos: cfg.chaos.clone().map(|c| Mutex::new(ChaosState::new(c))),
+            run_posts: Mutex::new(HashMap::new()),
+            connections: AtomicU64::new(0),
             streams: StreamStore::new(cfg.stream_rate_limit),
             profile_indexes: OnceLock::new(),
             secret: rng.next_u64(),
@@ -107,6 +116,61 @@ impl Shared {
             }
         }
         Some(fault)
+    }
+
+    /// The chaos mode's draw for a request no fault rule matched.
+    pub(super) fn chaos_fault(&self) -> Option<Fault> {
+        self.chaos.as_ref().and_then(|c| lock(c).draw())
+    }
+
+    pub(crate) fn chaos_stats(&self) -> ChaosStats {
+        self.chaos
+            .as_ref()
+            .map(|c| lock(c).stats.clone())
+            .unwrap_or_default()
+    }
+
+    /// Counts a `POST /workflow/runs` by the `config_id` of its body.
+    pub(super) fn count_run_post(&self, body: &[u8], refused: bool) {
+        let config_id = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| {
+                v.get("config_id")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let mut posts = lock(&self.run_posts);
+        let e = posts.entry(config_id).or_insert((0, 0));
+        e.0 += 1;
+        if refused {
+            e.1 += 1;
+        }
+    }
+
+    pub(crate) fn workflow_posts(&self) -> WorkflowPosts {
+        let posts = lock(&self.run_posts);
+        let mut out = WorkflowPosts {
+            config_ids: posts.len() as u64,
+            ..WorkflowPosts::default()
+        };
+        let mut repeated: Vec<&String> = Vec::new();
+        for (id, (n, refused)) in posts.iter() {
+            out.posts += n;
+            out.refused += refused;
+            let kept = n - refused;
+            out.max_per_config_id = out.max_per_config_id.max(kept);
+            if kept > 1 {
+                repeated.push(id);
+            }
+        }
+        repeated.sort();
+        out.repeated = repeated.into_iter().take(100).cloned().collect();
+        out
+    }
+
+    pub(crate) fn clear_workflow_posts(&self) {
+        lock(&self.run_posts).clear();
     }
 
     pub(super) fn segments(&self) -> &[Rec] {
