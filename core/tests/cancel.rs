@@ -63,11 +63,9 @@ fn a_hanging_connect_is_abandoned() {
     let Some(unanswered) = UnansweredListener::start() else {
         return no_hanging_connect();
     };
-    let client = Client::builder("acme")
-        .base_url(unanswered.base_url())
-        .token("mock-token")
+    let client = unanswered
+        .builder()
         .connect_timeout(Duration::from_secs(30))
-        .rate_limit(None)
         .build()
         .unwrap();
     let (result, latency) = cancel_during(&client, |client| {

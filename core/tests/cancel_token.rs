@@ -84,11 +84,9 @@ fn a_hanging_connect_is_abandoned_and_a_parallel_call_goes_on() {
     fault(&server, "path=/api/campaigns,delay_ms=800,count=1");
     let client = client(&server);
     let other = bystander(&client);
-    let hanging = Client::builder("acme")
-        .base_url(unanswered.base_url())
-        .token("mock-token")
+    let hanging = unanswered
+        .builder()
         .connect_timeout(Duration::from_secs(30))
-        .rate_limit(None)
         .build()
         .unwrap();
     let (result, latency) = cancel_token_during(&hanging, |client| {
@@ -103,9 +101,8 @@ fn a_connect_that_gets_no_answer_still_times_out() {
     let Some(unanswered) = UnansweredListener::start() else {
         return no_hanging_connect();
     };
-    let client = Client::builder("acme")
-        .base_url(unanswered.base_url())
-        .token("mock-token")
+    let client = unanswered
+        .builder()
         .connect_timeout(Duration::from_millis(300))
         .retry_policy(RetryPolicy::new(
             1,

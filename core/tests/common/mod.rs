@@ -133,6 +133,14 @@ impl UnansweredListener {
     pub fn base_url(&self) -> String {
         format!("http://{}/api", self.address)
     }
+
+    /// A client builder pointed at this listener: a token, no rate limit, the default retries.
+    pub fn builder(&self) -> ClientBuilder {
+        Client::builder("acme")
+            .base_url(self.base_url())
+            .token("mock-token")
+            .rate_limit(None)
+    }
 }
 
 /// What a hanging-connect test does where [`UnansweredListener::start`] found no way to make one:
