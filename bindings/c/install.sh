@@ -90,6 +90,20 @@ install -m 0644 "$root/include/amperity.h" "$prefix/include/amperity.h"
 install -m 0755 "$release/$library" "$prefix/$shared_dir/$library"
 [[ "$library" == *.dll ]] && install -m 0644 "$release/libamperity.dll.a" "$prefix/lib/libamperity.dll.a"
 install -m 0644 "$release/libamperity.a" "$prefix/lib/libamperity.a"
+# The windows-targets crates reach Windows' DLLs through an import library of their own
+# (-lwindows.0.52.0, in the windows_x86_64_gnu crate), which a static link needs too: it goes
+# into lib/ beside libamperity.a, and the static flags name it by its path.
+for flag in $native; do
+    case "$flag" in
+        -lwindows.*)
+            name="lib${flag#-l}.a"
+            found="$(find "${CARGO_HOME:-$HOME/.cargo}"/registry/src -path "*/windows_x86_64_gnu-*/lib/$name" 2>/dev/null | sort | tail -n 1)"
+            [ -n "$found" ] || { echo "install.sh: $name (behind $flag) is not in the cargo registry" >&2; exit 1; }
+            install -m 0644 "$found" "$prefix/lib/$name"
+            native="${native/$flag/\${libdir\}/$name}"
+            ;;
+    esac
+done
 for program in mock cli; do
     [ "$(eval echo "\$with_$program")" = 1 ] || continue
     install -d "$prefix/bin"
@@ -123,7 +137,8 @@ Libs.private: $native
 PC
 
 # CMake: the system libraries as a list (-lm -> m; "-framework X" stays whole).
-cmake_native="$(printf '%s\n' "$native" | sed -e 's/-framework /-framework:/g' | tr ' ' '\n' | sed -e 's/^-l//' -e 's/-framework:/-framework /' | paste -sd ';')"
+cmake_native="$(printf '%s\n' "$native" | sed -e 's/-framework /-framework:/g' | tr ' ' '\n' | sed -e 's/^-l//' -e 's/-framework:/-framework /' | paste -sd ';' |
+    sed -e 's#[$]{libdir}#${_amperity_prefix}/lib#g')"
 shared_location="\${_amperity_prefix}/$shared_dir/$library"
 implib=""
 [[ "$library" == *.dll ]] && implib="
