@@ -123,6 +123,9 @@ start_mock() {
     case "$origin" in http://127.0.0.1:*) ;; *) echo "soak: the mock did not start" >&2; return 1 ;; esac
 }
 stop_mock() { exec {mock_fd}>&-; sleep 0.2; }
+# stop_watchdog PID: ends a watchdog subshell and its sleep first (an orphaned sleep would hold
+# the mock's stdin pipe and this script's output open until it ran out).
+stop_watchdog() { pkill -P "$1" 2>/dev/null; kill "$1" 2>/dev/null; }
 
 result() { # result OK|FAIL
     if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
@@ -155,7 +158,7 @@ run_soak() {
     ( sleep $((secs + 120)); kill -9 "$dpid" 2>/dev/null && echo "soak $lang: deadlock? killed after $((secs + 120)) s" >&2 ) &
     local wpid=$!
     wait "$dpid"; rc=$?
-    kill "$wpid" 2>/dev/null
+    stop_watchdog "$wpid"
     tail -n 5 "$out/soak-$lang.err" >&2
     python3 tests/soak/check.py soak "$lang" "$origin" "$log" "$rc"
     local ok=$?
@@ -178,7 +181,7 @@ run_load() {
         ( sleep $((secs + 120)); kill -9 "$dpid" 2>/dev/null && echo "load $lang: killed after $((secs + 120)) s" >&2 ) &
         local wpid=$!
         wait "$dpid"
-        kill "$wpid" 2>/dev/null
+        stop_watchdog "$wpid"
     done
     python3 tests/soak/check.py load "$lang" "$origin" "$log" 0
     local ok=$?
