@@ -10,6 +10,7 @@
 #   tests/fuzz.sh 1800       # 30 min per target ...
 #   FUZZ_RUNS=10000000 tests/fuzz.sh 1800   # ... or 10 million executions, whichever comes first
 #   FUZZ_TARGETS="models cursor" tests/fuzz.sh 60
+#   FUZZ_REPORT=target/fuzz/report-a.md FUZZ_TARGETS=...   # two runs side by side, one table each
 #
 # The committed seeds (core/fuzz/corpus/<target>) are read, never written: the inputs libFuzzer
 # finds go to target/fuzz/corpus/<target>. A crash, hang (over 1 s) or out-of-memory (over 2 GB)
@@ -37,7 +38,7 @@ echo "== fuzz: building the targets (nightly, release with debug assertions)"
 
 out="$root/target/fuzz"
 mkdir -p "$out"
-table="$out/report.md"
+table=${FUZZ_REPORT:-$out/report.md}
 {
   echo "| target | seconds | execs | exec/s | cov | ft | corpus | findings |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
@@ -77,5 +78,5 @@ for t in $targets; do
 done
 echo
 cat "$table"
-echo "(also in target/fuzz/report.md; logs in target/fuzz/<target>.log)"
+echo "(also in $table; logs in target/fuzz/<target>.log)"
 exit $found

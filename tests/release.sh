@@ -493,7 +493,7 @@ mkdir -p "$work/c"
 # Compiles tests/release/smoke.c against one unpacked C package, shared and static, with the
 # platform's compiler, and runs both under the platform's runner against the mock running here.
 c_smoke() { # platform
-    local platform=$1 library prefix compiler=() pc_env shared_flags=() exe="" run_dir
+    local platform=$1 library prefix compiler=() pc_env shared_flags=() threads=() exe="" run_dir
     library="$(platform_field "$platform" library)"
     prefix="$work/c/amperity-$version-$platform"
     if [[ "$library" == *.dll ]]; then
@@ -520,25 +520,29 @@ c_smoke() { # platform
         # musl: static programs (the musl loader is not on this glibc machine), built by zig cc.
         linux-x86_64-musl) compiler=(python3 -m ziglang cc -target x86_64-linux-musl) ;;
         linux-aarch64-musl) compiler=(python3 -m ziglang cc -target aarch64-linux-musl) ;;
-        windows-x86_64) compiler=(x86_64-w64-mingw32-gcc-posix -static-libgcc); exe=.exe ;;
+        # MinGW's winpthreads (pthread_create, clock_gettime) linked in: a Windows program must import
+        # only Windows' own DLLs and, for the shared variant, amperity.dll.
+        windows-x86_64) compiler=(x86_64-w64-mingw32-gcc-posix -static-libgcc); exe=.exe
+            threads=(-Wl,-Bstatic -lpthread -Wl,-Bdynamic) ;;
         *) echo "C smoke: $platform programs cannot run here (built and inspected only)"; return 0 ;;
     esac
     platform_install_packages "$platform" || die "the $platform tools"
+    [ "$platform" = windows-x86_64 ] || threads=(-lpthread)
     # PKG_CONFIG_LIBDIR replaces the system search path: only the package's .pc files are found.
     pc() { PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH="" pkg-config "$@"; }
     [ "$(pc --modversion amperity)" = "$version" ] || die "$platform: pkg-config --modversion is $(pc --modversion amperity)"
     local out="$work/c/$platform"
     mkdir -p "$out"
     if [[ "$platform" != *-musl ]]; then
-        PATH="$venv/bin:$PATH" "${compiler[@]}" "${strict[@]}" tests/release/smoke.c $(pc --cflags --libs amperity) -lpthread \
+        PATH="$venv/bin:$PATH" "${compiler[@]}" "${strict[@]}" tests/release/smoke.c $(pc --cflags --libs amperity) "${threads[@]}" \
             "${shared_flags[@]}" -o "$out/smoke$exe" || die "$platform: compile smoke.c (shared)"
     fi
     # Static: pkg-config --static alone gives everything the link needs.
     PATH="$venv/bin:$PATH" "${compiler[@]}" "${strict[@]}" tests/release/smoke.c $(pc --static --cflags --libs amperity-static) \
-        -lpthread -o "$out/smoke_static$exe" || die "$platform: compile smoke.c (static)"
+        "${threads[@]}" -o "$out/smoke_static$exe" || die "$platform: compile smoke.c (static)"
     if [ "$platform" = windows-x86_64 ]; then
         cp "$prefix/bin/$library" "$out/"   # Windows loads a DLL from the program's folder
-        python3 tests/platforms/inspect.py "$platform" "$out/smoke$exe" --program || die "$platform: smoke.exe imports"
+        python3 tests/platforms/inspect.py "$platform" "$out/smoke$exe" --program --allow amperity.dll || die "$platform: smoke.exe imports"
         python3 tests/platforms/inspect.py "$platform" "$out/smoke_static$exe" --program || die "$platform: smoke_static.exe imports"
         grep -qi 'amperity.dll' <<< "$(llvm-readobj-14 --coff-imports "$out/smoke_static$exe")" &&
             die "$platform: smoke_static.exe imports amperity.dll"

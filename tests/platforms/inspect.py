@@ -4,7 +4,9 @@ reading its headers, not its file name: the object format and machine, the syste
 links (only the platform's own), the oldest OS it needs (glibc version, macOS minimum) and, for
 libraries, that it exports exactly the C API and uniffi symbols of a reference library.
 
-    inspect.py PLATFORM FILE [--exports-like REFERENCE] [--program]
+    inspect.py PLATFORM FILE [--exports-like REFERENCE] [--program] [--allow LIBRARY]...
+
+--allow names one more library the file may link (a program built against the shared SDK library).
 
 Prints one line describing the file; exits 1 with the reasons when a check fails. Uses LLVM's
 readers (Debian llvm-14: llvm-readobj-14, llvm-objdump-14, llvm-nm-14), which read every format.
@@ -71,6 +73,11 @@ def main(argv):
     program = "--program" in argv
     argv = [a for a in argv if a != "--program"]
     reference = None
+    allowed = set()
+    while "--allow" in argv:
+        i = argv.index("--allow")
+        allowed.add(argv[i + 1].lower())
+        del argv[i:i + 2]
     if "--exports-like" in argv:
         i = argv.index("--exports-like")
         reference = argv[i + 1]
@@ -89,7 +96,7 @@ def main(argv):
         dyn = run(f"llvm-readobj-{LLVM}", "--needed-libs", path)
         needed = re.findall(r"^\s+(\S+\.so[.\d]*)\s*$", dyn, re.M)
         facts.append("needs " + ",".join(needed))
-        bad = [n for n in needed if n not in ALLOWED[family]]
+        bad = [n for n in needed if n not in ALLOWED[family] | allowed]
         if bad:
             problems.append(f"links libraries outside the {family} C library: {bad}")
         if family == "musl" and not any("musl" in n or n == "libc.so" for n in needed) and not program:
@@ -119,14 +126,14 @@ def main(argv):
             problems.append(f"install name {ident.group(1)} is not @rpath/...")
         dylibs = re.findall(r"cmd LC_LOAD_DYLIB.*?name (\S+)", heads, re.S)
         facts.append("links " + ",".join(d.rsplit("/", 1)[-1] for d in dylibs))
-        bad = [d for d in dylibs if d not in ALLOWED["darwin"]]
+        bad = [d for d in dylibs if d not in ALLOWED["darwin"] | allowed]
         if bad:
             problems.append(f"links libraries outside macOS's own: {bad}")
     else:
         imports = run(f"llvm-readobj-{LLVM}", "--coff-imports", path)
         dlls = sorted({d.lower() for d in re.findall(r"Name: (\S+\.dll)", imports, re.I)})
         facts.append("imports " + ",".join(dlls))
-        bad = [d for d in dlls if d not in ALLOWED["windows"] and not d.startswith("api-ms-win-")]
+        bad = [d for d in dlls if d not in ALLOWED["windows"] | allowed and not d.startswith("api-ms-win-")]
         if bad:
             problems.append(f"imports DLLs that are not Windows' own: {bad}")
 
