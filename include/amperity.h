@@ -904,7 +904,8 @@ amperity_result amperity_config_add_root_certificate_pem(struct amperity_config 
 
 /**
  * Trusts the root certificates of a PEM file too, read by `amperity_client_new` (which fails
- * with `AMPERITY_RESULT_INVALID_CONFIG` when it cannot be read or holds none). NULL removes it.
+ * with `AMPERITY_RESULT_INVALID_CONFIG` when it cannot be read, is not a regular file, is larger
+ * than 16 MiB or holds no certificate). NULL removes it.
  * `SSL_CERT_FILE`, when set, is read the same way.
  */
 amperity_result amperity_config_set_ca_file(struct amperity_config *config, const char *path);

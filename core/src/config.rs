@@ -363,8 +363,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the root certificates of a PEM file too (read when the client is built), on top of
-    /// the bundled Mozilla roots. `SSL_CERT_FILE`, when set, is read the same way.
+    /// Trusts the root certificates of a PEM file too (read when the client is built: a regular
+    /// file of at most 16 MiB), on top of the bundled Mozilla roots. `SSL_CERT_FILE`, when set,
+    /// is read the same way.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_file = Some(path.into());
         self
@@ -666,19 +667,78 @@ fn is_loopback(host: &str) -> bool {
 
 /// The text of a PEM file of root certificates with a description of where it came from, or a
 /// configuration error naming `setting`.
+/// The most a root-certificate file may hold: far above any real bundle (Mozilla's is about
+/// 220 KB), low enough that a mistaken path (a device, a log) fails at once instead of filling
+/// memory.
+const MAX_PEM_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a root-certificate file: a regular file (not a device or a pipe, which could block or
+/// never end) of at most [`MAX_PEM_FILE_BYTES`], UTF-8.
 fn read_pem_file(path: &Path, setting: &str) -> Result<(String, String)> {
+    use std::io::Read;
     let source = format!("{setting} ({})", path.display());
-    match std::fs::read_to_string(path) {
-        Ok(pem) => Ok((source, pem)),
-        Err(e) => Err(Error::config(format!(
-            "could not read the root certificates of {source}: {e}"
-        ))),
+    let refuse = |why: String| {
+        Error::config(format!(
+            "could not read the root certificates of {source}: {why}"
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
+    let metadata = file.metadata().map_err(|e| refuse(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(refuse("it is not a regular file".into()));
     }
+    let mut bytes = Vec::new();
+    file.take(MAX_PEM_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refuse(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PEM_FILE_BYTES {
+        return Err(refuse(format!(
+            "it is larger than {} MiB",
+            MAX_PEM_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let pem = String::from_utf8(bytes)
+        .map_err(|_| refuse("it is not UTF-8 text (a PEM file is)".into()))?;
+    Ok((source, pem))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A root-certificate path that is not a readable PEM file of sane size fails at once,
+    /// naming the setting, instead of blocking or filling memory.
+    #[test]
+    fn pem_files_are_regular_bounded_utf8() {
+        let dir = std::env::temp_dir().join(format!("amperity-pem-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let refused = |path: &Path| match read_pem_file(path, "ca_file") {
+            Err(Error::Config { detail }) => {
+                assert!(detail.contains("ca_file"), "{detail}");
+                detail
+            }
+            other => panic!("{other:?}"),
+        };
+        assert!(refused(&dir).contains("not a regular file"));
+        #[cfg(unix)]
+        assert!(refused(Path::new("/dev/zero")).contains("not a regular file"));
+        let big = dir.join("big.pem");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_PEM_FILE_BYTES + 1)
+            .unwrap();
+        assert!(refused(&big).contains("larger than 16 MiB"));
+        let binary = dir.join("binary.pem");
+        std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(refused(&binary).contains("not UTF-8"));
+        let good = dir.join("good.pem");
+        std::fs::write(&good, "-----BEGIN CERTIFICATE-----\n").unwrap();
+        assert_eq!(
+            read_pem_file(&good, "ca_file").unwrap().1,
+            "-----BEGIN CERTIFICATE-----\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn urls() {

@@ -5,7 +5,9 @@
 //! would pass them (NUL-terminated: an embedded NUL ends the string early; invalid UTF-8
 //! included). The invariants: no call ever returns `AMPERITY_RESULT_PANIC`; invalid UTF-8 is
 //! `AMPERITY_RESULT_INVALID_UTF8`; a failed call writes no out-parameter and leaves its code as
-//! the last error; no error message quotes the token put in the configuration. Calls that would
+//! the last error; no error message quotes the token put in the configuration. A file path from
+//! the input (`ca_file`) is read as the client build reads it: a directory, a device or a pipe is
+//! refused without blocking. Calls that would
 //! send a request go through a client whose every call is cancelled before it is sent (a
 //! cancelled `amperity_cancel_token`), or are made only with events refused locally: nothing
 //! crosses a network.
@@ -35,17 +37,20 @@ struct Handle<T>(*mut T);
 unsafe impl<T> Send for Handle<T> {}
 unsafe impl<T> Sync for Handle<T> {}
 
-/// A client whose calls are all cancelled before they send anything, and an object to read.
-fn fixtures() -> &'static (
-    Handle<amperity_client>,
-    Handle<amperity_stream_client>,
-    Handle<amperity_object>,
-) {
-    static FIXTURES: OnceLock<(
-        Handle<amperity_client>,
-        Handle<amperity_stream_client>,
-        Handle<amperity_object>,
-    )> = OnceLock::new();
+/// The handles every input reuses.
+struct Fixtures {
+    /// A client whose calls are all cancelled before they send anything.
+    client: Handle<amperity_client>,
+    /// A stream client of a closed port (only locally refused events reach it).
+    stream: Handle<amperity_stream_client>,
+    /// An object to read.
+    object: Handle<amperity_object>,
+    /// A sender of `stream` (only locally refused events reach it).
+    sender: Handle<amperity_stream_sender>,
+}
+
+fn fixtures() -> &'static Fixtures {
+    static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
     FIXTURES.get_or_init(|| {
         let config = new_config();
         assert_eq!(
@@ -106,7 +111,18 @@ fn fixtures() -> &'static (
             amperity_result::Ok
         );
         amperity_stream_config_free(stream_config);
-        (Handle(cancelled), Handle(stream), Handle(notices))
+        // A sender that never gets an event it would deliver (only locally refused ones).
+        let mut sender = ptr::null_mut();
+        assert_eq!(
+            amperity_stream_sender_new(stream, c"fuzz".as_ptr(), ptr::null(), &mut sender),
+            amperity_result::Ok
+        );
+        Fixtures {
+            client: Handle(cancelled),
+            stream: Handle(stream),
+            object: Handle(notices),
+            sender: Handle(sender),
+        }
     })
 }
 
@@ -211,10 +227,13 @@ pub fn c_api_strings(data: &[u8]) {
     let arg: *const c_char = bytes.as_ptr().cast();
     let c_text = CStr::from_bytes_until_nul(&bytes).expect("a NUL was pushed");
     let text = c_text.to_str().ok();
-    let (client, stream, object) = {
-        let (c, s, o) = fixtures();
-        (c.0, s.0, o.0)
-    };
+    let fixtures = fixtures();
+    let (client, stream, object, sender) = (
+        fixtures.client.0,
+        fixtures.stream.0,
+        fixtures.object.0,
+        fixtures.sender.0,
+    );
     let ok = c"ok".as_ptr();
     match which % 32 {
         // Configuration: a setter, then the client build that validates it.
@@ -262,10 +281,11 @@ pub fn c_api_strings(data: &[u8]) {
                     "set_user_agent_suffix",
                     amperity_config_set_user_agent_suffix(config, arg),
                 ),
-                _ => (
+                _ if which & 0x20 == 0 => (
                     "add_root_certificate_pem",
                     amperity_config_add_root_certificate_pem(config, arg),
                 ),
+                _ => ("set_ca_file", amperity_config_set_ca_file(config, arg)),
             };
             check(name, result, text, false);
             if result == amperity_result::Ok {
@@ -380,6 +400,16 @@ pub fn c_api_strings(data: &[u8]) {
                 0 => amperity_get_workflow_run(client, arg, 0, out),
                 1 => amperity_get_workflow_run(client, arg, 7, out),
                 2 => amperity_stop_workflow_run(client, arg, out),
+                3 => amperity_wait_for_workflow_run_with(
+                    client,
+                    arg,
+                    1,
+                    1,
+                    0,
+                    None,
+                    ptr::null_mut(),
+                    out,
+                ),
                 _ => amperity_wait_for_workflow_run(client, arg, 1, 1, out),
             });
             expect_refused("workflow_run", r, text, !o.is_null());
@@ -405,10 +435,13 @@ pub fn c_api_strings(data: &[u8]) {
                     amperity_stream_config_new(c"acme".as_ptr(), out)
                 }
             });
+            let second = which & 0x20 != 0;
             let result = match n {
                 23 => amperity_result::Ok,
                 24 => amperity_stream_config_set_token(config, arg),
+                25 if second => amperity_stream_config_add_root_certificate_pem(config, arg),
                 25 => amperity_stream_config_set_base_url(config, arg),
+                26 if second => amperity_stream_config_set_ca_file(config, arg),
                 26 => amperity_stream_config_set_proxy(config, arg),
                 _ => amperity_stream_config_set_user_agent_suffix(config, arg),
             };
@@ -425,6 +458,16 @@ pub fn c_api_strings(data: &[u8]) {
                 );
             } else {
                 check("stream_config setter", result, text, false);
+                if result == amperity_result::Ok {
+                    // The build validates what the setter stored (and reads a ca_file).
+                    if n != 24 {
+                        let token = std::ffi::CString::new(SECRET).expect("no NUL");
+                        amperity_stream_config_set_token(config, token.as_ptr());
+                    }
+                    let (r, built) = with_out(|out| amperity_stream_client_new(config, out));
+                    check("amperity_stream_client_new", r, Some(""), !built.is_null());
+                    amperity_stream_client_free(built);
+                }
             }
             amperity_stream_config_free(config);
         }
@@ -437,12 +480,27 @@ pub fn c_api_strings(data: &[u8]) {
                 Some(t) => json && !t.starts_with('{'),
             };
             if refused {
-                let r = if json {
-                    amperity_stream_send_json(stream, ok, arg)
-                } else {
-                    amperity_stream_send_xml(stream, ok, arg)
+                // The sender's format is JSON: an XML event goes through the client only.
+                let via = if json { which >> 5 } else { which >> 5 & 1 };
+                let mut sequence = 0xBEEF_u64;
+                let r = match via {
+                    0 if json => amperity_stream_send_json(stream, ok, arg),
+                    0 => amperity_stream_send_xml(stream, ok, arg),
+                    1 => {
+                        let mut token = ptr::null_mut();
+                        assert_eq!(amperity_cancel_token_new(&mut token), amperity_result::Ok);
+                        let r = if json {
+                            amperity_stream_send_json_with_token(stream, ok, arg, token)
+                        } else {
+                            amperity_stream_send_xml_with_token(stream, ok, arg, token)
+                        };
+                        amperity_cancel_token_free(token);
+                        r
+                    }
+                    2 => amperity_stream_sender_send(sender, arg, &mut sequence),
+                    _ => amperity_stream_sender_try_send(sender, arg, &mut sequence),
                 };
-                check("stream_send", r, text, false);
+                check("stream_send", r, text, sequence != 0xBEEF);
                 assert_ne!(r, amperity_result::Ok, "a refused event was sent");
             }
             // The stream id, with an event that is always refused.

@@ -360,8 +360,8 @@ impl StreamClientBuilder {
         self
     }
 
-    /// Trusts the root certificates of a PEM file too (read when the client is built);
-    /// `SSL_CERT_FILE`, when set, is read the same way.
+    /// Trusts the root certificates of a PEM file too (read when the client is built: a regular
+    /// file of at most 16 MiB); `SSL_CERT_FILE`, when set, is read the same way.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.transport = self.transport.ca_file(path);
         self
