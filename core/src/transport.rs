@@ -660,10 +660,13 @@ pub(crate) fn snippet(body: &[u8], content_type: &str) -> String {
     if flat.chars().count() > 200 {
         flat = flat.chars().take(200).collect::<String>() + "…";
     }
-    let kind = if content_type.is_empty() {
-        "unknown content type"
-    } else {
-        content_type
+    // The media type only (parameters dropped), at most 80 characters: the header is the
+    // server's to fill, and a message is no place for kilobytes of it.
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    let kind = match media_type.char_indices().nth(80) {
+        _ if media_type.is_empty() => "unknown content type".to_owned(),
+        Some((cut, _)) => format!("{}…", &media_type[..cut]),
+        None => media_type.to_owned(),
     };
     format!("unexpected non-JSON response body ({kind}): {flat}")
 }
@@ -690,6 +693,26 @@ pub(crate) fn encode_component_into(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_quote_the_media_type_only_and_briefly() {
+        let body = b"<html><title>Bad Gateway</title></html>";
+        assert_eq!(
+            snippet(body, "text/html; charset=utf-8"),
+            "unexpected non-JSON response body (text/html): Bad Gateway"
+        );
+        assert_eq!(
+            snippet(body, " ; x=y"),
+            "unexpected non-JSON response body (unknown content type): Bad Gateway"
+        );
+        let long = format!("text/{}", "x".repeat(5000));
+        let message = snippet(body, &long);
+        assert!(message.len() < 400, "{message}");
+        assert!(
+            message.contains(&format!("({}…)", &long[..80])),
+            "{message}"
+        );
+    }
 
     #[test]
     fn encodes() {
