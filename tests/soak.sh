@@ -125,7 +125,14 @@ start_mock() {
 stop_mock() { exec {mock_fd}>&-; sleep 0.2; }
 # stop_watchdog PID: ends a watchdog subshell and its sleep first (an orphaned sleep would hold
 # the mock's stdin pipe and this script's output open until it ran out).
-stop_watchdog() { pkill -P "$1" 2>/dev/null; kill "$1" 2>/dev/null; }
+# The subshell goes first, so that it does not live to print "Terminated" for its sleep.
+stop_watchdog() {
+    local sleeper
+    sleeper=$(pgrep -P "$1")
+    kill "$1" 2>/dev/null
+    [ -z "$sleeper" ] || kill $sleeper 2>/dev/null
+    wait "$1" 2>/dev/null
+}
 
 result() { # result OK|FAIL
     if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
