@@ -399,11 +399,12 @@ pub fn config(data: &[u8]) {
     if let Some(url) = proxy {
         builder = builder.proxy(url);
     }
-    // The secret is quoted by no error, unless another setting holds it too.
+    // The secret is quoted by no error, unless another setting holds it too, also once quoted
+    // as a message quotes it (`"r:/s3cr3t-"` holds the secret `s3cr3t-"`).
     let elsewhere = texts
         .iter()
         .enumerate()
-        .any(|(i, t)| i != 1 && t.contains(&secret));
+        .any(|(i, t)| i != 1 && (t.contains(&secret) || format!("{t:?}").contains(&secret)));
     let no_secret = |message: &str| {
         assert!(
             elsewhere || !message.contains(&secret),
