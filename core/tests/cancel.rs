@@ -4,40 +4,20 @@
 
 mod common;
 
-use amperity::{Client, Error, PageOptions, RetryPolicy, WaitOptions, WorkflowRunRequest};
+use amperity::{Client, Error, PageOptions};
+use common::cancelling::{self, Cancel};
 use common::*;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Runs `call` on another thread, cancels the client after 200 ms, and returns the call's
-/// result with the time from the cancel to the call's return.
 fn cancel_during<T: Send + 'static>(
     client: &Client,
     call: impl FnOnce(Client) -> Result<T, Error> + Send + 'static,
 ) -> (Result<T, Error>, Duration) {
-    let worker = {
-        let client = client.clone();
-        std::thread::spawn(move || {
-            let result = call(client);
-            (result, Instant::now())
-        })
-    };
-    std::thread::sleep(Duration::from_millis(200));
-    let cancelled_at = Instant::now();
-    client.cancel();
-    let (result, returned_at) = worker.join().expect("the call does not panic");
-    (result, returned_at.saturating_duration_since(cancelled_at))
+    cancelling::cancel_during(Cancel::Client, client, call)
 }
 
 fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, Error>, latency: Duration, what: &str) {
-    match result {
-        Err(Error::Cancelled { operation }) => assert!(!operation.is_empty()),
-        other => panic!("{what}: expected Cancelled, got {other:?}"),
-    }
-    println!(
-        "{what}: returned {} ms after the cancel",
-        latency.as_millis()
-    );
-    assert!(latency < Duration::from_millis(1000), "{what}: {latency:?}");
+    cancelling::assert_cancelled(Cancel::Client, result, latency, what)
 }
 
 #[test]
@@ -77,57 +57,17 @@ fn a_hanging_connect_is_abandoned() {
 
 #[test]
 fn a_retry_after_pause_is_cut_short_without_another_request() {
-    let server = server();
-    fault(
-        &server,
-        "path=/api/segments,status=429,retry_after=30,count=1",
-    );
-    let client = builder(&server)
-        .retry_policy(
-            RetryPolicy::new(3, Duration::from_millis(1), Duration::from_millis(10))
-                .with_max_retry_after(Duration::from_secs(60)),
-        )
-        .build()
-        .unwrap();
-    let (result, latency) = cancel_during(&client, |client| {
-        client.list_segments(PageOptions::limit(10)).next_page()
-    });
-    assert_cancelled(result, latency, "Retry-After pause");
-    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+    cancelling::retry_after_pause(Cancel::Client);
 }
 
 #[test]
 fn a_rate_limiter_wait_is_cut_short() {
-    let server = server();
-    let client = builder(&server).rate_limit(Some(0.1)).build().unwrap();
-    // The first request takes the only token; the second would wait 10 s for the next.
-    client
-        .list_segments(PageOptions::limit(1))
-        .next_page()
-        .unwrap();
-    let (result, latency) = cancel_during(&client, |client| {
-        client.list_segments(PageOptions::limit(1)).next_page()
-    });
-    assert_cancelled(result, latency, "rate limiter");
-    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+    cancelling::rate_limiter_wait(Cancel::Client);
 }
 
 #[test]
 fn a_wait_for_a_run_is_cancelled_between_polls() {
-    let server = server_with(|config| config.run_step = Duration::from_secs(60));
-    let client = client(&server);
-    let run = client
-        .run_workflow(&WorkflowRunRequest::new("cg-123"))
-        .unwrap();
-    let (result, latency) = cancel_during(&client, move |client| {
-        let options = WaitOptions {
-            poll_interval: Duration::from_secs(30),
-            timeout: Duration::from_secs(3600),
-            ..WaitOptions::default()
-        };
-        client.wait_for_workflow_run(&run.id, &options)
-    });
-    assert_cancelled(result, latency, "workflow wait");
+    cancelling::wait_between_polls(Cancel::Client, |_| (), |_| ());
 }
 
 #[test]

@@ -5,46 +5,21 @@
 
 mod common;
 
-use amperity::{
-    CancelToken, Client, Error, PageOptions, RetryPolicy, WaitOptions, WorkflowRunRequest,
-};
+use amperity::{CancelToken, Client, Error, PageOptions, RetryPolicy};
+use common::cancelling::{self, Cancel};
 use common::*;
 use std::time::{Duration, Instant};
 
-/// The promise of the issue: a cancelled call returns within this time.
-const PROMPT: Duration = Duration::from_millis(100);
-
-/// Runs `call` with a fresh token on another thread, cancels the token after 300 ms, and returns
-/// the call's result with the time from the cancel to the call's return.
+// The promise of the issue: a cancelled call returns within 100 ms (`Cancel::Token.promptly()`).
 fn cancel_token_during<T: Send + 'static>(
     client: &Client,
     call: impl FnOnce(Client) -> Result<T, Error> + Send + 'static,
 ) -> (Result<T, Error>, Duration) {
-    let token = CancelToken::new();
-    let worker = {
-        let client = client.with_cancel_token(&token);
-        std::thread::spawn(move || {
-            let result = call(client);
-            (result, Instant::now())
-        })
-    };
-    std::thread::sleep(Duration::from_millis(300));
-    let cancelled_at = Instant::now();
-    token.cancel();
-    let (result, returned_at) = worker.join().expect("the call does not panic");
-    (result, returned_at.saturating_duration_since(cancelled_at))
+    cancelling::cancel_during(Cancel::Token, client, call)
 }
 
 fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, Error>, latency: Duration, what: &str) {
-    match result {
-        Err(Error::Cancelled { operation }) => assert!(!operation.is_empty()),
-        other => panic!("{what}: expected Cancelled, got {other:?}"),
-    }
-    println!(
-        "{what}: returned {:.1} ms after the token's cancel",
-        latency.as_secs_f64() * 1000.0
-    );
-    assert!(latency < PROMPT, "{what}: {latency:?}");
+    cancelling::assert_cancelled(Cancel::Token, result, latency, what)
 }
 
 /// A list call on another thread without a token: it must succeed despite the cancels.
@@ -128,59 +103,19 @@ fn a_connect_that_gets_no_answer_still_times_out() {
 
 #[test]
 fn a_retry_after_pause_is_cut_short_without_another_request() {
-    let server = server();
-    fault(
-        &server,
-        "path=/api/segments,status=429,retry_after=30,count=1",
-    );
-    let client = builder(&server)
-        .retry_policy(
-            RetryPolicy::new(3, Duration::from_millis(1), Duration::from_millis(10))
-                .with_max_retry_after(Duration::from_secs(60)),
-        )
-        .build()
-        .unwrap();
-    let (result, latency) = cancel_token_during(&client, |client| {
-        client.list_segments(PageOptions::limit(10)).next_page()
-    });
-    assert_cancelled(result, latency, "Retry-After pause");
-    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+    cancelling::retry_after_pause(Cancel::Token);
 }
 
 #[test]
 fn a_rate_limiter_wait_is_cut_short() {
-    let server = server();
-    let client = builder(&server).rate_limit(Some(0.1)).build().unwrap();
-    // The first request takes the only token; the second would wait 10 s for the next.
-    client
-        .list_segments(PageOptions::limit(1))
-        .next_page()
-        .unwrap();
-    let (result, latency) = cancel_token_during(&client, |client| {
-        client.list_segments(PageOptions::limit(1)).next_page()
-    });
-    assert_cancelled(result, latency, "rate limiter");
-    assert_eq!(requests_to(&server, "/api/segments").len(), 1);
+    cancelling::rate_limiter_wait(Cancel::Token);
 }
 
 #[test]
 fn a_wait_for_a_run_is_cancelled_between_polls() {
-    let server = server_with(|config| config.run_step = Duration::from_secs(60));
-    let client = client(&server);
-    let run = client
-        .run_workflow(&WorkflowRunRequest::new("cg-123"))
-        .unwrap();
-    let other = bystander(&client);
-    let (result, latency) = cancel_token_during(&client, move |client| {
-        let options = WaitOptions {
-            poll_interval: Duration::from_secs(30),
-            timeout: Duration::from_secs(3600),
-            ..WaitOptions::default()
-        };
-        client.wait_for_workflow_run(&run.id, &options)
+    cancelling::wait_between_polls(Cancel::Token, bystander, |other| {
+        assert_eq!(other.join().unwrap().unwrap(), 30)
     });
-    assert_cancelled(result, latency, "workflow wait");
-    assert_eq!(other.join().unwrap().unwrap(), 30);
 }
 
 #[test]

@@ -5,6 +5,8 @@ use amperity::{Client, ClientBuilder, RetryPolicy};
 use amperity_mock::{FaultRule, MockConfig, MockServer, RecordedRequest};
 use std::time::Duration;
 
+pub mod cancelling;
+
 /// A mock with small data sets (fast to start) unless the test says otherwise.
 pub fn small_config() -> MockConfig {
     MockConfig {
