@@ -202,6 +202,23 @@ README
     fi
 }
 
+# musl_libc_by_alpine_name WHEEL RUST_TARGET: zig links the musl C library by the name libc.so;
+# auditwheel's musllinux policy knows it by its Alpine name, libc.musl-ARCH.so.1. musl's loader
+# takes every libc.* name as itself, so both load; the wheel's ELF files get the Alpine name
+# (patchelf), and the wheel is packed again (a new RECORD).
+musl_libc_by_alpine_name() {
+    local wheel=$1 arch=${2%%-*} dir="$work/musl-wheel" file
+    rm -rf "$dir"
+    python -m wheel unpack "$wheel" -d "$dir" >/dev/null || return 1
+    while IFS= read -r -d '' file; do
+        if patchelf --print-needed "$file" 2>/dev/null | grep -qx libc.so; then
+            patchelf --replace-needed libc.so "libc.musl-$arch.so.1" "$file" || return 1
+        fi
+    done < <(find "$dir" -type f -print0)
+    rm -f "$wheel"
+    python -m wheel pack "$dir"/*/ -d "$(dirname "$wheel")" >/dev/null && [ -f "$wheel" ]
+}
+
 wheel_for() { # platform
     local platform=$1 rust_target compat features args=() before made
     # maturin takes the plain triple: --compatibility gives zig the glibc version.
@@ -231,11 +248,18 @@ wheel_for() { # platform
     made="$(comm -13 <(echo "$before") <(ls "$work/wheels"))"
     [ -n "$made" ] && [ "$(echo "$made" | wc -l)" = 1 ] || die "maturin made no single wheel for $platform: $made"
     mv "$work/wheels/$made" "$dist/$made"
+    [[ "$platform" == *-musl ]] && { musl_libc_by_alpine_name "$dist/$made" "$rust_target" || die "musl C library name in $made"; }
     python3 tests/platforms/check_wheel.py "$platform" "$dist/$made" "$version" "$license" "$reference_lib" ||
         die "wheel $made"
-    case "$platform" in
-        linux-*) (cd "$dist" && auditwheel show "$made" | tr '\n' ' ' | sed 's/  */ /g'; echo) || die "auditwheel show $made" ;;
-    esac
+    if [[ "$platform" == linux-* ]]; then
+        # auditwheel must find the wheel consistent with a tag the wheel's name carries.
+        local audit consistent
+        audit="$(cd "$dist" && auditwheel show "$made" 2>&1)" || { echo "$audit" >&2; die "auditwheel show $made"; }
+        tr '\n' ' ' <<< "$audit" | sed 's/  */ /g'; echo
+        consistent="$(sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p' <<< "$(tr '\n' ' ' <<< "$audit")")"
+        [ -n "$consistent" ] && [[ "$made" == *"$consistent"* ]] ||
+            die "auditwheel show $made: not consistent with its own tag (${consistent:-none})"
+    fi
     check-wheel-contents --no-config "$dist/$made" || die "check-wheel-contents $made"
     echo "built $dist/$made ($(du -h "$dist/$made" | cut -f1))"
 }
