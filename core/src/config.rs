@@ -682,11 +682,12 @@ fn read_pem_file(path: &Path, setting: &str) -> Result<(String, String)> {
             "could not read the root certificates of {source}: {why}"
         ))
     };
-    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
-    let metadata = file.metadata().map_err(|e| refuse(e.to_string()))?;
+    // Before opening: Windows does not open a directory as a file at all.
+    let metadata = std::fs::metadata(path).map_err(|e| refuse(e.to_string()))?;
     if !metadata.is_file() {
         return Err(refuse("it is not a regular file".into()));
     }
+    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_PEM_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

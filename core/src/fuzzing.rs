@@ -204,13 +204,27 @@ fn header_value(bytes: &[u8]) -> Option<&str> {
 }
 
 /// A time that the SDK hands out: it formats and parses back equal, and converts to a
-/// `SystemTime` and milliseconds without overflow.
+/// `SystemTime` (exactly where the platform can hold it) and milliseconds without overflow.
 fn check_timestamp(t: Timestamp) {
     let text = t.to_string();
     let again = Timestamp::parse(&text)
         .unwrap_or_else(|e| panic!("{t:?} formats as {text:?}, which does not parse: {e}"));
     assert_eq!(again, t, "{text}");
-    assert_eq!(Timestamp::from(SystemTime::from(t)), t);
+    // Exactly where the platform's SystemTime holds it (Windows': from 1601), else saturated.
+    match t.to_system_time_exact() {
+        Some(exact) => {
+            assert_eq!(SystemTime::from(t), exact);
+            // Back to the nanosecond, or to the platform's resolution (Windows': 100 ns).
+            let nanos = |t: Timestamp| {
+                i128::from(t.unix_seconds()) * 1_000_000_000 + i128::from(t.subsec_nanos())
+            };
+            let lost = nanos(t) - nanos(Timestamp::from(exact));
+            assert!((0..100).contains(&lost), "{t:?}: {lost} ns lost");
+        }
+        None => {
+            let _saturated = SystemTime::from(t);
+        }
+    }
     let millis = t.unix_millis();
     assert_eq!(
         Timestamp::from_unix_millis(millis),

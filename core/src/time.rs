@@ -115,24 +115,54 @@ impl From<SystemTime> for Timestamp {
     }
 }
 
-/// Saturates at the range of RFC 3339 (years 0000 to 9999) where the platform's `SystemTime`
-/// cannot hold the instant (never for a parsed timestamp; `SystemTime` arithmetic would panic).
-impl From<Timestamp> for SystemTime {
-    fn from(ts: Timestamp) -> Self {
-        let exact = if ts.secs >= 0 {
-            UNIX_EPOCH.checked_add(Duration::new(ts.secs.unsigned_abs(), ts.nanos))
+impl Timestamp {
+    /// This instant as a `SystemTime`, or `None` where the platform's `SystemTime` cannot hold it
+    /// (Windows': the years 1601 to 30827; Unix': far wider).
+    pub(crate) fn to_system_time_exact(self) -> Option<SystemTime> {
+        if self.secs >= 0 {
+            UNIX_EPOCH.checked_add(Duration::new(self.secs.unsigned_abs(), self.nanos))
         } else {
             UNIX_EPOCH
-                .checked_sub(Duration::from_secs(ts.secs.unsigned_abs()))
-                .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(ts.nanos))))
-        };
-        exact.unwrap_or_else(|| {
-            let clamped = ts.secs.clamp(MIN_RFC3339_SECS, MAX_RFC3339_SECS);
-            if clamped >= 0 {
-                UNIX_EPOCH + Duration::from_secs(clamped.unsigned_abs())
-            } else {
-                UNIX_EPOCH - Duration::from_secs(clamped.unsigned_abs())
-            }
+                .checked_sub(Duration::from_secs(self.secs.unsigned_abs()))
+                .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(self.nanos))))
+        }
+    }
+}
+
+/// The instant `secs` seconds from the Unix epoch, or the one nearest to it that the platform's
+/// `SystemTime` holds.
+fn saturating_from_epoch(secs: i64) -> SystemTime {
+    let at = |magnitude: u64| {
+        let span = Duration::from_secs(magnitude);
+        if secs >= 0 {
+            UNIX_EPOCH.checked_add(span)
+        } else {
+            UNIX_EPOCH.checked_sub(span)
+        }
+    };
+    if let Some(time) = at(secs.unsigned_abs()) {
+        return time;
+    }
+    // The largest magnitude that fits: `fits` does, `too_far` does not.
+    let (mut fits, mut too_far) = (0u64, secs.unsigned_abs());
+    while too_far - fits > 1 {
+        let middle = fits + (too_far - fits) / 2;
+        if at(middle).is_some() {
+            fits = middle;
+        } else {
+            too_far = middle;
+        }
+    }
+    at(fits).unwrap_or(UNIX_EPOCH)
+}
+
+/// Saturates where the platform's `SystemTime` cannot hold the instant: at the range of RFC 3339
+/// (years 0000 to 9999), then at the platform's own range (Windows' starts in 1601, so a parsed
+/// year 1000 becomes 1601-01-01 there). `SystemTime` arithmetic itself would panic.
+impl From<Timestamp> for SystemTime {
+    fn from(ts: Timestamp) -> Self {
+        ts.to_system_time_exact().unwrap_or_else(|| {
+            saturating_from_epoch(ts.secs.clamp(MIN_RFC3339_SECS, MAX_RFC3339_SECS))
         })
     }
 }
@@ -371,6 +401,24 @@ mod tests {
         assert_eq!(Timestamp::from_unix(i64::MIN, 0).unix_millis(), i64::MIN);
         let _ = (SystemTime::from(max), max.to_string());
         let _ = SystemTime::from(Timestamp::from_unix(i64::MIN, 0));
+    }
+
+    #[test]
+    fn times_outside_the_platforms_range_saturate() {
+        // Found by the Windows run of the fuzz corpus: Windows' `SystemTime` starts in 1601, and
+        // a parsed year 0001 (an HTTP date in a `Sunset` header) panicked there.
+        let year_one = Timestamp::parse("0001-01-01T00:00:00Z").unwrap();
+        let converted = SystemTime::from(year_one);
+        match year_one.to_system_time_exact() {
+            Some(exact) => assert_eq!(converted, exact),
+            None => {
+                assert!(converted < UNIX_EPOCH);
+                // The earliest instant the platform holds, to the second.
+                assert!(converted.checked_sub(Duration::from_secs(1)).is_none());
+            }
+        }
+        let last = Timestamp::parse("9999-12-31T23:59:59Z").unwrap();
+        assert!(SystemTime::from(last) > UNIX_EPOCH);
     }
 
     #[test]
