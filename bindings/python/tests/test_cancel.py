@@ -43,7 +43,10 @@ def test_cancel_cuts_a_retry_after_pause_short(mock) -> None:
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
+    # Python's own Ctrl-C handler, as a terminal's Python has it, even when this suite was
+    # started in the background (where SIGINT comes ignored, and Python then installs none).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import amperity
     client = amperity.Client("acme", token="mock-token", base_url=sys.argv[1], rate_limit=None)
     print("ready", flush=True)
