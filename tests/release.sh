@@ -255,8 +255,9 @@ wheel_for() { # platform
         # auditwheel must find the wheel consistent with a tag the wheel's name carries.
         local audit consistent
         audit="$(cd "$dist" && auditwheel show "$made" 2>&1)" || { echo "$audit" >&2; die "auditwheel show $made"; }
-        tr '\n' ' ' <<< "$audit" | sed 's/  */ /g'; echo
-        consistent="$(sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p' <<< "$(tr '\n' ' ' <<< "$audit")")"
+        audit="$(tr '\n' ' ' <<< "$audit" | sed 's/  */ /g')"
+        echo "$audit"
+        consistent="$(sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p' <<< "$audit")"
         [ -n "$consistent" ] && [[ "$made" == *"$consistent"* ]] ||
             die "auditwheel show $made: not consistent with its own tag (${consistent:-none})"
     fi
@@ -517,7 +518,7 @@ mkdir -p "$work/c"
 # Compiles tests/release/smoke.c against one unpacked C package, shared and static, with the
 # platform's compiler, and runs both under the platform's runner against the mock running here.
 c_smoke() { # platform
-    local platform=$1 library prefix compiler=() shared_compiler=() pc_env shared_flags=() threads=() exe="" run_dir
+    local platform=$1 library prefix compiler=() shared_compiler=() pc_env shared_flags=() threads=(-lpthread) exe="" run_dir
     library="$(platform_field "$platform" library)"
     prefix="$work/c/amperity-$version-$platform"
     if [[ "$library" == *.dll ]]; then
@@ -554,7 +555,7 @@ c_smoke() { # platform
         *) echo "C smoke: $platform programs cannot run here (built and inspected only)"; return 0 ;;
     esac
     platform_install_packages "$platform" || die "the $platform tools"
-    [ "$platform" = windows-x86_64 ] || threads=(-lpthread)
+    # The shared variant is built by the static one's compiler, except for musl (above).
     [[ "$platform" == *-musl ]] || shared_compiler=("${compiler[@]}")
     # PKG_CONFIG_LIBDIR replaces the system search path: only the package's .pc files are found.
     pc() { PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH="" pkg-config "$@"; }

@@ -665,15 +665,14 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The text of a PEM file of root certificates with a description of where it came from, or a
-/// configuration error naming `setting`.
 /// The most a root-certificate file may hold: far above any real bundle (Mozilla's is about
 /// 220 KB), low enough that a mistaken path (a device, a log) fails at once instead of filling
 /// memory.
 const MAX_PEM_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads a root-certificate file: a regular file (not a device or a pipe, which could block or
-/// never end) of at most [`MAX_PEM_FILE_BYTES`], UTF-8.
+/// The text of a PEM file of root certificates with a description of where it came from, or a
+/// configuration error naming `setting`. The file must be a regular file (not a device or a
+/// pipe, which could block or never end) of at most [`MAX_PEM_FILE_BYTES`], UTF-8.
 fn read_pem_file(path: &Path, setting: &str) -> Result<(String, String)> {
     use std::io::Read;
     let source = format!("{setting} ({})", path.display());
