@@ -47,7 +47,7 @@ fi
 if [ "${BENCH_SKIP_KOTLIN:-0}" != 1 ]; then
   echo "== building the JVM clients (release native library, test classpath)"
   tests/bench/kotlin_clients.sh --build
-  kotlin_clients=(kotlin-sdk okhttp-jackson)
+  kotlin_clients=(kotlin-sdk kotlin-sdk-items okhttp-jackson)
 fi
 
 swift_clients=()

@@ -1,6 +1,7 @@
 /* Walks segment pages through the C API and prints one JSON line of measurements, in the same
  * shape as the Rust bench binary: c_bench BASE_URL PAGES LIMIT [REPEATS]; `seconds` is the
- * median walk, CPU is per walk. */
+ * median walk, CPU is per walk, `touched_bytes` the bytes of each record's id and name that the
+ * last walk read (every client of tests/bench.sh reads both, so the walks do the same work). */
 #define _POSIX_C_SOURCE 200809L
 #include <amperity.h>
 #include <stdbool.h>
@@ -109,11 +110,12 @@ int main(int argc, char **argv) {
 
     double cpu0 = cpu_seconds();
     long records = 0;
-    size_t id_bytes = 0;
+    size_t touched_bytes = 0;
     char checkpoints[4096] = "";
     for (long r = 0; r < repeats; r++) {
         double start = now_seconds();
         records = 0;
+        touched_bytes = 0;
         checkpoints[0] = '\0';
         if (amperity_list_segments(client, options, &iter) != AMPERITY_RESULT_OK) fail("list_segments");
         for (long n = 1; n <= pages; n++) {
@@ -127,11 +129,13 @@ int main(int argc, char **argv) {
             amperity_page_len(page, &len);
             for (size_t i = 0; i < len; i++) {
                 const struct amperity_object *item = NULL;
-                const char *id = NULL;
-                size_t id_len = 0;
+                const char *id = NULL, *name = NULL;
+                size_t id_len = 0, name_len = 0;
                 if (amperity_page_item(page, i, &item) != AMPERITY_RESULT_OK) fail("page_item");
+                /* Every client of the bench reads id and name of each record (touched_bytes). */
                 if (amperity_object_id(item, &id, &id_len) != AMPERITY_RESULT_OK) fail("object_id");
-                id_bytes += id_len;
+                if (amperity_object_name(item, &name, &name_len) != AMPERITY_RESULT_OK) fail("object_name");
+                touched_bytes += id_len + name_len;
             }
             records += (long)len;
             amperity_page_free(page);
@@ -153,9 +157,9 @@ int main(int argc, char **argv) {
         }
     double seconds = times[repeats / 2], cpu = (cpu_seconds() - cpu0) / (double)repeats;
     printf("{\"client\":\"%s\",\"repeats\":%ld,\"pages\":%ld,\"limit\":%u,\"records\":%ld,\"seconds\":%.6f,"
-           "\"cpu_seconds\":%.4f,\"peak_rss_kib\":%ld,\"rss_by_page\":[%s],\"id_bytes\":%zu}\n",
+           "\"cpu_seconds\":%.4f,\"peak_rss_kib\":%ld,\"rss_by_page\":[%s],\"touched_bytes\":%zu}\n",
            read_ahead ? "c-api-read-ahead" : "c-api", repeats, pages, limit, records, seconds, cpu,
-           peak_rss_kib(), checkpoints, id_bytes);
+           peak_rss_kib(), checkpoints, touched_bytes);
     amperity_list_options_free(options);
     amperity_client_free(client);
     amperity_config_free(config);

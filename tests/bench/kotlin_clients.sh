@@ -2,7 +2,7 @@
 # Walks segment pages of an already running mock server with one JVM client, in its own JVM, and
 # prints one JSON line (com.amperity.sdk.bench.ShapeBenchmark, test scope of bindings/kotlin).
 #
-#   tests/bench/kotlin_clients.sh kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS
+#   tests/bench/kotlin_clients.sh kotlin-sdk|kotlin-sdk-items|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS
 #   tests/bench/kotlin_clients.sh --build     (build only; tests/bench.sh does this once)
 #
 # The build (release native library, mvn test-compile, the test classpath computed once into
@@ -22,7 +22,9 @@ mkdir -p "$out"
 build() {
   cargo build --quiet --release --locked -p amperity-ffi
   # -Dcargo.profile=release puts target/release/libamperity.so into target/classes, where JNA finds it.
-  mvn -B -q -Dstyle.color=never -f bindings/kotlin/pom.xml -Dcargo.skip=true \
+  # No Kotlin compile daemon: one left running after the build takes CPU from the timed walks
+  # (seen: a daemon at 12 % of a CPU through a whole tests/bench.sh run).
+  mvn -B -q -Dstyle.color=never -f bindings/kotlin/pom.xml -Dcargo.skip=true -Dkotlin.compiler.daemon=false \
     -Dcargo.profile=release -Dcargo.profile.dir=release test-compile \
     dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/$cpfile.deps" 2>&1 \
     | sed -u 's/\x1b\[[0-9;]*m//g'
@@ -43,7 +45,7 @@ if [ "${1:-}" = --build ]; then
   exit 0
 fi
 if [ $# -ne 5 ] && ! { [ $# -eq 3 ] && [ "$1" = kotlin-sdk-stream ]; }; then
-  echo "usage: $0 kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | kotlin-sdk-stream ORIGIN EVENTS | --build" >&2
+  echo "usage: $0 kotlin-sdk|kotlin-sdk-items|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS | kotlin-sdk-stream ORIGIN EVENTS | --build" >&2
   exit 2
 fi
 if stale; then build >&2; fi

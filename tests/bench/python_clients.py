@@ -9,7 +9,9 @@ CLIENT is ``python-sdk`` (the ``amperity`` package, pages of typed ``amperity.Se
 the three baselines keep items as dicts. The line has the shape of tests/bench/src/main.rs and
 tests/bench/c_bench.c: ``seconds`` is the median of REPEATS walks of exactly PAGES pages,
 ``cpu_seconds`` the process's user+system CPU per walk, ``peak_rss_kib`` its VmHWM and
-``rss_by_page`` VmHWM at pages 1, 2, 4, 8, ... and the last page (of the last walk).
+``rss_by_page`` VmHWM at pages 1, 2, 4, 8, ... and the last page (of the last walk),
+``touched_bytes`` the characters of each record's id and name that the last walk read: every
+client reads both (``segment.id``, ``record["id"]``), so no walk skips work another does.
 
 Each client is built once per process (like the C bench): a walk is a fresh pagination from the
 first page over the same connection pool. One warm-up walk of a few pages runs before timing
@@ -36,8 +38,8 @@ HEADERS = {
 }
 WARMUP_PAGES = 5
 
-# A walk: (pages, limit, checkpoints to fill) -> records walked.
-Walk = Callable[[int, int, List[Tuple[int, int]]], int]
+# A walk: (pages, limit, checkpoints to fill) -> (records walked, characters of id and name read).
+Walk = Callable[[int, int, List[Tuple[int, int]]], Tuple[int, int]]
 
 
 def peak_rss_kib() -> int:
@@ -72,7 +74,7 @@ def checkpoint(n: int, pages: int, checkpoints: List[Tuple[int, int]]) -> None:
 def sdk_walker(base: str, read_ahead: bool = False, by_item: bool = False) -> Walk:
     """The SDK walked by pages (``.pages()``, typed ``page.items``) or, with ``by_item``, item by
     item (``for segment in client.segments.list(...)``, as most callers write it, reading each
-    item's ``id``)."""
+    item's ``id`` and ``name``)."""
     import amperity
 
     client = amperity.Client(TENANT, token=TOKEN, base_url=base, rate_limit=None)
@@ -81,27 +83,29 @@ def sdk_walker(base: str, read_ahead: bool = False, by_item: bool = False) -> Wa
         if not isinstance(item, amperity.Segment):
             raise SystemExit(f"python-sdk: items are {type(item)}, not amperity.Segment")
 
-    def walk_pages(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
-        records = 0
+    def walk_pages(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> Tuple[int, int]:
+        records = touched = 0
         # zip stops on the range first: exactly `pages` pages are fetched, never one more.
         for n, page in zip(range(1, pages + 1), client.segments.list(limit=limit, read_ahead=read_ahead).pages()):
             items = page.items
             if n == 1:
                 check(items[0])
             records += len(items)
+            for segment in items:
+                touched += len(segment.id) + len(segment.name)
             checkpoint(n, pages, checkpoints)
-        return records
+        return records, touched
 
-    def walk_items(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
-        records = 0
+    def walk_items(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> Tuple[int, int]:
+        records = touched = 0
         # The same for items: exactly `pages * limit` items, never a page more.
         for records, segment in zip(range(1, pages * limit + 1), client.segments.list(limit=limit, read_ahead=read_ahead)):
             if records == 1:
                 check(segment)
-            segment.id
+            touched += len(segment.id) + len(segment.name)
             if records % limit == 0:
                 checkpoint(records // limit, pages, checkpoints)
-        return records
+        return records, touched
 
     return walk_items if by_item else walk_pages
 
@@ -113,8 +117,8 @@ def requests_walker(base: str) -> Walk:
     session.headers.update(HEADERS)
     url = base + "/segments"
 
-    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
-        records, token = 0, None
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> Tuple[int, int]:
+        records, touched, token = 0, 0, None
         for n in range(1, pages + 1):
             params = {"limit": str(limit)}
             if token:
@@ -123,11 +127,13 @@ def requests_walker(base: str) -> Walk:
             response.raise_for_status()
             body = json.loads(response.content)
             records += len(body["data"])
+            for record in body["data"]:
+                touched += len(record["id"]) + len(record["name"])
             token = body.get("next_token")
             checkpoint(n, pages, checkpoints)
             if not token:
                 break
-        return records
+        return records, touched
 
     return walk
 
@@ -138,8 +144,8 @@ def urllib3_walker(base: str) -> Walk:
     pool = urllib3.PoolManager(headers=HEADERS)
     url = base + "/segments"
 
-    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
-        records, token = 0, None
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> Tuple[int, int]:
+        records, touched, token = 0, 0, None
         for n in range(1, pages + 1):
             fields = {"limit": str(limit)}
             if token:
@@ -149,11 +155,13 @@ def urllib3_walker(base: str) -> Walk:
                 raise SystemExit(f"python-urllib3: HTTP {response.status}")
             body = json.loads(response.data)
             records += len(body["data"])
+            for record in body["data"]:
+                touched += len(record["id"]) + len(record["name"])
             token = body.get("next_token")
             checkpoint(n, pages, checkpoints)
             if not token:
                 break
-        return records
+        return records, touched
 
     return walk
 
@@ -164,8 +172,8 @@ def httpx_walker(base: str) -> Walk:
     client = httpx.Client(headers=HEADERS)
     url = base + "/segments"
 
-    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> int:
-        records, token = 0, None
+    def walk(pages: int, limit: int, checkpoints: List[Tuple[int, int]]) -> Tuple[int, int]:
+        records, touched, token = 0, 0, None
         for n in range(1, pages + 1):
             params = {"limit": str(limit)}
             if token:
@@ -174,11 +182,13 @@ def httpx_walker(base: str) -> Walk:
             response.raise_for_status()
             body = json.loads(response.content)
             records += len(body["data"])
+            for record in body["data"]:
+                touched += len(record["id"]) + len(record["name"])
             token = body.get("next_token")
             checkpoint(n, pages, checkpoints)
             if not token:
                 break
-        return records
+        return records, touched
 
     return walk
 
@@ -233,13 +243,13 @@ def main(argv: List[str]) -> int:
 
     checkpoints: List[Tuple[int, int]] = []
     times = []
-    records = 0
+    records = touched = 0
     expected = pages * limit
     cpu0 = cpu_seconds()
     for _ in range(repeats):
         checkpoints.clear()
         start = time.perf_counter()
-        records = walk(pages, limit, checkpoints)
+        records, touched = walk(pages, limit, checkpoints)
         times.append(time.perf_counter() - start)
         if records != expected:
             raise SystemExit(f"{name}: walked {records} records, expected {expected}")
@@ -255,6 +265,7 @@ def main(argv: List[str]) -> int:
         "cpu_seconds": round(cpu, 4),
         "peak_rss_kib": peak_rss_kib(),
         "rss_by_page": [list(c) for c in checkpoints],
+        "touched_bytes": touched,
     }
     print(json.dumps(line, separators=(",", ":")))
     return 0

@@ -87,6 +87,31 @@ def targets(by_client, latency):
     return out
 
 
+LANGUAGES = {"native": "Rust and C", "python": "Python", "jvm": "Kotlin/JVM", "swift": "Swift"}
+
+
+def touched_lines(group):
+    """Per language, the records each client's loop read per second (every walk reads each
+    record's id and name), then whether all clients read the same characters of id and name:
+    (lines, check), where check is (label, value, met) or None when fewer than two clients say."""
+    lines = []
+    for fam, language in LANGUAGES.items():
+        rates = [f"{r['client']} {r['records'] / r['seconds']:,.0f}"
+                 for r in group if family(r["client"]) == fam and r["seconds"]]
+        if rates:
+            lines.append(f"- Records touched per second (id and name read), {language}: " + ", ".join(rates))
+    said = {r["client"]: r["touched_bytes"] for r in group if "touched_bytes" in r}
+    if len(said) < 2:
+        return lines, None
+    values = sorted(set(said.values()))
+    silent = [r["client"] for r in group if "touched_bytes" not in r]
+    value = f"{values[0]:,} characters in each of {len(said)} clients" if len(values) == 1 else (
+        "differ: " + ", ".join(f"{c} {v:,}" for c, v in said.items()))
+    if silent:
+        value += f" ({', '.join(silent)}: not reported)"
+    return lines, ("every client read id and name of every record", value, len(values) == 1)
+
+
 def shape_key(r):
     return (r["pages"], r["limit"], r.get("latency_ms", 0), r.get("work_ms", 0))
 
@@ -213,7 +238,11 @@ def main(path, out_dir=None):
             spread = f" {100 * r['spread']:.0f} % |" if "spread" in r else (" - |" if spread_head else "")
             print(f"| {r['client']} | {pps:,.0f} | {rps:,.0f} | {cpu_ms:.3f} | {r['peak_rss_kib'] / 1024:.1f} | {growth} | {baseline} | {ratio} |{spread}")
         print()
-        for label, value, met in targets(by_client, key[2] or key[3]):
+        lines, check = touched_lines(group)
+        for line in lines:
+            print(line)
+        checks = targets(by_client, key[2] or key[3]) + ([check] if check else [])
+        for label, value, met in checks:
             summary.append((shape_title(key), label, value, met))
             print(f"- {label}: {value} ({'met' if met else 'missed'})")
         print()

@@ -2,7 +2,8 @@
 //!
 //! `amperity-bench <client> <base-url> <pages> <limit> [repeats]` with client `rust-core` (the
 //! SDK, typed items) or `bare-ureq` (a hand-written ureq + serde_json loop: the floor). The walk
-//! runs `repeats` times (default 1); `seconds` is the median walk, CPU is per walk. Also
+//! runs `repeats` times (default 1); `seconds` is the median walk, CPU is per walk,
+//! `touched_bytes` the bytes of each record's id and name that the last walk read. Also
 //! `amperity-bench construct <base-url> <n>`: time to build a client.
 
 use serde::Deserialize;
@@ -59,12 +60,19 @@ fn work_per_page() -> std::time::Duration {
     std::time::Duration::from_millis(ms)
 }
 
+/// The bytes of each record's id and name: what every client of tests/bench.sh reads of each
+/// record, so that no walk skips work another does.
+fn touch<'a>(records: impl Iterator<Item = (&'a String, &'a String)>) -> usize {
+    records.map(|(id, name)| id.len() + name.len()).sum()
+}
+
 fn walk_core(
     base_url: &str,
     pages: usize,
     limit: u32,
     read_ahead: bool,
     checkpoints: &mut Vec<(usize, u64)>,
+    touched: &mut usize,
 ) -> usize {
     let client = amperity::Client::builder("acme")
         .base_url(base_url)
@@ -82,7 +90,7 @@ fn walk_core(
     for n in 1..=pages {
         let page = pager.next_page().expect("page").expect("enough pages");
         records += page.items.len();
-        std::hint::black_box(&page.items);
+        *touched += touch(page.items.iter().map(|s| (&s.id, &s.name)));
         std::thread::sleep(work);
         if n.is_power_of_two() || n == pages {
             checkpoints.push((n, rss_kib().0));
@@ -96,6 +104,7 @@ fn walk_bare(
     pages: usize,
     limit: u32,
     checkpoints: &mut Vec<(usize, u64)>,
+    touched: &mut usize,
 ) -> usize {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(true)
@@ -124,7 +133,7 @@ fn walk_bare(
             .expect("body");
         let page: BarePage = serde_json::from_slice(&body).expect("json");
         records += page.data.len();
-        std::hint::black_box(&page.data);
+        *touched += touch(page.data.iter().map(|s| (&s.id, &s.name)));
         std::thread::sleep(work_per_page());
         cursor = page.next_token;
         if n.is_power_of_two() || n == pages {
@@ -196,14 +205,25 @@ fn main() {
     let mut checkpoints = Vec::new();
     let mut times = Vec::with_capacity(repeats);
     let mut records = 0;
+    let mut touched = 0;
     let cpu0 = cpu_seconds();
     for _ in 0..repeats {
         checkpoints.clear();
+        touched = 0;
         let start = Instant::now();
         records = match client {
-            "rust-core" => walk_core(base_url, pages, limit, false, &mut checkpoints),
-            "rust-core-read-ahead" => walk_core(base_url, pages, limit, true, &mut checkpoints),
-            "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints),
+            "rust-core" => walk_core(
+                base_url,
+                pages,
+                limit,
+                false,
+                &mut checkpoints,
+                &mut touched,
+            ),
+            "rust-core-read-ahead" => {
+                walk_core(base_url, pages, limit, true, &mut checkpoints, &mut touched)
+            }
+            "bare-ureq" => walk_bare(base_url, pages, limit, &mut checkpoints, &mut touched),
             other => panic!("unknown client {other}"),
         };
         times.push(start.elapsed().as_secs_f64());
@@ -216,7 +236,7 @@ fn main() {
         .map(|(n, kib)| format!("[{n},{kib}]"))
         .collect();
     println!(
-        "{{\"client\":\"{client}\",\"repeats\":{repeats},\"pages\":{pages},\"limit\":{limit},\"records\":{records},\"seconds\":{seconds:.6},\"cpu_seconds\":{cpu:.4},\"peak_rss_kib\":{},\"rss_by_page\":[{}]}}",
+        "{{\"client\":\"{client}\",\"repeats\":{repeats},\"pages\":{pages},\"limit\":{limit},\"records\":{records},\"seconds\":{seconds:.6},\"cpu_seconds\":{cpu:.4},\"peak_rss_kib\":{},\"rss_by_page\":[{}],\"touched_bytes\":{touched}}}",
         rss_kib().0,
         rss.join(",")
     );

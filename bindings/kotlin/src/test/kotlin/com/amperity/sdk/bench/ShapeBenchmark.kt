@@ -33,27 +33,61 @@ private const val WARMUP_NANOS = 3_000_000_000L
 private const val WARMUP_PAGES = 200
 
 /**
+ * What one walk did: the records walked and the characters of each record's id and name it read
+ * (every client reads both, so no walk skips work another does).
+ */
+private data class Walked(val records: Int, val touched: Long)
+
+/**
  * One client under measurement: [walk] fetches exactly `pages` pages of `limit` segments from
- * the first page, calls `onPage(n)` after page `n`, and returns the number of records walked.
+ * the first page, reads each record's id and name, and calls `onPage(n)` after page `n`.
  */
 private interface ShapeClient : AutoCloseable {
-    fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int
+    fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Walked
 }
 
-/** The SDK: `client.segments.list(limit).pages()`, typed `Segment` items. */
-private class SdkClient(baseUrl: String, private val readAhead: Boolean = false) : ShapeClient {
+/**
+ * The SDK: `client.segments.list(limit).pages()`, typed `Segment` items; with [byItem], item by
+ * item (`for (segment in client.segments.list(limit))`, as most callers write it).
+ */
+private class SdkClient(
+    baseUrl: String,
+    private val readAhead: Boolean = false,
+    private val byItem: Boolean = false,
+) : ShapeClient {
     private val client = Client(tenant = "acme", token = "mock-token", baseUrl = baseUrl, rateLimitPerSecond = null)
 
-    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int {
+    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Walked =
+        if (byItem) walkItems(pages, limit, onPage) else walkPages(pages, limit, onPage)
+
+    private fun walkPages(pages: Int, limit: Int, onPage: (Int) -> Unit): Walked {
         var records = 0
+        var touched = 0L
         client.segments.list(limit = limit, readAhead = readAhead).pages().use { iterator ->
             for (n in 1..pages) {
                 check(iterator.hasNext()) { "kotlin-sdk: the list ended after ${n - 1} pages" }
-                records += iterator.next().items.size
+                val items = iterator.next().items
+                for (segment in items) touched += segment.id.length + segment.name.length
+                records += items.size
                 onPage(n)
             }
         }
-        return records
+        return Walked(records, touched)
+    }
+
+    private fun walkItems(pages: Int, limit: Int, onPage: (Int) -> Unit): Walked {
+        var records = 0
+        var touched = 0L
+        val wanted = pages * limit
+        // The item iterator fetches a page when the previous one is used up: stopping after
+        // exactly `pages * limit` items fetches exactly `pages` pages, never one more.
+        for (segment in client.segments.list(limit = limit, readAhead = readAhead)) {
+            touched += segment.id.length + segment.name.length
+            records++
+            if (records % limit == 0) onPage(records / limit)
+            if (records == wanted) break
+        }
+        return Walked(records, touched)
     }
 
     override fun close() = client.close()
@@ -64,8 +98,9 @@ private class OkHttpJacksonClient(private val baseUrl: String) : ShapeClient {
     private val http = OkHttpClient()
     private val mapper = ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
 
-    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Int {
+    override fun walk(pages: Int, limit: Int, onPage: (Int) -> Unit): Walked {
         var records = 0
+        var touched = 0L
         var cursor: String? = null
         for (n in 1..pages) {
             val url = "$baseUrl/segments".toHttpUrl().newBuilder().addQueryParameter("limit", "$limit")
@@ -81,10 +116,11 @@ private class OkHttpJacksonClient(private val baseUrl: String) : ShapeClient {
                 mapper.readValue(response.body.byteStream(), SegmentPageDto::class.java)
             }
             records += page.data.size
+            for (segment in page.data) touched += segment.id.length + segment.name.length
             onPage(n)
             cursor = page.nextToken?.takeIf { it.isNotEmpty() } ?: break
         }
-        return records
+        return Walked(records, touched)
     }
 
     override fun close() {
@@ -105,11 +141,12 @@ private fun cpuSeconds(): Double =
     (ManagementFactory.getOperatingSystemMXBean() as com.sun.management.OperatingSystemMXBean).processCpuTime / 1e9
 
 /**
- * `ShapeBenchmark CLIENT BASE_URL PAGES LIMIT REPEATS` with CLIENT `kotlin-sdk` or
- * `okhttp-jackson`: builds the client once, runs [WARMUP_WALKS] warm-up walks, then REPEATS
+ * `ShapeBenchmark CLIENT BASE_URL PAGES LIMIT REPEATS` with CLIENT `kotlin-sdk` (pages),
+ * `kotlin-sdk-items` (item by item), `kotlin-sdk-read-ahead` or `okhttp-jackson`: builds the client once, runs [WARMUP_WALKS] warm-up walks, then REPEATS
  * timed walks of exactly PAGES pages, and prints one JSON line: `seconds` is the median walk,
  * `cpu_seconds` the process CPU per walk, `peak_rss_kib` VmHWM, `rss_by_page` VmHWM at pages
- * 1, 2, 4, 8, ... and the last page of the last walk.
+ * 1, 2, 4, 8, ... and the last page of the last walk, `touched_bytes` the characters of each
+ * record's id and name that the last walk read.
  */
 /**
  * The streaming shape: `ShapeBenchmark kotlin-sdk-stream ORIGIN EVENTS` sends EVENTS events
@@ -135,7 +172,9 @@ private fun streamShape(origin: String, events: Int) {
 
 fun main(args: Array<String>) {
     if (args.size == 3 && args[0] == "kotlin-sdk-stream") return streamShape(args[1], args[2].toInt())
-    require(args.size == 5) { "usage: ShapeBenchmark kotlin-sdk|kotlin-sdk-read-ahead|okhttp-jackson BASE_URL PAGES LIMIT REPEATS" }
+    require(args.size == 5) {
+        "usage: ShapeBenchmark kotlin-sdk|kotlin-sdk-read-ahead|kotlin-sdk-items|okhttp-jackson BASE_URL PAGES LIMIT REPEATS"
+    }
     val (name, baseUrl) = args[0] to args[1]
     val pages = args[2].toInt()
     val limit = args[3].toInt()
@@ -143,8 +182,11 @@ fun main(args: Array<String>) {
     val client: ShapeClient = when (name) {
         "kotlin-sdk" -> SdkClient(baseUrl)
         "kotlin-sdk-read-ahead" -> SdkClient(baseUrl, readAhead = true)
+        "kotlin-sdk-items" -> SdkClient(baseUrl, byItem = true)
         "okhttp-jackson" -> OkHttpJacksonClient(baseUrl)
-        else -> throw IllegalArgumentException("unknown client $name (kotlin-sdk, kotlin-sdk-read-ahead or okhttp-jackson)")
+        else -> throw IllegalArgumentException(
+            "unknown client $name (kotlin-sdk, kotlin-sdk-read-ahead, kotlin-sdk-items or okhttp-jackson)",
+        )
     }
     client.use {
         val expected = pages * limit
@@ -156,26 +198,26 @@ fun main(args: Array<String>) {
         }
         val checkpoints = mutableListOf<Pair<Int, Long>>()
         val times = DoubleArray(repeats)
-        var records = 0
+        var walked = Walked(0, 0)
         val cpu0 = cpuSeconds()
         for (r in 0 until repeats) {
             checkpoints.clear()
             val start = System.nanoTime()
-            records = client.walk(pages, limit) { n ->
+            walked = client.walk(pages, limit) { n ->
                 if (n and (n - 1) == 0 || n == pages) checkpoints += n to peakRssKib()
                 if (WORK_MS > 0) Thread.sleep(WORK_MS)
             }
             times[r] = (System.nanoTime() - start) / 1e9
-            check(records == expected) { "$name: walked $records records, expected $expected" }
+            check(walked.records == expected) { "$name: walked ${walked.records} records, expected $expected" }
         }
         val cpu = (cpuSeconds() - cpu0) / repeats
         times.sort()
         val seconds = times[times.size / 2]
         val rss = checkpoints.joinToString(",") { (n, kib) -> "[$n,$kib]" }
         println(
-            "{\"client\":\"$name\",\"repeats\":$repeats,\"pages\":$pages,\"limit\":$limit,\"records\":$records," +
+            "{\"client\":\"$name\",\"repeats\":$repeats,\"pages\":$pages,\"limit\":$limit,\"records\":${walked.records}," +
                 "\"seconds\":${"%.6f".format(Locale.ROOT, seconds)},\"cpu_seconds\":${"%.4f".format(Locale.ROOT, cpu)}," +
-                "\"peak_rss_kib\":${peakRssKib()},\"rss_by_page\":[$rss]}",
+                "\"peak_rss_kib\":${peakRssKib()},\"rss_by_page\":[$rss],\"touched_bytes\":${walked.touched}}",
         )
     }
 }
