@@ -24,8 +24,11 @@ static void check_segment(const amperity_object *segment) {
     OK(amperity_object_get_string(segment, "id", &same, NULL));
     CHECK(same == id);
     const char *name = NULL;
-    OK(amperity_object_name(segment, &name, NULL));
-    CHECK(strlen(name) > 0);
+    size_t name_len = 0;
+    OK(amperity_object_name(segment, &name, &name_len));
+    CHECK(strlen(name) > 0 && name_len == strlen(name));
+    OK(amperity_object_get_string(segment, "name", &same, NULL));
+    CHECK(same == name);
     const char *status = NULL;
     OK(amperity_object_state(segment, &status, NULL));
     CHECK(strlen(status) > 0);
@@ -132,6 +135,7 @@ static size_t walk_pages(amperity_client *client, const char *cursor, char ids[]
         const amperity_object *item = NULL;
         if (len > 0 && pages < max_pages) {
             OK(amperity_page_item(page, 0, &item));
+            check_segment(item); /* a page's record lends its id and name from the page */
             const char *id = NULL;
             OK(amperity_object_id(item, &id, NULL));
             snprintf(ids[pages], 64, "%s", id);

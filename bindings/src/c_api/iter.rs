@@ -7,7 +7,7 @@
 
 use super::client::amperity_client;
 use super::error::{amperity_result, guard, LastError};
-use super::object::{amperity_object, typed_id, CModel};
+use super::object::{amperity_object, typed_id, typed_name, CModel};
 use super::util::{
     arg_mut, arg_ref, arg_str, check_copy_args, check_out, copy_to_buffer, free_handle,
     into_handle, lend, opt_str, write_out, CText,
@@ -222,23 +222,30 @@ impl ObjectPages {
 
 fn convert<T, M: CModel + From<T>>(page: Page<T>, recycle: &Recycle) -> amperity_page {
     let items: Vec<M> = page.items.into_iter().map(M::from).collect();
-    // Every typed id of the page in one buffer: lending ids costs one allocation per page.
-    let arena = CText::arena(items.iter().filter_map(typed_id));
+    // Every typed id and name of the page in one buffer (each record's id, then its name):
+    // lending them costs one allocation per page instead of two or three per record.
+    let arena = CText::arena(
+        items
+            .iter()
+            .flat_map(|item| typed_id(item).into_iter().chain(typed_name(item))),
+    );
     let mut start = 0;
+    let mut lend = |text: &str| {
+        let len = text.len();
+        let shared = CText::Shared {
+            arena: Arc::clone(&arena),
+            start,
+            len,
+        };
+        start += len + 1;
+        shared
+    };
     let mut objects = recycle.take();
     objects.reserve(items.len());
     objects.extend(items.into_iter().map(|item| {
-        let id = typed_id(&item).map(|id| {
-            let len = id.len();
-            let text = CText::Shared {
-                arena: Arc::clone(&arena),
-                start,
-                len,
-            };
-            start += len + 1;
-            text
-        });
-        amperity_object::new(item).with_id(id)
+        let id = typed_id(&item).map(&mut lend);
+        let name = typed_name(&item).map(&mut lend);
+        amperity_object::new(item).with_page_texts(id, name)
     }));
     amperity_page {
         items: objects,

@@ -47,14 +47,15 @@ pub enum amperity_object_kind {
 /// and valid until it is freed. Thread safety: immutable, so any number of threads may read one
 /// object at the same time; freeing must not race with reads.
 // It keeps the typed record; its JSON text, its JSON value and its C strings are built on first
-// use (a walk that only reads ids never serializes anything). Kept small (the record, the id
-// most walks read, and one pointer to everything else) so a page of objects costs little more
-// than the page of records.
+// use (a walk that only reads ids and names never serializes anything). Kept small (the record,
+// the id and name most walks read, lent from the page's one buffer, and one pointer to
+// everything else) so a page of objects costs little more than the page of records.
 #[derive(Debug)]
 pub struct amperity_object {
     model: Box<dyn DynModel>,
-    /// The id lent from the page's shared buffer (records of a page).
+    /// The id and the name lent from the page's shared buffer (records of a page).
     page_id: Option<CText>,
+    page_name: Option<CText>,
     id: OnceLock<Option<CText>>,
     lazy: OnceLock<Box<Lazy>>,
 }
@@ -194,8 +195,17 @@ pub(crate) trait CModel: Debug + Send + Sync + Sized + 'static {
 
 /// The typed id of a record, if it has one (what a page lends from its shared buffer).
 pub(crate) fn typed_id<M: CModel>(model: &M) -> Option<&str> {
-    match model.text(TextField::Id) {
-        Text::Typed(id) => id,
+    typed_text(model, TextField::Id)
+}
+
+/// The typed name of a record, if it has one (also lent from the page's shared buffer).
+pub(crate) fn typed_name<M: CModel>(model: &M) -> Option<&str> {
+    typed_text(model, TextField::Name)
+}
+
+fn typed_text<M: CModel>(model: &M, field: TextField) -> Option<&str> {
+    match model.text(field) {
+        Text::Typed(text) => text,
         Text::Keys(_) => None,
     }
 }
@@ -245,14 +255,17 @@ impl amperity_object {
         amperity_object {
             model: Box::new(model),
             page_id: None,
+            page_name: None,
             id: OnceLock::new(),
             lazy: OnceLock::new(),
         }
     }
 
-    /// Presets the text `amperity_object_id` lends (from the page's shared buffer).
-    pub(crate) fn with_id(mut self, id: Option<CText>) -> Self {
+    /// Presets the texts `amperity_object_id` and `amperity_object_name` lend (from the page's
+    /// shared buffer).
+    pub(crate) fn with_page_texts(mut self, id: Option<CText>, name: Option<CText>) -> Self {
         self.page_id = id;
+        self.page_name = name;
         self
     }
 
@@ -283,8 +296,10 @@ impl amperity_object {
     /// The text `amperity_object_id`/`_name`/`_state` lend: the page's id, else the typed
     /// record's field (cached), else the top-level JSON strings.
     fn text(&self, field: TextField, what: &str) -> Result<&CText, LastError> {
-        if let (TextField::Id, Some(id)) = (field, &self.page_id) {
-            return Ok(id);
+        match (field, &self.page_id, &self.page_name) {
+            (TextField::Id, Some(id), _) => return Ok(id),
+            (TextField::Name, _, Some(name)) => return Ok(name),
+            _ => {}
         }
         match self.model.text(field) {
             Text::Typed(text) => {
