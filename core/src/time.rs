@@ -132,19 +132,19 @@ impl Timestamp {
 /// The instant `secs` seconds from the Unix epoch, or the one nearest to it that the platform's
 /// `SystemTime` holds.
 fn saturating_from_epoch(secs: i64) -> SystemTime {
-    let at = |magnitude: u64| {
-        let span = Duration::from_secs(magnitude);
-        if secs >= 0 {
-            UNIX_EPOCH.checked_add(span)
-        } else {
-            UNIX_EPOCH.checked_sub(span)
+    // The instant `magnitude` seconds from the epoch on the side of `secs`.
+    let at = |magnitude: i64| {
+        Timestamp {
+            secs: secs.signum() * magnitude,
+            nanos: 0,
         }
+        .to_system_time_exact()
     };
-    if let Some(time) = at(secs.unsigned_abs()) {
+    // The largest magnitude that fits: `fits` does, `too_far` does not.
+    let (mut fits, mut too_far) = (0, secs.saturating_abs());
+    if let Some(time) = at(too_far) {
         return time;
     }
-    // The largest magnitude that fits: `fits` does, `too_far` does not.
-    let (mut fits, mut too_far) = (0u64, secs.unsigned_abs());
     while too_far - fits > 1 {
         let middle = fits + (too_far - fits) / 2;
         if at(middle).is_some() {
