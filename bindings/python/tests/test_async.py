@@ -16,6 +16,7 @@ import anyio
 import pytest
 
 import amperity
+from amperity._async import new_token
 from amperity._pagination import Paginator
 
 #: The promise of issue 27: a cancelled call ends, and frees its thread, within this time.
@@ -178,7 +179,8 @@ async def cancelled(client: amperity.AsyncClient, call: Callable[[], Awaitable[A
         group.start_soon(canceller)
     assert "finished" not in marks
     # The pool has one thread: it runs this probe once the cancelled call has let go of it.
-    freed = client._runner._pool.submit(time.monotonic).result(timeout=10)
+    with anyio.fail_after(10):
+        freed = await client._runner.run(time.monotonic, new_token())
     return {"returned": marks["returned"] - marks["cancelled"], "freed": freed - marks["cancelled"]}
 
 
@@ -246,6 +248,36 @@ async def test_other_calls_of_the_client_go_on(mock: Any) -> None:
         assert results == [200]
 
 
+@pytest.mark.anyio
+async def test_close_drops_the_calls_waiting_for_a_thread_and_refuses_new_ones(mock: Any) -> None:
+    mock.fault("path=/api/segments,delay_ms=400,count=1")
+    client = async_client(mock, max_workers=1)
+    outcomes: Dict[str, Any] = {}
+
+    async def call(name: str, path: str) -> None:
+        try:
+            outcomes[name] = (await client.raw("GET", path)).status
+        except amperity.AmperityError as error:
+            outcomes[name] = str(error)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(call, "running", "/segments")  # holds the only thread for 400 ms
+        await anyio.sleep(0.1)
+        group.start_soon(call, "waiting", "/campaigns")  # queued behind it
+        await anyio.sleep(0.1)
+        start = time.monotonic()
+        client.close()
+        while "waiting" not in outcomes:
+            await anyio.sleep(0.005)
+        assert time.monotonic() - start < PROMPT
+    # The queued call never ran; the running one finished (close does not cut a call short).
+    assert outcomes == {"waiting": "the client was closed before this call started", "running": 200}
+    with pytest.raises(amperity.AmperityError, match="closed"):
+        await client.raw("GET", "/segments")
+    with pytest.raises(amperity.AmperityError, match="closed"):
+        await client.segments.list(limit=1).next_page()
+
+
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is Python 3.11+")
 def test_asyncio_timeout_and_wait_for_raise_asyncio_errors_not_amperity_cancelled(mock: Any) -> None:
     async def main() -> None:
@@ -263,7 +295,7 @@ def test_asyncio_timeout_and_wait_for_raise_asyncio_errors_not_amperity_cancelle
                 await task
             assert not isinstance(caught.value, amperity.CancelledError)
             start = time.monotonic()
-            client._runner._pool.submit(time.monotonic).result(timeout=10)
+            await asyncio.wait_for(client._runner.run(time.monotonic, new_token()), 10)
             assert time.monotonic() - start < PROMPT
             # amperity.CancelledError is what the client-wide cancel raises.
             mock.fault("path=/api/segments,delay_ms=20000,count=1")
