@@ -58,8 +58,8 @@ class Page(Generic[T]):
         """The records of this page."""
         items = self._items
         if items is None:
-            item = cast(Callable[[Any], T], self._item)
-            items = [item(v) for v in cast(List[Any], self._values)]
+            item = cast("Callable[[Any], T]", self._item)
+            items = [item(v) for v in cast("List[Any]", self._values)]
             self._items, self._values = items, None
         return items
 
@@ -71,13 +71,13 @@ class Page(Generic[T]):
         """The items one at a time; the page's list is not built when it does not exist yet."""
         if self._items is not None:
             return iter(self._items)
-        return map(cast(Callable[[Any], T], self._item), cast(List[Any], self._values))
+        return map(cast("Callable[[Any], T]", self._item), cast("List[Any]", self._values))
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
     def __len__(self) -> int:
-        return len(self._items if self._items is not None else cast(List[Any], self._values))
+        return len(self._items if self._items is not None else cast("List[Any]", self._values))
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -178,12 +178,12 @@ class Paginator(Generic[T]):
 
         ``None`` at the very start or once the list is exhausted.
         """
-        return cast(Optional[str], self._native.resume_cursor())
+        return cast("Optional[str]", self._native.resume_cursor())
 
     @property
     def total(self) -> Optional[int]:
         """The ``total`` reported by the server, once a page requested with ``with_total`` came."""
-        return cast(Optional[int], self._native.total())
+        return cast("Optional[int]", self._native.total())
 
     @property
     def is_done(self) -> bool:
