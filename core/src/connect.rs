@@ -227,12 +227,27 @@ fn time_left(timeout: NextTimeout) -> Result<Option<Duration>, ureq::Error> {
     Ok(timeout.not_zero().map(|after| *after))
 }
 
-/// Sets a socket timeout only when it changes (one system call saved per read or write).
+/// `wanted` rounded up to whole milliseconds: what a socket timeout is set to.
+///
+/// The time left of a request's deadline moves by microseconds between one read or write and
+/// the next, and between one request and the next; set exactly, it would cost a system call per
+/// read and per write. Rounded up (never earlier than asked, and finer than the kernel's own
+/// timer resolution), it stays the same from request to request while the connection is fast.
+fn whole_millis(wanted: Option<Duration>) -> Option<Duration> {
+    wanted.map(|left| {
+        let millis = left.as_nanos().div_ceil(1_000_000);
+        Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+    })
+}
+
+/// Sets a socket timeout (rounded up to whole milliseconds) only when it changes: one system
+/// call saved per read or write.
 fn update_timeout(
     cached: &mut Option<Duration>,
     wanted: Option<Duration>,
     set: impl FnOnce(Option<Duration>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let wanted = whole_millis(wanted);
     if *cached != wanted {
         match set(wanted) {
             Ok(()) => *cached = wanted,
@@ -306,4 +321,60 @@ fn probe(mut stream: &TcpStream) -> io::Result<bool> {
     let open = matches!(stream.read(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
     stream.set_nonblocking(false)?;
     Ok(open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_timeouts_are_rounded_up_to_whole_milliseconds() {
+        let ms = Duration::from_millis;
+        assert_eq!(whole_millis(None), None);
+        assert_eq!(whole_millis(Some(ms(30_000))), Some(ms(30_000)));
+        assert_eq!(
+            whole_millis(Some(ms(30_000) - Duration::from_micros(40))),
+            Some(ms(30_000))
+        );
+        assert_eq!(whole_millis(Some(Duration::from_nanos(1))), Some(ms(1)));
+        assert_eq!(
+            whole_millis(Some(ms(1) + Duration::from_nanos(1))),
+            Some(ms(2))
+        );
+        assert_eq!(whole_millis(Some(Duration::MAX)), Some(ms(u64::MAX)));
+    }
+
+    #[test]
+    fn a_timeout_is_set_again_only_when_its_whole_milliseconds_change() {
+        let mut cached = None;
+        let mut set = Vec::new();
+        let deadline = Duration::from_secs(30);
+        // Successive reads and requests, microseconds apart: one system call.
+        for elapsed_micros in [20, 45, 60, 25, 50] {
+            let left = deadline - Duration::from_micros(elapsed_micros);
+            update_timeout(&mut cached, Some(left), |t| {
+                set.push(t);
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(set, [Some(deadline)]);
+        // A read 20 ms into the request, then no limit: set each time, never below what is left.
+        for left in [Some(deadline - Duration::from_millis(20)), None] {
+            update_timeout(&mut cached, left, |t| {
+                set.push(t);
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(
+            set,
+            [Some(deadline), Some(Duration::from_millis(29_980)), None]
+        );
+        // A failed set leaves the cache as it was, so the next read tries again.
+        let failed = update_timeout(&mut cached, Some(deadline), |_| {
+            Err(io::Error::other("refused"))
+        });
+        assert!(failed.is_err() && cached.is_none());
+    }
 }
