@@ -315,6 +315,19 @@ impl Transport for TcpTransport {
 
 /// Whether a pooled connection is still usable: nothing to read (the server closed it, or sent
 /// bytes nobody asked for, otherwise).
+#[cfg(unix)]
+fn probe(stream: &TcpStream) -> io::Result<bool> {
+    // One system call, ureq asks twice a request: a peek that does not wait, where switching
+    // the socket to non-blocking mode for a read and back takes three.
+    let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+    let peeked = socket2::SockRef::from(stream)
+        .recv_with_flags(&mut byte, libc::MSG_PEEK | libc::MSG_DONTWAIT);
+    Ok(matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock))
+}
+
+/// Whether a pooled connection is still usable: nothing to read (the server closed it, or sent
+/// bytes nobody asked for, otherwise).
+#[cfg(not(unix))]
 fn probe(mut stream: &TcpStream) -> io::Result<bool> {
     stream.set_nonblocking(true)?;
     let mut byte = [0u8];
@@ -326,6 +339,46 @@ fn probe(mut stream: &TcpStream) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_probe_tells_an_idle_connection_from_one_the_server_wrote_to_or_closed() {
+        use std::net::TcpListener;
+        use std::thread::sleep;
+
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let connect = || TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let settle = || sleep(Duration::from_millis(50)); // for the bytes or the FIN to arrive
+
+        let idle = connect();
+        let (_server_side, _) = listener.accept().unwrap();
+        assert!(probe(&idle).unwrap(), "an idle connection is usable");
+        assert!(
+            probe(&idle).unwrap(),
+            "and stays so: the probe does not wait or change it"
+        );
+
+        let written_to = connect();
+        let (mut server_side, _) = listener.accept().unwrap();
+        server_side.write_all(b"x").unwrap();
+        settle();
+        assert!(!probe(&written_to).unwrap(), "bytes nobody asked for");
+
+        let closed = connect();
+        let (server_side, _) = listener.accept().unwrap();
+        drop(server_side);
+        settle();
+        assert!(!probe(&closed).unwrap(), "closed by the server");
+        // The idle socket is still in blocking mode: a read waits for its timeout.
+        idle.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let started = Instant::now();
+        assert!((&idle).read(&mut [0u8; 1]).is_err());
+        assert!(
+            started.elapsed() >= Duration::from_millis(80),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 
     #[test]
     fn socket_timeouts_are_rounded_up_to_whole_milliseconds() {
