@@ -15,6 +15,7 @@ log=target/run-all.log
 suites=(versions rust c python kotlin swift platforms release soak)
 for suite in "${suites[@]}"; do
   echo "######## $suite" | tee -a "$log"
+  echo "(free disk space: $(df -h --output=avail . | tail -n 1 | tr -d ' '))"
   args=()
   # CI runs one foreign platform (linux-aarch64 under qemu); `tests/platforms.sh` alone runs them all.
   [ "$suite" = platforms ] && read -r -a args <<< "${AMPERITY_PLATFORMS:-linux-aarch64}"
