@@ -325,8 +325,8 @@ fn probe(stream: &TcpStream) -> io::Result<bool> {
     Ok(matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock))
 }
 
-/// Whether a pooled connection is still usable: nothing to read (the server closed it, or sent
-/// bytes nobody asked for, otherwise).
+/// `probe` of Unix, where a peek cannot be asked not to wait: the socket is non-blocking for
+/// one read.
 #[cfg(not(unix))]
 fn probe(mut stream: &TcpStream) -> io::Result<bool> {
     stream.set_nonblocking(true)?;

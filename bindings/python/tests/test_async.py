@@ -322,3 +322,43 @@ async def test_async_stream_client_and_sender(mock: Any) -> None:
             report = await sender.flush()
             assert report.accepted == 101 and not report.failed
         assert sender.report is not None and sender.pending == 0
+
+
+_TRIO_AFTER_A_CLIENT = """
+import sys, warnings
+import trio
+import amperity
+
+warnings.simplefilter("error")
+if sys.argv[1] == "async":
+    amperity.AsyncClient("acme", token="t", base_url="http://127.0.0.1:9/api")
+else:
+    amperity.Client("acme", token="t", base_url="http://127.0.0.1:9/api")
+
+
+async def main() -> None:
+    await trio.sleep(0)
+
+
+trio.run(main)
+print("trio ran without a warning")
+"""
+
+
+@pytest.mark.parametrize("kind", ["async", "blocking"])
+def test_an_async_client_leaves_the_signal_wakeup_fd_to_trio(kind: str) -> None:
+    # The blocking client's Ctrl-C watcher takes the wakeup fd on the main thread, and trio warns
+    # when it finds one set (an error under `-W error`). The async client's calls run on its
+    # pool, where Ctrl-C never waits for them: it does not take the fd.
+    import subprocess
+
+    pytest.importorskip("trio")
+    done = subprocess.run(
+        [sys.executable, "-c", _TRIO_AFTER_A_CLIENT, kind], capture_output=True, text=True, timeout=60
+    )
+    if kind == "async":
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "trio ran without a warning"
+    else:
+        assert done.returncode != 0
+        assert "Trio's signal handling code might have collided" in done.stderr

@@ -45,6 +45,7 @@ new_token: Callable[[], Any] = _ffi.CancelToken
 #: Pool threads of a client unless ``max_workers`` says otherwise: calls in flight at once.
 DEFAULT_MAX_WORKERS = 16
 
+
 def _in_trio() -> bool:
     """True when the running task is a trio task (trio itself, or anyio's trio backend)."""
     trio = sys.modules.get("trio")
@@ -70,6 +71,13 @@ class _Job:
         # Set on the event loop's thread when the waiting task is cancelled: a job not started
         # yet is dropped.
         self.skip = False
+
+
+def _abandon(job: _Job, token: Any) -> None:
+    """The waiting task was cancelled before the job's outcome came: a job not started yet never
+    starts, and a started call is ended by its token within milliseconds."""
+    job.skip = True
+    token.cancel()
 
 
 def _settle(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
@@ -174,10 +182,7 @@ class _Runner:
             return await future
         except BaseException:
             if future.cancelled() or not future.done():
-                # The task was cancelled. The call, if not started, never starts; if started,
-                # the token ends it within milliseconds.
-                job.skip = True
-                token.cancel()
+                _abandon(job, token)  # the task was cancelled
             raise  # or the call's own error
 
     async def _run_trio(self, call: Callable[[], R], token: Any) -> R:
@@ -199,9 +204,8 @@ class _Runner:
         try:
             await finished.wait()
         except BaseException:
-            if not outcome:  # as in run()
-                job.skip = True
-                token.cancel()
+            if not outcome:  # the task was cancelled
+                _abandon(job, token)
             raise
         ok, value = outcome[0]
         if ok:

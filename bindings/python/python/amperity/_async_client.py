@@ -7,10 +7,10 @@ few methods that send nothing.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any, List, Optional, Type
 
+from . import _interrupt
 from . import _models as m
 from ._async import DEFAULT_MAX_WORKERS, _Runner, new_token
 from ._async_resources import _AsyncClientBase
@@ -50,7 +50,8 @@ class AsyncClient(_AsyncClientBase):
 
     def __init__(self, tenant: str, *, max_workers: int = DEFAULT_MAX_WORKERS, **options: Any) -> None:
         runner = _Runner(max_workers)
-        self._client = Client(tenant, **options)
+        with _interrupt.unwatched():
+            self._client = Client(tenant, **options)
         self._runner = runner
         self._init_resources()
 
@@ -63,7 +64,8 @@ class AsyncClient(_AsyncClientBase):
         **options: Any,
     ) -> "AsyncClient":
         """An async client from the environment, as :meth:`Client.from_env`."""
-        client = Client.from_env(environ, **options)
+        with _interrupt.unwatched():
+            client = Client.from_env(environ, **options)
         self = cls.__new__(cls)
         self._runner = _Runner(max_workers)
         self._client = client
@@ -73,14 +75,7 @@ class AsyncClient(_AsyncClientBase):
     def _view(self, token: Any) -> Client:
         """The blocking client whose calls carry ``token`` (shares everything else)."""
         client = self._client
-        native = client._native_client()
-        # Only what the blocking groups read (the groups of a view are made per call): a copy
-        # of the whole client costs more CPU than the call's own Python code.
-        view = Client.__new__(Client)
-        view._native = native.with_cancel_token(token)
-        view._tenant = client._tenant
-        view._base_url = client._base_url
-        return view
+        return client._sharing(client._native_client().with_cancel_token(token))
 
     @property
     def max_workers(self) -> int:
@@ -234,9 +229,7 @@ class AsyncStreamClient:
         return self._client.base_url
 
     def _view(self, token: Any) -> StreamClient:
-        view = copy.copy(self._client)
-        view._native = _TokenStreamNative(self._client._native, token)
-        return view
+        return self._client._sharing(_TokenStreamNative(self._client._native, token))
 
     async def send_json(self, stream_id: str, event: Event) -> None:
         """Sends one JSON object, as :meth:`StreamClient.send_json`."""

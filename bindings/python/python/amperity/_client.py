@@ -269,6 +269,17 @@ class Client(_Lists):
                 options[name] = value
         return cls(env.tenant, **options)
 
+    def _sharing(self, native: Any) -> "Client":
+        """A client calling through ``native`` (a view of this client's native client, such as
+        one whose calls carry a cancel token) that shares everything else. Only what the
+        blocking groups read is set: the async client makes a view per call and its groups per
+        call, and copying the whole client would cost more CPU than the call's own Python code."""
+        view = Client.__new__(Client)
+        view._native = native
+        view._tenant = self._tenant
+        view._base_url = self._base_url
+        return view
+
     def _native_client(self) -> Any:
         native = self._native
         if native is None:

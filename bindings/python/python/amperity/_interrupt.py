@@ -9,25 +9,42 @@ the ``KeyboardInterrupt`` as soon as it runs bytecode again.
 
 The watcher is installed from the main thread only, and only when no other wakeup fd is set
 (an asyncio event loop sets its own; there, cancel the task instead) and SIGINT has Python's
-default handler. Without it, everything works as before, minus the prompt Ctrl-C.
+default handler. Without it, everything works as before, minus the prompt Ctrl-C. An async
+client's calls run on its pool's threads, never holding off the main thread's handlers: it is
+not watched, so creating one before ``trio.run`` leaves the wakeup fd to trio (which warns when
+it finds one set).
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import threading
 import weakref
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 _lock = threading.Lock()
 _natives: "weakref.WeakSet[Any]" = weakref.WeakSet()
 _reader: Optional[socket.socket] = None
 _installed = False
+_unwatched = threading.local()
+
+
+@contextlib.contextmanager
+def unwatched() -> Iterator[None]:
+    """Clients made inside (on this thread) are not watched: the async clients' blocking ones."""
+    _unwatched.on = True
+    try:
+        yield
+    finally:
+        _unwatched.on = False
 
 
 def watch(native: Any) -> None:
     """Cancels ``native``'s calls on Ctrl-C (while it is alive)."""
+    if getattr(_unwatched, "on", False):
+        return
     with _lock:
         _natives.add(native)
     _install()

@@ -189,6 +189,13 @@ class StreamClient:
         )
         self._native = _call(_ffi.StreamClient, config)
 
+    def _sharing(self, native: Any) -> "StreamClient":
+        """A stream client sending through ``native`` (here: the native client's sends, each
+        carrying one cancel token) instead of this client's native client."""
+        view = StreamClient.__new__(StreamClient)
+        view._native = native
+        return view
+
     @property
     def base_url(self) -> str:
         """The base URL, e.g. ``https://acme.amperity.com``."""
