@@ -38,8 +38,11 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
         found = m.groups()
     elif suite == "c" and not c_seen and (m := re.fullmatch(r"(\d+) passed, (\d+) failed\s*", line)):
         found, c_seen = m.groups(), True          # the plain run (valgrind and ASan repeat it)
-    elif suite == "python" and (m := re.match(r"(\d+) passed(?:, (\d+) failed)? in ", line)):
-        found = (m.group(1), m.group(2) or 0)
+    elif suite == "python" and re.fullmatch(r"(?:\d+ \w+(?:, )?)+ in [\d.]+s(?: \([\d:]+\))?\s*", line):
+        # pytest's summary: "243 passed, 9 warnings in 41.51s", "1 failed, 242 passed in ..."
+        passed = re.search(r"(\d+) passed", line)
+        failed = sum(int(n) for n in re.findall(r"(\d+) (?:failed|errors?)\b", line))
+        found = (passed.group(1) if passed else 0, failed)
     elif suite == "kotlin" and (m := re.match(r"kotlin: (\d+) passed, (\d+) failed", line)):
         found = m.groups()
         counts[suite] = (0, 0)                    # printed twice: keep the last
