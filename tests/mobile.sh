@@ -259,6 +259,12 @@ done
 jna_version=$(sed -n 's:.*<jna.version>\(.*\)</jna.version>.*:\1:p' bindings/kotlin/pom.xml)
 grep -q "<version>$jna_version</version>" bindings/kotlin/android/amperity-sdk-android.pom \
     || fail "amperity-sdk-android.pom does not use the JVM package's JNA $jna_version"
+coroutines_version=$(sed -n 's:.*<kotlinx.coroutines.version>\(.*\)</kotlinx.coroutines.version>.*:\1:p' bindings/kotlin/pom.xml)
+grep -q "<kotlinx.coroutines.version>$coroutines_version</kotlinx.coroutines.version>" bindings/kotlin/android/pom.xml \
+    || fail "android/pom.xml does not compile against the JVM package's kotlinx-coroutines $coroutines_version"
+# The whole Kotlin layer is in the AAR, the coroutine API included.
+grep -qx 'com/amperity/sdk/coroutines/CoroutineClient.class' <<<"$(unzip -Z1 "$classes")" \
+    || fail "$classes lacks the coroutine API (com.amperity.sdk.coroutines)"
 aar="$partial/amperity-sdk-android-$VERSION"
 mkdir -p "$aar/META-INF/com/android/build/gradle"
 cp bindings/kotlin/android/AndroidManifest.xml "$aar/AndroidManifest.xml"
@@ -269,7 +275,8 @@ printf 'aarFormatVersion=1.0\naarMetadataVersion=1.0\nminAndroidGradlePluginVers
     > "$aar/META-INF/com/android/build/gradle/aar-metadata.properties"
 cp bindings/kotlin/android/amperity-sdk-android.pom "$partial/amperity-sdk-android-$VERSION.pom"
 python3 tests/mobile/android.py check-aar "$aar" "$ANDROID_MIN_SDK"
-python3 tests/mobile/android.py check-pom "$partial/amperity-sdk-android-$VERSION.pom" "$VERSION" "$jna_version"
+python3 tests/mobile/android.py check-pom "$partial/amperity-sdk-android-$VERSION.pom" "$VERSION" "$jna_version" \
+    "$coroutines_version"
 
 step "Android: the .so check refuses a library that is not an Android one (the host's)"
 if out=$(python3 tests/mobile/android.py check-so x86_64 "$host_lib" "$kotlin_gen" 2>&1); then

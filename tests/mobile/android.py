@@ -3,7 +3,7 @@
   android.py check-static ABI LIBRARY GENERATED_KOTLIN   ELF objects of the ABI; uniffi exports
   android.py check-so ABI LIBRARY GENERATED_KOTLIN       what a linked libamperity.so must be
   android.py check-aar AAR_DIR MIN_SDK                    manifest, classes.jar, R8 rules, no java.net.http
-  android.py check-pom POM VERSION JNA_VERSION            the published pom
+  android.py check-pom POM VERSION JNA_VERSION COROUTINES_VERSION   the published pom
 Each prints what it verified and exits 1 with the reasons when something is wrong.
 """
 
@@ -198,7 +198,8 @@ def check_aar(folder, min_sdk):
             problems.append("classes.jar: not the Android bindings set (no uniffi Android cleaner)")
     with open(os.path.join(folder, "proguard.txt"), encoding="utf-8") as f:
         rules = f.read()
-    for rule in ("-keep class com.sun.jna.** { *; }", "-keep class com.amperity.sdk.ffi.** { *; }"):
+    for rule in ("-keep class com.sun.jna.** { *; }", "-keep class com.amperity.sdk.ffi.** { *; }",
+                 "-dontwarn kotlinx.coroutines.**"):
         if rule not in rules:
             problems.append(f"proguard.txt lacks `{rule}`")
     jni = os.path.join(folder, "jni")
@@ -210,7 +211,7 @@ def check_aar(folder, min_sdk):
           f"classes.jar ({len(classes)} classes, no java.net.http, no native library), consumer R8 rules")
 
 
-def check_pom(path, version, jna_version):
+def check_pom(path, version, jna_version, coroutines_version):
     ns = {"m": "http://maven.apache.org/POM/4.0.0"}
     pom = ET.parse(path).getroot()
     problems = []
@@ -224,10 +225,15 @@ def check_pom(path, version, jna_version):
         problems.append(f"{path}: JNA dependency {deps.get(('net.java.dev.jna', 'jna'))}, not ({jna_version}, aar)")
     if ("org.jetbrains.kotlin", "kotlin-stdlib") not in deps:
         problems.append(f"{path}: no kotlin-stdlib dependency")
+    coroutines = [d for d in pom.findall("m:dependencies/m:dependency", ns)
+                  if d.findtext("m:artifactId", namespaces=ns) == "kotlinx-coroutines-core-jvm"]
+    if [(d.findtext("m:version", namespaces=ns), d.findtext("m:optional", namespaces=ns)) for d in coroutines] \
+            != [(coroutines_version, "true")]:
+        problems.append(f"{path}: kotlinx-coroutines-core-jvm is not one optional dependency at {coroutines_version}")
     if problems:
         fail(problems)
     print(f"android: ok: {os.path.basename(path)}: com.amperity:amperity-sdk-android:{version}@aar, "
-          f"depends on net.java.dev.jna:jna:{jna_version}@aar")
+          f"depends on net.java.dev.jna:jna:{jna_version}@aar, optionally on kotlinx-coroutines {coroutines_version}")
 
 
 def main(argv):

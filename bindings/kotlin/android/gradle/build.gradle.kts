@@ -31,6 +31,8 @@ android {
 dependencies {
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     implementation("androidx.annotation:annotation:1.9.1")
+    // The coroutine API (com.amperity.sdk.coroutines): optional, as in the AAR's pom.
+    compileOnly("org.jetbrains.kotlinx:kotlinx-coroutines-core-jvm:1.10.2")
     androidTestImplementation("androidx.test:runner:1.6.2")
     androidTestImplementation("androidx.test.ext:junit:1.2.1")
     androidTestImplementation("junit:junit:4.13.2")
