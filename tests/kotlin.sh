@@ -62,12 +62,9 @@ else
   rm -rf "$android_gen"
   cargo run --quiet --locked -p uniffi-bindgen -- generate target/debug/libamperity.so \
     --language kotlin --no-format --config bindings/kotlin/android/uniffi-android.toml --out-dir "$android_gen"
-  mvn_plain -f bindings/kotlin/android/pom.xml "-Duniffi.android.out=$root/$android_gen" clean verify ||
-    { echo "kotlin: the Android classes failed to build or the API 26 check" >&2; exit 1; }
-  android_jar=target/mobile-build/android-maven/amperity-sdk-android-classes-0.1.0.jar
-  grep -qx "com/amperity/sdk/coroutines/CoroutineClient.class" < <(jar tf "$android_jar") ||
-    { echo "kotlin: $android_jar lacks the coroutine API" >&2; exit 1; }
-  echo "kotlin: Android classes built and checked against API 26 ($(jar tf "$android_jar" | grep -c '\.class$') classes)"
+  android_jar=$(tests/mobile/android-classes.sh "$android_gen") ||
+    { echo "kotlin: the Android classes failed to build or their checks (API 26, the coroutine API)" >&2; exit 1; }
+  echo "kotlin: Android classes built and checked against API 26 ($(unzip -Z1 "$android_jar" | grep -c '\.class$') classes)"
 fi
 
 echo "== kotlin: amperity-sdk-testing (the JUnit 5 extension; its tests run the README example)"

@@ -218,18 +218,18 @@ def check_pom(path, version, jna_version, coroutines_version):
     found = {k: pom.findtext(f"m:{k}", namespaces=ns) for k in ("groupId", "artifactId", "version", "packaging")}
     if found != {"groupId": "com.amperity", "artifactId": "amperity-sdk-android", "version": version, "packaging": "aar"}:
         problems.append(f"{path}: coordinates {found}")
+    # (groupId, artifactId) -> (version, type, optional) of each dependency
     deps = {(d.findtext("m:groupId", namespaces=ns), d.findtext("m:artifactId", namespaces=ns)):
-            (d.findtext("m:version", namespaces=ns), d.findtext("m:type", namespaces=ns))
+            tuple(d.findtext(f"m:{k}", namespaces=ns) for k in ("version", "type", "optional"))
             for d in pom.findall("m:dependencies/m:dependency", ns)}
-    if deps.get(("net.java.dev.jna", "jna")) != (jna_version, "aar"):
-        problems.append(f"{path}: JNA dependency {deps.get(('net.java.dev.jna', 'jna'))}, not ({jna_version}, aar)")
+    jna = deps.get(("net.java.dev.jna", "jna"))
+    if jna != (jna_version, "aar", None):
+        problems.append(f"{path}: JNA dependency {jna}, not ({jna_version}, aar)")
     if ("org.jetbrains.kotlin", "kotlin-stdlib") not in deps:
         problems.append(f"{path}: no kotlin-stdlib dependency")
-    coroutines = [d for d in pom.findall("m:dependencies/m:dependency", ns)
-                  if d.findtext("m:artifactId", namespaces=ns) == "kotlinx-coroutines-core-jvm"]
-    if [(d.findtext("m:version", namespaces=ns), d.findtext("m:optional", namespaces=ns)) for d in coroutines] \
-            != [(coroutines_version, "true")]:
-        problems.append(f"{path}: kotlinx-coroutines-core-jvm is not one optional dependency at {coroutines_version}")
+    coroutines = deps.get(("org.jetbrains.kotlinx", "kotlinx-coroutines-core-jvm"))
+    if coroutines != (coroutines_version, None, "true"):
+        problems.append(f"{path}: kotlinx-coroutines-core-jvm {coroutines}, not optional at {coroutines_version}")
     if problems:
         fail(problems)
     print(f"android: ok: {os.path.basename(path)}: com.amperity:amperity-sdk-android:{version}@aar, "
